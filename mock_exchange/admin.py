@@ -1,0 +1,214 @@
+"""The /_mock/ admin API: accounts, keys, balances, clock, journal, faults, limits, reset.
+
+Plain JSON answers (not Bitget envelopes); errors are Bitget envelopes with the code that fits.
+Never rate-limited, never signed; loopback callers only unless an admin token is configured.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+from typing import Any, Awaitable, Callable
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from . import envelope
+from .errors import BitgetError, invalid
+from .services import Services
+
+AdminHandler = Callable[[Request], Awaitable[Any]]
+
+
+def json_response(data: Any, status: int = 200) -> Response:
+    return Response(envelope.dumps(data), status_code=status, media_type="application/json")
+
+
+def error_response(exc: BitgetError, now_ms: int) -> Response:
+    return Response(envelope.error(exc, now_ms), status_code=exc.status, media_type="application/json")
+
+
+async def _json_body(request: Request, required: bool = True) -> dict[str, Any]:
+    raw = await request.body()
+    if len(raw) > 1 << 20:
+        raise BitgetError("40017")
+    if not raw.strip():
+        if required:
+            raise BitgetError("40017")
+        return {}
+    try:
+        body = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise BitgetError("40017") from None
+    if not isinstance(body, dict):
+        raise BitgetError("40017")
+    return body
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "testclient":  # Starlette's in-process TestClient
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class AdminAPI:
+    def __init__(self, svc: Services) -> None:
+        self.svc = svc
+
+    def guarded(self, handler: AdminHandler) -> Callable[[Request], Awaitable[Response]]:
+        """Loopback-or-token guard and Bitget error rendering around one admin handler."""
+
+        async def endpoint(request: Request) -> Response:
+            svc = self.svc
+            try:
+                token = svc.config.admin_token
+                if token is not None:
+                    given = request.headers.get("x-mock-admin-token", "")
+                    if not hmac.compare_digest(given.encode("latin-1", "replace"), token.encode()):
+                        raise BitgetError("40006", status=401, msg="admin token required")
+                elif not _is_loopback(request.client.host if request.client else ""):
+                    raise BitgetError("40018", status=403)
+                result = await handler(request)
+            except BitgetError as exc:
+                return error_response(exc, svc.clock.now_ms())
+            return result if isinstance(result, Response) else json_response(result)
+
+        return endpoint
+
+    def routes(self) -> list[Route]:
+        g = self.guarded
+        return [
+            Route("/health", g(self.health), methods=["GET"]),
+            Route("/accounts", g(self.list_accounts), methods=["GET"]),
+            Route("/accounts", g(self.create_account), methods=["POST"]),
+            Route("/accounts/{uid}", g(self.get_account), methods=["GET"]),
+            Route("/accounts/{uid}/api-keys", g(self.create_key), methods=["POST"]),
+            Route("/accounts/{uid}/api-keys", g(self.list_keys), methods=["GET"]),
+            Route("/accounts/{uid}/balances", g(self.put_balances), methods=["PUT"]),
+            Route("/api-keys/{api_key}", g(self.delete_key), methods=["DELETE"]),
+            Route("/clock", g(self.get_clock), methods=["GET"]),
+            Route("/clock", g(self.post_clock), methods=["POST"]),
+            Route("/journal", g(self.get_journal), methods=["GET"]),
+            Route("/journal", g(self.clear_journal), methods=["DELETE"]),
+            Route("/reset", g(self.reset), methods=["POST"]),
+        ]
+
+    # -- handlers -----------------------------------------------------------------------
+    async def health(self, request: Request) -> Any:
+        return {"status": "ok"}
+
+    async def list_accounts(self, request: Request) -> Any:
+        return {"accounts": [self._account_view(uid) for uid in self.svc.exchange.accounts.accounts]}
+
+    async def get_account(self, request: Request) -> Any:
+        return self._account_view(request.path_params["uid"])
+
+    def _account_view(self, uid: str) -> dict[str, Any]:
+        store = self.svc.exchange.accounts
+        account = store.account(uid)
+        return {
+            "uid": account.uid,
+            "balances": {
+                acct_type: {c: {"available": format(b.available, "f"), "frozen": format(b.frozen, "f")}
+                            for c, b in sorted(wallet.items())}
+                for acct_type, wallet in account.wallets.items()
+            },
+            "apiKeys": [store.keys[k].public_view() for k in account.keys],
+        }
+
+    async def create_account(self, request: Request) -> Any:
+        body = await _json_body(request, required=False)
+        uid = body.get("uid")
+        if uid is not None and not isinstance(uid, str):
+            raise invalid("uid")
+        balances = body.get("balances", {})
+        store = self.svc.exchange.accounts
+        now = self.svc.clock.now_ms()
+        if not isinstance(balances, dict):
+            raise invalid("balances")
+        account = store.create_account(now, uid)
+        try:
+            store.set_balances(account.uid, balances, now)
+        except BitgetError:
+            del store.accounts[account.uid]  # a bad balance leaves no half-made account behind
+            raise
+        return {"uid": account.uid}
+
+    async def create_key(self, request: Request) -> Any:
+        body = await _json_body(request)
+        key, secret = self.svc.exchange.accounts.create_key(
+            request.path_params["uid"],
+            self.svc.clock.now_ms(),
+            permissions=body.get("permissions"),
+            passphrase=body.get("passphrase"),
+            ips=body.get("ips"),
+            label=body.get("label", ""),
+            public_key_pem=body.get("publicKey"),
+        )
+        return {
+            "apiKey": key.api_key,
+            "secretKey": secret,
+            "passphrase": key.passphrase,
+            "permissions": sorted(key.permissions),
+            "ips": list(key.ips),
+            "uid": key.uid,
+            "label": key.label,
+            "type": "RSA" if secret is None else "HMAC",
+        }
+
+    async def list_keys(self, request: Request) -> Any:
+        store = self.svc.exchange.accounts
+        account = store.account(request.path_params["uid"])
+        return {"apiKeys": [store.keys[k].public_view() for k in account.keys]}
+
+    async def delete_key(self, request: Request) -> Any:
+        self.svc.exchange.accounts.delete_key(request.path_params["api_key"])
+        return {"deleted": True}
+
+    async def put_balances(self, request: Request) -> Any:
+        body = await _json_body(request)
+        account_type = request.query_params.get("accountType", "spot")
+        return self.svc.exchange.accounts.set_balances(
+            request.path_params["uid"], body, self.svc.clock.now_ms(), account_type
+        )
+
+    async def get_clock(self, request: Request) -> Any:
+        clock = self.svc.clock
+        return {"now": clock.now_ms(), "manual": clock.is_manual}
+
+    async def post_clock(self, request: Request) -> Any:
+        body = await _json_body(request)
+        clock = self.svc.clock
+        if "set" in body:
+            value = body["set"]
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**53:
+                raise invalid("set")
+            now = clock.set(value)
+        elif "advance" in body:
+            value = body["advance"]
+            if isinstance(value, bool) or not isinstance(value, int) or abs(value) >= 2**53:
+                raise invalid("advance")
+            now = clock.advance(value)
+        else:
+            raise BitgetError("40019", "set")
+        self.svc.on_clock_moved()
+        return {"now": now, "manual": True}
+
+    async def get_journal(self, request: Request) -> Any:
+        raw = request.query_params.get("limit", "100")
+        if not raw.isdigit() or not 1 <= int(raw) <= 100_000:
+            raise invalid("limit")
+        return {"entries": self.svc.journal.newest(int(raw))}
+
+    async def clear_journal(self, request: Request) -> Any:
+        self.svc.journal.clear()
+        return {"cleared": True}
+
+    async def reset(self, request: Request) -> Any:
+        self.svc.reset()
+        return {"reset": True}

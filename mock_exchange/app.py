@@ -1,0 +1,58 @@
+"""create_app(config) -> the Starlette app: wires middleware and routes, nothing else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount
+
+from .admin import AdminAPI, error_response
+from .config import Config
+from .dispatch import Dispatcher
+from .errors import BitgetError
+from .journal import JournalMiddleware
+from .routes import ENDPOINTS
+from .services import Services
+from .state.seed import AccountSeed
+
+ADMIN_PREFIX = "/_mock"
+
+
+class MockExchange(Starlette):
+    """Starlette for the admin API and lifespan; the Bitget API runs through its own plain-ASGI
+    chain, in this order: journal -> global limit -> faults -> dispatcher (auth, endpoint limit,
+    handler, envelope). Plain ASGI keeps the per-request cost near the bare server's."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        admin = AdminAPI(services)
+
+        async def admin_error(request: Request, exc: Exception) -> Response:
+            status = exc.status_code if isinstance(exc, HTTPException) else 500
+            return error_response(BitgetError("40404") if status in (404, 405) else BitgetError("40015", status=500),
+                                  services.clock.now_ms())
+
+        super().__init__(
+            routes=[Mount(ADMIN_PREFIX, routes=admin.routes())],
+            exception_handlers={HTTPException: admin_error, Exception: admin_error},
+        )
+        api: Any = Dispatcher(services, ENDPOINTS)
+        self.dispatcher = api
+        self.api = JournalMiddleware(api, services.journal, services.clock)
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:  # type: ignore[override]
+        if scope["type"] == "http":
+            path = scope["path"]
+            if not (path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/")):
+                await self.api(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
+
+
+def create_app(config: Config | None = None, accounts: list[AccountSeed] | None = None) -> MockExchange:
+    """The mock exchange for `config` (defaults: demo account, system clock, Bitget's limits)."""
+    return MockExchange(Services(config or Config(), accounts))

@@ -1,0 +1,122 @@
+"""Verify a private request exactly as Bitget does: headers, timestamp, key, passphrase, signature, IP,
+permission, Content-Type, in that order, each failure with its own code (see DECISIONS.md).
+
+The signature is checked over the bytes the client SENT: raw path, raw query (or its percent-decoded
+form, which is what ccxt signs), raw body. Never re-serialised, never re-ordered.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+from urllib.parse import unquote_to_bytes
+
+from .errors import BitgetError
+from .request import ApiRequest
+from .state.accounts import AccountStore, ApiKey
+
+_DIGITS = frozenset(b"0123456789")
+
+
+def prehash_candidates(ts: bytes, method: bytes, path: bytes, raw_query: bytes, body: bytes) -> list[bytes]:
+    """Every prehash a correct client may have signed for this request, most literal first."""
+    head = ts + method + path
+    if not raw_query:
+        # a bare trailing `?` reaches us as an empty query: accept it signed with or without
+        return [head + body, head + b"?" + body]
+    out = [head + b"?" + raw_query + body]
+    decoded = unquote_to_bytes(raw_query)
+    if decoded != raw_query:
+        out.append(head + b"?" + decoded + body)
+    if b"+" in raw_query:
+        plus = unquote_to_bytes(raw_query.replace(b"+", b" "))
+        if plus not in (raw_query, decoded):
+            out.append(head + b"?" + plus + body)
+    return out
+
+
+def _hmac_b64(secret: str, message: bytes) -> bytes:
+    return base64.b64encode(hmac.new(secret.encode("utf-8"), message, hashlib.sha256).digest())
+
+
+def signature_matches(key: ApiKey, sign: str, candidates: list[bytes]) -> bool:
+    given = sign.encode("latin-1")
+    if key.public_key is not None or key.secret is None:
+        return _rsa_matches(key, given, candidates)
+    matched = False
+    for message in candidates:
+        # constant-time compare; no early exit so timing does not reveal which form matched
+        matched |= hmac.compare_digest(_hmac_b64(key.secret, message), given)
+    return matched
+
+
+def _rsa_matches(key: ApiKey, given: bytes, candidates: list[bytes]) -> bool:
+    if key.public_key is None:
+        return False
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    try:
+        raw = base64.b64decode(given, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    for message in candidates:
+        try:
+            key.public_key.verify(raw, message, padding.PKCS1v15(), hashes.SHA256())
+            return True
+        except InvalidSignature:
+            continue
+    return False
+
+
+def json_escape(prehash: bytes) -> str:
+    """The prehash for the X-Mock-Prehash debug header: JSON string escapes, ASCII only, no quotes."""
+    return json.dumps(prehash.decode("utf-8", "replace"), ensure_ascii=True)[1:-1]
+
+
+class SignatureError(BitgetError):
+    """40009, carrying the prehash the server computed (for the debug header and the journal)."""
+
+    def __init__(self, prehash: bytes) -> None:
+        super().__init__("40009")
+        self.prehash = prehash
+
+
+def verify(req: ApiRequest, keys: AccountStore, window_ms: int, permission: str,
+           needs_whitelist: bool = False) -> ApiKey:
+    """The verified key of a private request, or the BitgetError of the first check that fails."""
+    h = req.headers
+    api_key, sign, passphrase = h.get("access-key"), h.get("access-sign"), h.get("access-passphrase")
+    if not api_key:
+        raise BitgetError("40001")
+    if not sign:
+        raise BitgetError("40002")
+    if not passphrase:
+        raise BitgetError("40011")
+    ts_bytes = h.get("access-timestamp", "").encode("latin-1")
+    if not ts_bytes or len(ts_bytes) > 19 or not _DIGITS.issuperset(ts_bytes):
+        raise BitgetError("40005")
+    if abs(int(ts_bytes) - req.now_ms) > window_ms:
+        raise BitgetError("40008")
+    key = keys.key(api_key)
+    if key is None:
+        raise BitgetError("40006")
+    if not hmac.compare_digest(passphrase.encode("latin-1"), key.passphrase.encode("utf-8")):
+        raise BitgetError("40012")
+    candidates = prehash_candidates(ts_bytes, req.method.encode("ascii"), req.raw_path, req.raw_query, req.body)
+    if not signature_matches(key, sign, candidates):
+        raise SignatureError(candidates[0])
+    if key.ips and req.client_ip not in key.ips:
+        raise BitgetError("40018")
+    if permission not in key.permissions:
+        raise BitgetError("40014", permission)
+    if needs_whitelist and not key.ips:
+        raise BitgetError("40018")
+    content_type = h.get("content-type")
+    if req.method == "POST" and (content_type is None or "application/json" not in content_type.lower()):
+        raise BitgetError("40007")
+    return key

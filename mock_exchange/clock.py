@@ -1,0 +1,78 @@
+"""Injectable clocks: the only place in the server that may read the wall clock."""
+
+from __future__ import annotations
+
+import time
+from typing import Callable, Protocol
+
+
+def wall_ms() -> int:
+    """Milliseconds since the epoch from the operating system."""
+    return time.time_ns() // 1_000_000
+
+
+class Clock(Protocol):
+    def now_ms(self) -> int: ...
+
+
+class SystemClock:
+    """Wall-clock time, optionally shifted by a fixed offset."""
+
+    def __init__(self, source: Callable[[], int] = wall_ms, offset_ms: int = 0) -> None:
+        self._source = source
+        self.offset_ms = offset_ms
+
+    def now_ms(self) -> int:
+        return self._source() + self.offset_ms
+
+
+class ManualClock:
+    """A virtual clock that only moves when told to."""
+
+    def __init__(self, start_ms: int = 1_700_000_000_000) -> None:
+        self._now = int(start_ms)
+
+    def now_ms(self) -> int:
+        return self._now
+
+    def set(self, ms: int) -> int:
+        self._now = int(ms)
+        return self._now
+
+    def advance(self, ms: int) -> int:
+        self._now += int(ms)
+        return self._now
+
+
+class ExchangeClock:
+    """The server's clock: system time until someone sets or advances it, virtual from then on.
+
+    `POST /_mock/clock` on a server started with the system clock switches it to a manual clock
+    that starts at the current time, so tests can freeze a running sandbox.
+    """
+
+    def __init__(self, base: Clock | None = None, manual: bool = False, start_ms: int | None = None) -> None:
+        self._base: Clock = base if base is not None else SystemClock()
+        self._manual: ManualClock | None = None
+        if manual:
+            self._manual = ManualClock(start_ms if start_ms is not None else self._base.now_ms())
+
+    @property
+    def is_manual(self) -> bool:
+        return self._manual is not None
+
+    def now_ms(self) -> int:
+        if self._manual is not None:
+            return self._manual.now_ms()
+        return self._base.now_ms()
+
+    def _freeze(self) -> ManualClock:
+        if self._manual is None:
+            self._manual = ManualClock(self._base.now_ms())
+        return self._manual
+
+    def set(self, ms: int) -> int:
+        return self._freeze().set(ms)
+
+    def advance(self, ms: int) -> int:
+        return self._freeze().advance(ms)

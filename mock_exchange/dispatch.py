@@ -1,0 +1,88 @@
+"""The Bitget API router: path -> endpoint, then auth, endpoint limit, handler, envelope.
+
+Every Bitget error raised anywhere below is turned into the envelope here, in one place.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any, Iterable
+
+from . import envelope
+from .asgi import BodyTooLarge, ClientGone, read_body, send_json
+from .auth import SignatureError, json_escape, verify
+from .endpoint import Endpoint
+from .errors import BitgetError
+from .request import ApiRequest
+
+if TYPE_CHECKING:
+    from .services import Services
+
+log = logging.getLogger("mock_exchange")
+NOT_FOUND = BitgetError("40404")
+
+
+class Dispatcher:
+    def __init__(self, services: Services, endpoints: Iterable[Endpoint]) -> None:
+        self.svc = services
+        self.routes: dict[str, dict[str, Endpoint]] = {}
+        for ep in endpoints:
+            self.routes.setdefault(ep.path, {})[ep.method] = ep
+
+    def endpoint(self, method: str, path: str) -> Endpoint | None:
+        methods = self.routes.get(path)
+        return None if methods is None else methods.get(method)
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        svc = self.svc
+        now = svc.clock.now_ms()
+        info = scope.get("mock")
+        extra: list[tuple[bytes, bytes]] = []
+        status = 200
+        try:
+            ep = self.endpoint(scope["method"], scope["path"])
+            if ep is None:
+                raise NOT_FOUND
+            try:
+                body = await read_body(scope, receive, svc.config.max_body_bytes)
+            except BodyTooLarge:
+                raise BitgetError("40017") from None
+            headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+            req = ApiRequest(
+                scope["method"], scope["path"], scope.get("raw_path") or scope["path"].encode("utf-8"),
+                scope.get("query_string", b""), body, headers, (scope.get("client") or ("", 0))[0], now,
+            )
+            if "paptrading" in headers and info is not None:
+                info["paptrading"] = headers["paptrading"]
+            if ep.private:
+                req.key = verify(req, svc.exchange.accounts, svc.config.timestamp_window_ms,
+                                 ep.permission, ep.whitelist)
+                if info is not None:
+                    info["uid"] = req.key.uid
+                    info["apiKey"] = req.key.api_key
+            if svc.limiter is not None:
+                extra = svc.limiter.check_endpoint(ep, req, info)
+            payload = envelope.ok(ep.handler(svc, req), now)
+        except SignatureError as exc:
+            status, payload = exc.status, envelope.error(exc, now)
+            shown = json_escape(exc.prehash)
+            if info is not None:
+                info["prehash"] = shown
+            if svc.config.debug_signatures:
+                extra = [(b"x-mock-prehash", shown.encode("ascii"))]
+            code = exc.code
+        except BitgetError as exc:
+            status, payload = exc.status, envelope.error(exc, now)
+            extra = extra + getattr(exc, "headers", [])
+            code = exc.code
+        except ClientGone:
+            return
+        except Exception:  # a bug of ours: still a Bitget envelope, never a bare 500 page
+            log.exception("unhandled error on %s %s", scope["method"], scope["path"])
+            err = BitgetError("40015", status=500)
+            status, payload, code = 500, envelope.error(err, now), err.code
+        else:
+            code = "00000"
+        if info is not None:
+            info["code"] = code
+        await send_json(send, status, payload, extra)

@@ -1,0 +1,66 @@
+"""A bounded ring buffer of requests and their verdicts. Secrets and passphrases never enter it."""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Any
+
+
+class Journal:
+    def __init__(self, size: int = 1000) -> None:
+        self._entries: deque[dict[str, Any]] = deque(maxlen=max(1, size))
+
+    def record(self, entry: dict[str, Any]) -> None:
+        self._entries.append(entry)
+
+    def newest(self, limit: int) -> list[dict[str, Any]]:
+        out = []
+        for entry in reversed(self._entries):
+            if len(out) >= limit:
+                break
+            out.append(entry)
+        return out
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+class JournalMiddleware:
+    """Outermost layer of the API: opens the request's journal entry, closes it with the status.
+
+    Inner layers fill `scope["mock"]` (code, uid, apiKey, limit bucket, prehash); nothing they put
+    there is secret: the key's id, never its secret or passphrase.
+    """
+
+    def __init__(self, app: Any, journal: Journal, clock: Any) -> None:
+        self.app = app
+        self.journal = journal
+        self.clock = clock
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        info: dict[str, Any] = {
+            "ts": self.clock.now_ms(),
+            "method": scope["method"],
+            "path": scope["path"],
+            "query": scope.get("query_string", b"").decode("latin-1"),
+            "ip": (scope.get("client") or ("", 0))[0],
+            "status": None,
+            "code": None,
+            "uid": None,
+            "apiKey": None,
+            "bucket": None,
+        }
+        scope["mock"] = info
+
+        async def send_wrapper(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                info["status"] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            self.journal.record(info)

@@ -1,0 +1,93 @@
+"""pytest fixtures for testing a Bitget client against the mock (installed as a pytest plugin).
+
+    def test_my_bot(bitget_mock):                      # a running mock, reset before each test
+        client = MyClient(base_url=bitget_mock.url, **bitget_mock.credentials)
+
+Override `bitget_mock_config` in your conftest.py to change the server's settings.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from .app import MockExchange, create_app
+from .config import Config
+
+
+@dataclass
+class RunningMock:
+    app: MockExchange
+    url: str
+    host: str
+    port: int
+
+    @property
+    def credentials(self) -> dict[str, str]:
+        """api_key / secret_key / passphrase of the first seeded key."""
+        key = self.app.services.exchange.account_seeds[0].keys[0]
+        return {"api_key": key.api_key, "secret_key": key.secret or "", "passphrase": key.passphrase}
+
+    @property
+    def uid(self) -> str:
+        return self.app.services.exchange.account_seeds[0].uid
+
+    def reset(self) -> None:
+        self.app.services.reset()
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+class ServerThread:
+    """uvicorn serving an app from a background thread on 127.0.0.1 and a free port."""
+
+    def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0) -> None:
+        import uvicorn
+
+        self.host = host
+        self.port = port or free_port(host)
+        config = uvicorn.Config(app, host=self.host, port=self.port, access_log=False, log_level="warning",
+                                lifespan="off")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> ServerThread:
+        self.thread.start()
+        while not self.server.started:
+            if not self.thread.is_alive():
+                raise RuntimeError("mock exchange failed to start")
+            self.thread.join(0.005)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(5)
+
+
+@pytest.fixture(scope="session")
+def bitget_mock_config() -> Config:
+    """Override in conftest.py to start the mock with other settings."""
+    return Config(port=0)
+
+
+@pytest.fixture(scope="session")
+def bitget_mock_server(bitget_mock_config: Config) -> Iterator[RunningMock]:
+    app = create_app(bitget_mock_config)
+    with ServerThread(app, bitget_mock_config.host, bitget_mock_config.port) as srv:
+        yield RunningMock(app, f"http://{srv.host}:{srv.port}", srv.host, srv.port)
+
+
+@pytest.fixture
+def bitget_mock(bitget_mock_server: RunningMock) -> RunningMock:
+    """The session's running mock, reset to its seeded state before the test."""
+    bitget_mock_server.reset()
+    return bitget_mock_server

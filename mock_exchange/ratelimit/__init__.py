@@ -1,0 +1,1 @@
+"""Rate limits: the table, the algorithm, the storage."""

@@ -1,0 +1,109 @@
+"""The parsed form of one Bitget API request, and typed access to its parameters."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+from urllib.parse import parse_qsl
+
+import orjson
+
+from .errors import BitgetError, invalid, missing
+from .state.accounts import ApiKey, parse_amount
+
+MAX_QUERY_FIELDS = 100
+
+
+class ApiRequest:
+    """Raw bytes as sent (for the signature) plus parsed params (for the handler)."""
+
+    __slots__ = ("method", "path", "raw_path", "raw_query", "body", "headers", "client_ip", "now_ms", "key", "_params")
+
+    def __init__(self, method: str, path: str, raw_path: bytes, raw_query: bytes, body: bytes,
+                 headers: dict[str, str], client_ip: str, now_ms: int) -> None:
+        self.method = method
+        self.path = path
+        self.raw_path = raw_path
+        self.raw_query = raw_query
+        self.body = body
+        self.headers = headers  # lower-case names, values decoded as latin-1 (bytes kept 1:1)
+        self.client_ip = client_ip
+        self.now_ms = now_ms
+        self.key: ApiKey | None = None
+        self._params: dict[str, Any] | None = None
+
+    @property
+    def uid(self) -> str:
+        if self.key is None:
+            raise BitgetError("40001")
+        return self.key.uid
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """Query parameters, overlaid for POST by the JSON body (which must be an object)."""
+        if self._params is None:
+            self._params = self._parse()
+        return self._params
+
+    def _parse(self) -> dict[str, Any]:
+        params: dict[str, Any] = {}
+        if self.raw_query:
+            try:
+                text = self.raw_query.decode("utf-8", "replace")
+                params.update(parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_QUERY_FIELDS))
+            except ValueError:
+                raise BitgetError("40017") from None
+        if self.method == "POST" and self.body.strip():
+            try:
+                body = orjson.loads(self.body)
+            except orjson.JSONDecodeError:
+                raise BitgetError("40017") from None
+            if not isinstance(body, dict):
+                raise BitgetError("40017")
+            params.update(body)
+        return params
+
+    # -- typed access -------------------------------------------------------------------
+    def text(self, name: str, required: bool = False, max_len: int = 256) -> str | None:
+        value = self.params.get(name)
+        if value is None or value == "":
+            if required:
+                raise missing(name)
+            return None
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise invalid(name)
+        text = str(value)
+        if len(text) > max_len:
+            raise invalid(name)
+        return text
+
+    def choice(self, name: str, options: tuple[str, ...], required: bool = False,
+               default: str | None = None) -> str | None:
+        """An enumerated value, matched case-insensitively (some clients send `GTC`)."""
+        value = self.text(name, required)
+        if value is None:
+            return default
+        lowered = value.lower()
+        for option in options:
+            if option.lower() == lowered:
+                return option
+        raise invalid(name)
+
+    def integer(self, name: str, default: int | None = None, lo: int = 0, hi: int = 2**63 - 1) -> int | None:
+        value = self.text(name)
+        if value is None:
+            return default
+        if not value.isascii() or not value.lstrip("-").isdigit() or len(value) > 20:
+            raise invalid(name)
+        number = int(value)
+        if not lo <= number <= hi:
+            raise invalid(name)
+        return number
+
+    def amount(self, name: str, required: bool = False) -> Decimal | None:
+        value = self.params.get(name)
+        if value is None or value == "":
+            if required:
+                raise missing(name)
+            return None
+        return parse_amount(value, name)

@@ -1,0 +1,78 @@
+"""Futures (mix) endpoints: contract configuration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..endpoint import get
+from ..errors import BitgetError
+from ..request import ApiRequest
+from ..services import Services
+from ..state.catalog import CONTRACTS, DEMO_PRODUCT_TYPES, PRODUCT_TYPES, Contract
+from ..state.market import plain
+
+PRODUCT_TYPE_CHOICES = PRODUCT_TYPES + tuple(DEMO_PRODUCT_TYPES)
+
+
+def _contract_view(c: Contract) -> dict[str, Any]:
+    return {
+        "symbol": c.symbol,
+        "baseCoin": c.base,
+        "quoteCoin": c.quote,
+        "buyLimitPriceRatio": "0.05",
+        "sellLimitPriceRatio": "0.05",
+        "feeRateUpRatio": "0.005",
+        "makerFeeRate": "0.0002",
+        "takerFeeRate": "0.0006",
+        "openCostUpRatio": "0.01",
+        "supportMarginCoins": list(c.margin_coins),
+        "minTradeNum": plain(c.min_trade_num),
+        "priceEndStep": "1",
+        "volumePlace": str(c.volume_place),
+        "pricePlace": str(c.price_place),
+        "sizeMultiplier": plain(c.min_trade_num),
+        "symbolType": "perpetual",
+        "minTradeUSDT": "5",
+        "maxSymbolOrderNum": "200",
+        "maxProductOrderNum": "400",
+        "maxPositionNum": "150",
+        "symbolStatus": "normal",
+        "offTime": "-1",
+        "limitOpenTime": "-1",
+        "deliveryTime": "",
+        "deliveryStartTime": "",
+        "deliveryPeriod": "",
+        "launchTime": "",
+        "fundInterval": "8",
+        "minLever": "1",
+        "maxLever": "125",
+        "posLimit": "0.05",
+        "maintainTime": "",
+        "maxMarketOrderQty": "100",
+        "maxOrderQty": "1000",
+        "isRwa": "NO",
+    }
+
+
+CONTRACT_VIEWS: dict[str, list[dict[str, Any]]] = {
+    pt: [_contract_view(c) for c in CONTRACTS if c.product_type == pt] for pt in PRODUCT_TYPES
+}
+
+
+def product_type(req: ApiRequest) -> str:
+    chosen = req.choice("productType", PRODUCT_TYPE_CHOICES, required=True) or ""
+    return DEMO_PRODUCT_TYPES.get(chosen, chosen)
+
+
+def contracts(svc: Services, req: ApiRequest) -> Any:
+    views = CONTRACT_VIEWS[product_type(req)]
+    symbol = req.text("symbol")
+    if symbol is None:
+        return views
+    chosen = [v for v in views if v["symbol"] == symbol.upper()]
+    if not chosen:
+        raise BitgetError("40034", symbol)
+    return chosen
+
+
+ENDPOINTS = (get("/api/v2/mix/market/contracts", contracts),)

@@ -1,0 +1,43 @@
+"""Everything one running mock owns, built once from its Config and shared by all layers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .clock import ExchangeClock
+from .config import Config
+from .journal import Journal
+from .state.exchange import Exchange
+from .state.seed import AccountSeed, demo_seed, load_accounts_file
+
+
+class Services:
+    def __init__(self, config: Config, accounts: list[AccountSeed] | None = None) -> None:
+        self.config = config
+        self.clock = ExchangeClock(config.base_clock, manual=config.manual_clock, start_ms=config.clock_start_ms)
+        if accounts is None:
+            accounts = []
+            if config.accounts_file is not None:
+                accounts = load_accounts_file(config.accounts_file)
+            elif config.demo_account:
+                accounts = [demo_seed()]
+        self.exchange = Exchange(self.clock, config.seed, accounts)
+        self.journal = Journal(config.journal_size)
+        self.limiter: Any = None  # set by create_app when rate limits are on
+        self.faults: Any = None
+
+    def on_clock_moved(self) -> None:
+        """Let time-driven state (resting orders meeting the price walk) catch up with the clock."""
+        self.exchange.catch_up(self.clock.now_ms())
+
+    def reset(self) -> None:
+        """Back to the seeded state: accounts, keys, balances, orders; journal, counters and faults cleared.
+
+        The clock is left where it is: tests that set it expect it to stay.
+        """
+        self.exchange.reset()
+        self.journal.clear()
+        if self.limiter is not None:
+            self.limiter.reset()
+        if self.faults is not None:
+            self.faults.clear()

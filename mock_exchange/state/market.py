@@ -1,0 +1,235 @@
+"""The seeded market: tickers, order books, candles and recent trades over the price walk.
+
+Everything here is a pure function of (seed, symbol, clock time), cached per walk step, so the
+same seed and the same clock give the same answers and the market endpoints agree with each
+other: the last price is the newest trade's price and sits at the best bid or the best ask.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from decimal import ROUND_DOWN, Decimal
+
+from ..errors import BitgetError
+from .catalog import SPOT_SYMBOLS, SYMBOLS_BY_NAME, SpotSymbol
+from .pricewalk import STEP_MS, price_at_step, step_of, unit
+
+D = Decimal
+BOOK_DEPTH = 150
+DAY_MS = 86_400_000
+_UTC8_MS = 8 * 3600 * 1000
+
+# granularity -> (length in ms or None for calendar months, offset of the bucket grid)
+GRANULARITIES: dict[str, tuple[int | None, int]] = {
+    "1min": (60_000, 0), "3min": (180_000, 0), "5min": (300_000, 0), "15min": (900_000, 0),
+    "30min": (1_800_000, 0), "1h": (3_600_000, 0), "4h": (14_400_000, 0), "6h": (21_600_000, 0),
+    "12h": (43_200_000, 0), "1day": (DAY_MS, -_UTC8_MS), "3day": (3 * DAY_MS, -_UTC8_MS),
+    "1week": (7 * DAY_MS, -_UTC8_MS - 3 * DAY_MS), "1M": (None, -_UTC8_MS),
+    "6Hutc": (21_600_000, 0), "12Hutc": (43_200_000, 0), "1Dutc": (DAY_MS, 0),
+    "3Dutc": (3 * DAY_MS, 0), "1Wutc": (7 * DAY_MS, -3 * DAY_MS), "1Mutc": (None, 0),
+}
+
+
+@dataclass(frozen=True)
+class Level:
+    price: Decimal
+    size: Decimal
+
+
+@dataclass(frozen=True)
+class Book:
+    step: int
+    asks: tuple[Level, ...]  # ascending price
+    bids: tuple[Level, ...]  # descending price
+
+
+def fmt(value: Decimal, places: int) -> str:
+    """A decimal string with exactly `places` decimals (Bitget's string-typed numbers)."""
+    return format(value.quantize(D(1).scaleb(-places), rounding=ROUND_DOWN), "f")
+
+
+def plain(value: Decimal) -> str:
+    """A decimal string without exponent or trailing zeros."""
+    text = format(value.normalize(), "f")
+    return text if text != "-0" else "0"
+
+
+class Market:
+    """The market data of one seed. Holds only caches; its answers depend on the time asked."""
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        self._books: dict[tuple[str, int], Book] = {}
+        self._tickers: dict[tuple[str, int], dict[str, str]] = {}
+
+    # -- lookups ------------------------------------------------------------------------
+    @staticmethod
+    def symbol(name: str) -> SpotSymbol:
+        found = SYMBOLS_BY_NAME.get(name)
+        if found is None:
+            found = SYMBOLS_BY_NAME.get(name.upper())
+        if found is None:
+            raise BitgetError("40034", name)
+        return found
+
+    # -- the walk -----------------------------------------------------------------------
+    def mid(self, sym: SpotSymbol, step: int) -> float:
+        return price_at_step(self.seed, sym.index, float(sym.base_price), step)
+
+    def price(self, sym: SpotSymbol, step: int) -> Decimal:
+        """The traded price at a walk step, on the symbol's tick grid."""
+        return D(repr(self.mid(sym, step))).quantize(sym.tick)
+
+    def last_price(self, sym: SpotSymbol, now_ms: int) -> Decimal:
+        return self.price(sym, step_of(now_ms))
+
+    def _gap_ticks(self, sym: SpotSymbol, mid: float) -> int:
+        return max(1, round(mid * 0.00002 / float(sym.tick)))
+
+    def book(self, sym: SpotSymbol, now_ms: int) -> Book:
+        step = step_of(now_ms)
+        key = (sym.symbol, step)
+        cached = self._books.get(key)
+        if cached is not None:
+            return cached
+        mid = self.mid(sym, step)
+        last = self.price(sym, step)
+        tick = sym.tick
+        # best bid/ask straddle the mid; the last trade printed at one of them
+        best_bid = D(repr(mid)).quantize(tick, rounding=ROUND_DOWN)
+        if best_bid == last:
+            best_ask = best_bid + tick
+        else:
+            best_ask = last
+        gap = tick * self._gap_ticks(sym, mid)
+        asks = []
+        bids = []
+        for i in range(BOOK_DEPTH):
+            ask = best_ask + gap * i
+            bid = best_bid - gap * i
+            asks.append(Level(ask, self._level_size(sym, step, i, ask, 1)))
+            if bid > 0:
+                bids.append(Level(bid, self._level_size(sym, step, i, bid, 2)))
+        book = Book(step, tuple(asks), tuple(bids))
+        if len(self._books) > 256:
+            self._books.clear()
+        self._books[key] = book
+        return book
+
+    def _level_size(self, sym: SpotSymbol, step: int, level: int, price: Decimal, side: int) -> Decimal:
+        notional = (200.0 + 4800.0 * unit(self.seed, sym.index, 900 + side, step, level)) * (1 + level * 0.05)
+        size = D(repr(notional / float(price))).quantize(sym.lot, rounding=ROUND_DOWN)
+        return max(size, sym.lot)
+
+    # -- views --------------------------------------------------------------------------
+    def ticker(self, sym: SpotSymbol, now_ms: int) -> dict[str, str]:
+        step = step_of(now_ms)
+        key = (sym.symbol, step)
+        cached = self._tickers.get(key)
+        if cached is not None:
+            return cached
+        p = sym.price_precision
+        last = self.price(sym, step)
+        day_steps = DAY_MS // STEP_MS
+        open_ = self.price(sym, step - day_steps)
+        samples = [self.price(sym, step - k * 600) for k in range(day_steps // 600)] + [open_, last]
+        high, low = max(samples), min(samples)
+        utc_open = self.price(sym, step_of((now_ms // DAY_MS) * DAY_MS))
+        base_vol = D(repr(1000.0 + 9000.0 * unit(self.seed, sym.index, 500, now_ms // DAY_MS)))
+        base_vol = (base_vol * 60000 / sym.base_price).quantize(sym.lot, rounding=ROUND_DOWN)
+        quote_vol = (base_vol * (high + low) / 2).quantize(D("0.0001"), rounding=ROUND_DOWN)
+        book = self.book(sym, now_ms)
+        data = {
+            "symbol": sym.symbol,
+            "high24h": fmt(high, p),
+            "open": fmt(open_, p),
+            "low24h": fmt(low, p),
+            "lastPr": fmt(last, p),
+            "quoteVolume": plain(quote_vol),
+            "baseVolume": plain(base_vol),
+            "usdtVolume": plain(quote_vol),
+            "bidPr": fmt(book.bids[0].price, p),
+            "askPr": fmt(book.asks[0].price, p),
+            "bidSz": plain(book.bids[0].size),
+            "askSz": plain(book.asks[0].size),
+            "openUtc": fmt(utc_open, p),
+            "ts": str(now_ms),
+            "changeUtc24h": _ratio(last, utc_open),
+            "change24h": _ratio(last, open_),
+        }
+        if len(self._tickers) > 256:
+            self._tickers.clear()
+        self._tickers[key] = data
+        return data
+
+    def trades(self, sym: SpotSymbol, now_ms: int, limit: int) -> list[dict[str, str]]:
+        """Recent public trades, newest first: one per walk step, the newest at the last price."""
+        step = step_of(now_ms)
+        out = []
+        for s in range(step, step - limit, -1):
+            price = self.price(sym, s)
+            side = "buy" if price >= self.price(sym, s - 1) else "sell"
+            notional = 50.0 + 2000.0 * unit(self.seed, sym.index, 700, s)
+            size = max(D(repr(notional / float(price))).quantize(sym.lot, rounding=ROUND_DOWN), sym.lot)
+            out.append({
+                "symbol": sym.symbol,
+                "tradeId": str(1_000_000_000_000_000_000 + s * 16 + sym.index),
+                "side": side,
+                "price": fmt(price, sym.price_precision),
+                "size": plain(size),
+                "ts": str(s * STEP_MS),
+            })
+        return out
+
+    def candles(self, sym: SpotSymbol, granularity: str, now_ms: int, start: int | None,
+                end: int | None, limit: int) -> list[list[str]]:
+        length, offset = GRANULARITIES[granularity]
+        last_ms = now_ms if end is None else min(end, now_ms)
+        starts: list[tuple[int, int]] = []
+        t = last_ms
+        while len(starts) < limit:
+            b0, b1 = _bucket(t, length, offset)
+            if start is not None and b1 <= start:
+                break
+            starts.append((b0, b1))
+            t = b0 - 1
+        rows = []
+        for b0, b1 in starts:
+            rows.append(self._candle(sym, b0, min(b1 - 1, now_ms)))
+        rows.reverse()  # Bitget returns candles oldest first
+        return rows
+
+    def _candle(self, sym: SpotSymbol, t0: int, t1: int) -> list[str]:
+        s0, s1 = step_of(t0), step_of(t1)
+        n = s1 - s0
+        count = min(n, 60)
+        pts = [self.price(sym, s0 + (n * k) // count) for k in range(count)] if count else []
+        o, c = self.price(sym, s0), self.price(sym, s1)
+        pts += [o, c]
+        base_vol = D(repr((n + 1) * (0.2 + unit(self.seed, sym.index, 600, s0)) * 100 / float(sym.base_price)))
+        base_vol = max(base_vol.quantize(sym.lot, rounding=ROUND_DOWN), sym.lot)
+        quote = (base_vol * (o + c) / 2).quantize(D("0.0001"), rounding=ROUND_DOWN)
+        p = sym.price_precision
+        return [str(t0), fmt(o, p), fmt(max(pts), p), fmt(min(pts), p), fmt(c, p),
+                plain(base_vol), plain(quote), plain(quote)]
+
+    def all_symbols(self) -> tuple[SpotSymbol, ...]:
+        return SPOT_SYMBOLS
+
+
+def _ratio(last: Decimal, ref: Decimal) -> str:
+    if ref == 0:
+        return "0"
+    return plain(((last - ref) / ref).quantize(D("0.0001")))
+
+
+def _bucket(t: int, length: int | None, offset: int) -> tuple[int, int]:
+    """The [start, end) of the candle bucket holding t."""
+    if length is not None:
+        b0 = ((t - offset) // length) * length + offset
+        return b0, b0 + length
+    shifted = datetime.fromtimestamp((t - offset) / 1000, tz=timezone.utc)
+    first = shifted.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    nxt = first.replace(year=first.year + (first.month == 12), month=first.month % 12 + 1)
+    return int(first.timestamp() * 1000) + offset, int(nxt.timestamp() * 1000) + offset
