@@ -5,4 +5,4 @@ from .clock import ExchangeClock, ManualClock, SystemClock
 from .config import Config
 from .errors import ERRORS, BitgetError
 
-__all__ = ["create_app", "Config", "ExchangeClock", "ManualClock", "SystemClock", "ERRORS", "BitgetError"]
+__all__ = ["ERRORS", "BitgetError", "Config", "ExchangeClock", "ManualClock", "SystemClock", "create_app"]

@@ -9,6 +9,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount
+from starlette.types import Receive, Scope, Send
 
 from .admin import AdminAPI, error_response
 from .config import Config
@@ -44,7 +45,7 @@ class MockExchange(Starlette):
         self.dispatcher = api
         self.api = JournalMiddleware(api, services.journal, services.clock)
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:  # type: ignore[override]
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             path = scope["path"]
             if not (path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/")):

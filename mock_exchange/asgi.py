@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-JSON_HEADERS = [(b"content-type", b"application/json")]
+from starlette.types import Receive, Scope, Send
 
 
 class BodyTooLarge(Exception):
@@ -15,7 +13,7 @@ class ClientGone(Exception):
     pass
 
 
-async def read_body(scope: dict[str, Any], receive: Any, limit: int) -> bytes:
+async def read_body(scope: Scope, receive: Receive, limit: int) -> bytes:
     """The whole request body, refusing (without reading it all) anything over `limit` bytes."""
     for name, value in scope["headers"]:
         if name == b"content-length":
@@ -42,7 +40,7 @@ async def read_body(scope: dict[str, Any], receive: Any, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-async def send_json(send: Any, status: int, body: bytes, headers: list[tuple[bytes, bytes]] | None = None) -> None:
+async def send_json(send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]] | None = None) -> None:
     all_headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     if headers:
         all_headers.extend(headers)

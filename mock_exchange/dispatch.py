@@ -6,7 +6,9 @@ Every Bitget error raised anywhere below is turned into the envelope here, in on
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Iterable
+
+from starlette.types import Receive, Scope, Send
 
 from . import envelope
 from .asgi import BodyTooLarge, ClientGone, read_body, send_json
@@ -33,7 +35,7 @@ class Dispatcher:
         methods = self.routes.get(path)
         return None if methods is None else methods.get(method)
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         svc = self.svc
         now = svc.clock.now_ms()
         info = scope.get("mock")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
+from starlette.types import Receive, Scope, Send
+
 
 class Journal:
     def __init__(self, size: int = 1000) -> None:
@@ -14,7 +16,7 @@ class Journal:
         self._entries.append(entry)
 
     def newest(self, limit: int) -> list[dict[str, Any]]:
-        out = []
+        out: list[dict[str, Any]] = []
         for entry in reversed(self._entries):
             if len(out) >= limit:
                 break
@@ -40,7 +42,7 @@ class JournalMiddleware:
         self.journal = journal
         self.clock = clock
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         info: dict[str, Any] = {
             "ts": self.clock.now_ms(),
             "method": scope["method"],

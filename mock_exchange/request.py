@@ -17,7 +17,7 @@ MAX_QUERY_FIELDS = 100
 class ApiRequest:
     """Raw bytes as sent (for the signature) plus parsed params (for the handler)."""
 
-    __slots__ = ("method", "path", "raw_path", "raw_query", "body", "headers", "client_ip", "now_ms", "key", "_params")
+    __slots__ = ("_params", "body", "client_ip", "headers", "key", "method", "now_ms", "path", "raw_path", "raw_query")
 
     def __init__(self, method: str, path: str, raw_path: bytes, raw_query: bytes, body: bytes,
                  headers: dict[str, str], client_ip: str, now_ms: int) -> None:

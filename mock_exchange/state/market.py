@@ -8,7 +8,7 @@ other: the last price is the newest trade's price and sits at the best bid or th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import ROUND_DOWN, Decimal
 
 from ..errors import BitgetError
@@ -229,7 +229,7 @@ def _bucket(t: int, length: int | None, offset: int) -> tuple[int, int]:
     if length is not None:
         b0 = ((t - offset) // length) * length + offset
         return b0, b0 + length
-    shifted = datetime.fromtimestamp((t - offset) / 1000, tz=timezone.utc)
+    shifted = datetime.fromtimestamp((t - offset) / 1000, tz=UTC)
     first = shifted.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     nxt = first.replace(year=first.year + (first.month == 12), month=first.month % 12 + 1)
     return int(first.timestamp() * 1000) + offset, int(nxt.timestamp() * 1000) + offset
