@@ -53,3 +53,65 @@ def signed_headers(method: str, path: str, query: str = "", body: str = "", ts: 
     if method.upper() == "POST":
         headers["Content-Type"] = "application/json"
     return headers
+
+
+class Answer:
+    """What an ASGI app answered: status, headers (lower-case names), raw body, and the JSON."""
+
+    def __init__(self, status: int, headers: dict[str, str], body: bytes) -> None:
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    def json(self) -> Any:
+        import json
+
+        return json.loads(self.body)
+
+    @property
+    def code(self) -> str:
+        return str(self.json()["code"])
+
+
+async def asgi_call(app: Any, method: str, path: str, raw_query: bytes = b"",
+                    headers: list[tuple[bytes, bytes]] | None = None, body: bytes = b"",
+                    client: tuple[str, int] = ("127.0.0.1", 50000),
+                    raw_path: bytes | None = None) -> Answer:
+    """Call the app with a hand-built scope, so path, query and body reach it byte for byte."""
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
+        "path": path, "raw_path": raw_path if raw_path is not None else path.encode("utf-8"),
+        "query_string": raw_query, "root_path": "", "client": client,
+        "headers": [(k.lower(), v) for k, v in headers or []],  # servers hand ASGI lower-case names
+        "server": ("127.0.0.1", 8080),
+    }
+    sent_body = False
+    started: dict[str, Any] = {}
+    chunks: list[bytes] = []
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent_body
+        if not sent_body:
+            sent_body = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            started.update(message)
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+
+    await app(scope, receive, send)
+    hdrs = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in started.get("headers", [])}
+    return Answer(int(started.get("status", 0)), hdrs, b"".join(chunks))
+
+
+def call(app: Any, method: str, path: str, raw_query: bytes = b"", headers: dict[str, str] | None = None,
+         body: bytes | str = b"", **kw: Any) -> Answer:
+    """Synchronous `asgi_call` with a dict of headers."""
+    import asyncio
+
+    raw_headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in (headers or {}).items()]
+    data = body.encode("utf-8") if isinstance(body, str) else body
+    return asyncio.run(asgi_call(app, method, path, raw_query, raw_headers, data, **kw))

@@ -1,0 +1,68 @@
+"""Arbitrary junk in headers, query and body never yields a 500 or a non-envelope body."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from .helpers import API_KEY, NOW, PASSPHRASE, asgi_call, make_app
+
+APP = make_app()
+PATHS = [
+    "/api/v2/spot/account/assets", "/api/v2/spot/account/info", "/api/v2/public/time",
+    "/api/v2/spot/market/tickers", "/api/v2/spot/market/orderbook", "/api/v2/spot/market/candles",
+    "/api/v2/spot/market/fills", "/api/v2/spot/public/coins", "/api/v2/spot/public/symbols",
+    "/api/v2/mix/market/contracts", "/api/v2/margin/currencies", "/api/v2/spot/trade/place-order",
+    "/api/v2/spot/trade/batch-orders", "/api/v2/spot/trade/cancel-order", "/api/v2/spot/wallet/transfer",
+    "/api/v2/spot/wallet/withdrawal", "/api/v2/spot/trade/orderInfo", "/api/v2/spot/trade/fills",
+    "/nope", "/api/v3/account/settings", "/",
+]
+HEADER_NAMES = ["ACCESS-KEY", "ACCESS-SIGN", "ACCESS-TIMESTAMP", "ACCESS-PASSPHRASE", "Content-Type",
+                "Content-Length", "locale", "paptrading", "X-CHANNEL-API-CODE"]
+junk_bytes = st.binary(max_size=64)
+plausible = st.sampled_from([API_KEY.encode(), PASSPHRASE.encode(), str(NOW).encode(), b"application/json", b""])
+
+
+def _assert_envelope(status: int, body: bytes) -> None:
+    assert status != 500 and status != 0
+    doc = json.loads(body)
+    assert set(doc) == {"code", "msg", "requestTime", "data"}
+    assert isinstance(doc["code"], str) and isinstance(doc["requestTime"], int)
+
+
+@given(
+    method=st.sampled_from(["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]),
+    path=st.sampled_from(PATHS),
+    query=st.one_of(junk_bytes, st.just(b"symbol=BTCUSDT&limit=abc&granularity=%FF%00")),
+    headers=st.lists(st.tuples(st.sampled_from(HEADER_NAMES), st.one_of(junk_bytes, plausible)), max_size=8),
+    body=st.one_of(junk_bytes, st.just(b'{"symbol": ["x"], "size": {"a": 1}}'), st.just(b"[1,2]"),
+                   st.just(b'{"a":"\\ud800"}'), st.just(b"\xff\xfe{}")),
+)
+def test_junk_never_breaks_the_envelope(method: str, path: str, query: bytes, headers: list[tuple[str, bytes]],
+                                        body: bytes) -> None:
+    raw = [(name.lower().encode(), value.replace(b"\r", b"").replace(b"\n", b"")) for name, value in headers]
+    r = asyncio.run(asgi_call(APP, method, path, query, raw, body))
+    _assert_envelope(r.status, r.body)
+
+
+@given(params=st.dictionaries(st.sampled_from(["symbol", "limit", "granularity", "startTime", "endTime", "type",
+                                                "coin", "productType"]),
+                              st.text(max_size=30), max_size=6),
+       path=st.sampled_from(PATHS[2:11]))
+def test_odd_parameters_on_public_endpoints(params: dict[str, str], path: str) -> None:
+    from urllib.parse import urlencode
+
+    r = asyncio.run(asgi_call(APP, "GET", path, urlencode(params).encode()))
+    _assert_envelope(r.status, r.body)
+    assert r.status in (200, 400, 404, 429)
+
+
+def test_huge_body_is_refused_without_parsing() -> None:
+    big = b'{"a":"' + b"x" * (2 << 20) + b'"}'
+    r = asyncio.run(asgi_call(APP, "POST", "/api/v2/spot/trade/place-order", b"",
+                              [(b"content-length", str(len(big)).encode())], big))
+    _assert_envelope(r.status, r.body)
+    assert json.loads(r.body)["code"] == "40017"
