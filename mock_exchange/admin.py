@@ -93,8 +93,12 @@ class AdminAPI:
             Route("/api-keys/{api_key}", g(self.delete_key), methods=["DELETE"]),
             Route("/clock", g(self.get_clock), methods=["GET"]),
             Route("/clock", g(self.post_clock), methods=["POST"]),
+            Route("/faults", g(self.get_faults), methods=["GET"]),
+            Route("/faults", g(self.add_faults), methods=["POST"]),
+            Route("/faults", g(self.clear_faults), methods=["DELETE"]),
             Route("/journal", g(self.get_journal), methods=["GET"]),
             Route("/journal", g(self.clear_journal), methods=["DELETE"]),
+            Route("/limits", g(self.get_limits), methods=["GET"]),
             Route("/reset", g(self.reset), methods=["POST"]),
         ]
 
@@ -199,6 +203,16 @@ class AdminAPI:
         self.svc.on_clock_moved()
         return {"now": now, "manual": True}
 
+    async def get_faults(self, request: Request) -> Any:
+        return {"rules": self.svc.faults.active()}
+
+    async def add_faults(self, request: Request) -> Any:
+        return {"rules": self.svc.faults.add(await _json_body(request))}
+
+    async def clear_faults(self, request: Request) -> Any:
+        self.svc.faults.clear()
+        return {"rules": []}
+
     async def get_journal(self, request: Request) -> Any:
         raw = request.query_params.get("limit", "100")
         if not raw.isdigit() or not 1 <= int(raw) <= 100_000:
@@ -208,6 +222,16 @@ class AdminAPI:
     async def clear_journal(self, request: Request) -> Any:
         self.svc.journal.clear()
         return {"cleared": True}
+
+    async def get_limits(self, request: Request) -> Any:
+        """Live rate-limit counters: ?ip= (global + IP-keyed endpoints) and/or ?uid= (UID-keyed endpoints)."""
+        ip, uid = request.query_params.get("ip"), request.query_params.get("uid")
+        if not ip and not uid:
+            raise BitgetError("40019", "ip")
+        limiter = self.svc.limiter
+        if limiter is None:
+            return {"enabled": False, "ip": ip, "uid": uid, "global": None, "endpoints": []}
+        return {"enabled": True, **limiter.snapshot(self.svc.clock.now_ms(), ip or None, uid or None)}
 
     async def reset(self, request: Request) -> Any:
         self.svc.reset()

@@ -15,7 +15,9 @@ from .admin import AdminAPI, error_response
 from .config import Config
 from .dispatch import Dispatcher
 from .errors import BitgetError
+from .faults import FaultsMiddleware
 from .journal import JournalMiddleware
+from .ratelimit import GlobalLimitMiddleware, build_limiter
 from .routes import ENDPOINTS
 from .services import Services
 from .state.seed import AccountSeed
@@ -43,6 +45,10 @@ class MockExchange(Starlette):
         )
         api: Any = Dispatcher(services, ENDPOINTS)
         self.dispatcher = api
+        api = FaultsMiddleware(api, services.faults, services.clock)
+        services.limiter = build_limiter(services.config, ENDPOINTS)
+        if services.limiter is not None and services.limiter.global_limit is not None:
+            api = GlobalLimitMiddleware(api, services.limiter.global_limit, services.clock, services.config.retry_after)
         self.api = JournalMiddleware(api, services.journal, services.clock)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -63,6 +63,13 @@ class ApiRequest:
             params.update(body)
         return params
 
+    def sub(self, params: dict[str, Any]) -> ApiRequest:
+        """This request's identity over other params: one item of a batch, parsed like a request."""
+        view = ApiRequest(self.method, self.path, self.raw_path, b"", b"", self.headers, self.client_ip, self.now_ms)
+        view.key = self.key
+        view._params = params
+        return view
+
     # -- typed access -------------------------------------------------------------------
     def text(self, name: str, required: bool = False, max_len: int = 256) -> str | None:
         value = self.params.get(name)

@@ -6,9 +6,11 @@ from typing import Any
 
 from .clock import ExchangeClock
 from .config import Config
+from .faults import Faults
 from .journal import Journal
 from .state.exchange import Exchange
 from .state.seed import AccountSeed, demo_seed, load_accounts_file
+from .state.trading import Limits
 
 
 class Services:
@@ -21,10 +23,11 @@ class Services:
                 accounts = load_accounts_file(config.accounts_file)
             elif config.demo_account:
                 accounts = [demo_seed()]
-        self.exchange = Exchange(self.clock, config.seed, accounts)
+        limits = Limits(max_closed_orders=config.max_closed_orders, retention_ms=config.retention_ms)
+        self.exchange = Exchange(self.clock, config.seed, accounts, limits)
         self.journal = Journal(config.journal_size)
         self.limiter: Any = None  # set by create_app when rate limits are on
-        self.faults: Any = None
+        self.faults = Faults(config.seed)
 
     def on_clock_moved(self) -> None:
         """Let time-driven state (resting orders meeting the price walk) catch up with the clock."""
@@ -39,5 +42,4 @@ class Services:
         self.journal.clear()
         if self.limiter is not None:
             self.limiter.reset()
-        if self.faults is not None:
-            self.faults.clear()
+        self.faults.clear()

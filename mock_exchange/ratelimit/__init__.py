@@ -1,1 +1,20 @@
-"""Rate limits: the table, the algorithm, the storage."""
+"""Rate limits: the table (limits.py), the algorithms and limiters (limiter.py), the storage, the global middleware."""
+
+from .limiter import GlobalLimiter, RateLimited, RateLimiter, build_limiter
+from .limits import BITGET_LIMITS, Limit, LimitTable, load_table
+from .middleware import GlobalLimitMiddleware
+from .storage import MemoryStorage, Storage
+
+__all__ = [
+    "BITGET_LIMITS",
+    "GlobalLimitMiddleware",
+    "GlobalLimiter",
+    "Limit",
+    "LimitTable",
+    "MemoryStorage",
+    "RateLimited",
+    "RateLimiter",
+    "Storage",
+    "build_limiter",
+    "load_table",
+]

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from ..endpoint import Endpoint
-from . import mix, public, spot_account, spot_market
+from . import mix, mix_account, public, spot_account, spot_market, spot_orders, spot_trade, wallet
 
 ENDPOINTS: tuple[Endpoint, ...] = (
     *public.ENDPOINTS,
     *spot_market.ENDPOINTS,
     *spot_account.ENDPOINTS,
     *mix.ENDPOINTS,
+    *spot_trade.ENDPOINTS,
+    *spot_orders.ENDPOINTS,
+    *wallet.ENDPOINTS,
+    *mix_account.ENDPOINTS,
 )
 
 __all__ = ["ENDPOINTS"]

@@ -1,4 +1,4 @@
-"""The root of the mock's state: accounts, keys, market. Rebuilt from its seeds on reset."""
+"""The root of the mock's state: accounts, keys, market, orders, wallet. Rebuilt from its seeds on reset."""
 
 from __future__ import annotations
 
@@ -6,15 +6,20 @@ import random
 
 from ..clock import Clock
 from .accounts import AccountStore, ApiKey, load_public_key
+from .ledger import Ledger
 from .market import Market
+from .orders import IdSequence
 from .seed import AccountSeed
+from .trading import Limits, Trading
+from .wallet import Wallet
 
 
 class Exchange:
-    def __init__(self, clock: Clock, seed: int, accounts: list[AccountSeed]) -> None:
+    def __init__(self, clock: Clock, seed: int, accounts: list[AccountSeed], limits: Limits | None = None) -> None:
         self.clock = clock
         self.seed = seed
         self.account_seeds = accounts
+        self.limits = limits or Limits()
         self.market = Market(seed)
         self.reset()
 
@@ -31,6 +36,11 @@ class Exchange:
                     a.uid,
                     ApiKey(k.api_key, a.uid, k.passphrase, k.permissions, k.ips, k.label, k.secret, public_key, now),
                 )
+        self.ledger = Ledger()
+        self.ids = IdSequence(self.rng)
+        self.trading = Trading(self.accounts, self.market, self.ledger, self.ids, self.rng, self.limits, now)
+        self.wallet = Wallet(self.accounts, self.ledger, self.ids, self.rng, self.limits.max_closed_orders)
 
     def catch_up(self, now_ms: int) -> None:
-        """Bring time-driven state up to `now_ms` (nothing moves with time yet)."""
+        """Bring time-driven state up to `now_ms`: resting orders the price walk crossed get filled."""
+        self.trading.catch_up(now_ms)

@@ -1,0 +1,61 @@
+"""Adapters: how the harness drives a client. Look one up by name (`reference`, `ccxt`) or `module:Class`."""
+
+from __future__ import annotations
+
+import importlib
+
+from .base import (
+    Adapter,
+    Balance,
+    Credentials,
+    ErrorCategory,
+    Order,
+    OrderBook,
+    OrderRef,
+    Ticker,
+    Unsupported,
+    category_for_code,
+)
+
+BUILTIN = {
+    "reference": "conformance.adapters.reference:ReferenceAdapter",
+    "ccxt": "conformance.adapters.ccxt_adapter:CcxtAdapter",
+}
+
+
+class AdapterNotFound(LookupError):
+    """The name is neither a built-in adapter nor an importable `module:Class` subclass of Adapter."""
+
+
+def load_adapter(name: str) -> type[Adapter]:
+    """The adapter class for `reference`, `ccxt` or a dotted path `package.module:Class`."""
+    target = BUILTIN.get(name, name)
+    module_name, sep, class_name = target.partition(":")
+    if not sep or not module_name or not class_name:
+        raise AdapterNotFound(f"unknown adapter {name!r}: use one of {', '.join(BUILTIN)} or module:Class")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise AdapterNotFound(f"adapter {name!r}: cannot import {module_name}: {exc}") from exc
+    cls = getattr(module, class_name, None)
+    if not isinstance(cls, type) or not issubclass(cls, Adapter):
+        raise AdapterNotFound(f"adapter {name!r}: {class_name} in {module_name} is not a subclass of "
+                              "conformance.adapters.Adapter")
+    return cls
+
+
+__all__ = [
+    "BUILTIN",
+    "Adapter",
+    "AdapterNotFound",
+    "Balance",
+    "Credentials",
+    "ErrorCategory",
+    "Order",
+    "OrderBook",
+    "OrderRef",
+    "Ticker",
+    "Unsupported",
+    "category_for_code",
+    "load_adapter",
+]

@@ -1,0 +1,146 @@
+"""Drives ccxt's `bitget` class (pip install ccxt) pointed at the mock through the adapter protocol."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from .base import (
+    CANCELLED,
+    FILLED,
+    OPEN,
+    Adapter,
+    Balance,
+    Credentials,
+    ErrorCategory,
+    Order,
+    OrderBook,
+    OrderRef,
+    Ticker,
+)
+
+_STATUS = {"open": OPEN, "closed": FILLED, "canceled": CANCELLED, "cancelled": CANCELLED}
+
+
+def _ccxt() -> Any:
+    try:
+        import ccxt
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError("the ccxt adapter needs ccxt: pip install 'bitget-mock[ccxt]'") from exc
+    return ccxt
+
+
+class CcxtAdapter(Adapter):
+    """ccxt.bitget as a user sets it up (its defaults: enableRateLimit on, no clock adjustment), with every
+    API group's URL pointed at the mock. Markets are loaded once per mock URL and shared by later
+    adapters, so each check does not pay for a dozen reference-data requests."""
+
+    name = "ccxt"
+    _markets: ClassVar[dict[str, tuple[Any, Any]]] = {}
+
+    def __init__(self, base_url: str, credentials: Credentials, **options: Any) -> None:
+        super().__init__(base_url, credentials)
+        ccxt = _ccxt()
+        self.ccxt = ccxt
+        self.exchange = ccxt.bitget({
+            "apiKey": credentials.api_key,
+            "secret": credentials.secret_key,
+            "password": credentials.passphrase,
+            "enableRateLimit": True,
+            "timeout": 10_000,
+            **options,
+        })
+        self.exchange.urls["api"] = dict.fromkeys(self.exchange.urls["api"], base_url.rstrip("/"))
+        cached = self._markets.get(base_url)
+        if cached is not None:
+            self.exchange.set_markets(*cached)
+
+    def close(self) -> None:
+        session = getattr(self.exchange, "session", None)
+        if session is not None:
+            session.close()
+
+    def _load(self) -> None:
+        if not self.exchange.markets:
+            self.exchange.load_markets()
+            self._markets[self.base_url] = (self.exchange.markets, self.exchange.currencies)
+
+    def _symbol(self, market_id: str) -> str:
+        """The unified symbol of a spot market id (`BTCUSDT` -> `BTC/USDT`)."""
+        self._load()
+        for market in self.exchange.markets_by_id.get(market_id, []):
+            if market.get("spot"):
+                return str(market["symbol"])
+        raise self.ccxt.BadSymbol(f"bitget does not have market id {market_id}")
+
+    def server_time(self) -> int:
+        return int(self.exchange.fetch_time())
+
+    def fetch_ticker(self, symbol: str) -> Ticker:
+        t = self.exchange.fetch_ticker(self._symbol(symbol))
+        return Ticker(symbol, t.get("last"), t.get("bid"), t.get("ask"))
+
+    def fetch_order_book(self, symbol: str) -> OrderBook:
+        book = self.exchange.fetch_order_book(self._symbol(symbol))
+        return OrderBook([(lv[0], lv[1]) for lv in book["bids"]], [(lv[0], lv[1]) for lv in book["asks"]])
+
+    def fetch_balance(self) -> dict[str, Balance]:
+        self._load()
+        raw = self.exchange.fetch_balance()
+        out: dict[str, Balance] = {}
+        for row in raw.get("info") or []:  # ccxt's unified codes may rename coins; keep Bitget's names
+            coin = str(row.get("coin"))
+            code = self.exchange.safe_currency_code(coin)
+            entry = raw.get(code) or {}
+            out[coin] = Balance(entry.get("free"), entry.get("used"))
+        return out
+
+    def place_limit_order(self, symbol: str, side: str, price: Decimal, size: Decimal,
+                          client_oid: str | None = None) -> OrderRef:
+        params = {"clientOrderId": client_oid} if client_oid is not None else {}
+        order = self.exchange.create_order(self._symbol(symbol), "limit", side, str(size), str(price), params)
+        return OrderRef(str(order["id"]), order.get("clientOrderId"))
+
+    def cancel_order(self, symbol: str, order_id: str) -> None:
+        self.exchange.cancel_order(order_id, self._symbol(symbol))
+
+    def fetch_order(self, symbol: str, order_id: str) -> Order:
+        return self._order(self.exchange.fetch_order(order_id, self._symbol(symbol)), symbol)
+
+    def fetch_order_by_client_oid(self, symbol: str, client_oid: str) -> Order:
+        order = self.exchange.fetch_order(None, self._symbol(symbol), {"clientOrderId": client_oid})
+        return self._order(order, symbol)
+
+    def fetch_open_orders(self, symbol: str) -> list[Order]:
+        return [self._order(o, symbol) for o in self.exchange.fetch_open_orders(self._symbol(symbol))]
+
+    @staticmethod
+    def _order(o: dict[str, Any], symbol: str) -> Order:
+        return Order(
+            order_id=str(o.get("id")),
+            symbol=symbol,
+            side=str(o.get("side")),
+            price=o.get("price"),
+            size=o.get("amount"),
+            status=_STATUS.get(str(o.get("status")), str(o.get("status"))),
+            client_oid=o.get("clientOrderId"),
+            extra=o.get("info") or {},
+        )
+
+    def classify_error(self, exc: BaseException) -> ErrorCategory | None:
+        c = self.ccxt
+        table: tuple[tuple[Any, ErrorCategory], ...] = (
+            (c.PermissionDenied, ErrorCategory.PERMISSION),  # a subclass of AuthenticationError
+            (c.AuthenticationError, ErrorCategory.AUTH),
+            (c.InvalidNonce, ErrorCategory.TIMESTAMP),  # a subclass of NetworkError
+            ((c.DDoSProtection, c.RateLimitExceeded), ErrorCategory.RATE_LIMIT),
+            (c.InsufficientFunds, ErrorCategory.INSUFFICIENT_FUNDS),
+            (c.OrderNotFound, ErrorCategory.ORDER_NOT_FOUND),
+            ((c.BadRequest, c.InvalidOrder, c.ArgumentsRequired), ErrorCategory.BAD_REQUEST),
+            ((c.NetworkError, c.BadResponse), ErrorCategory.TRANSPORT),
+            (c.BaseError, ErrorCategory.OTHER),
+        )
+        for cls, category in table:
+            if isinstance(exc, cls):
+                return category
+        return None

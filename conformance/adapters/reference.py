@@ -1,0 +1,124 @@
+"""Drives the reference client (`client.BitgetClient`) through the adapter protocol."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from client import BitgetClient
+from client import errors as e
+
+from .base import (
+    CANCELLED,
+    FILLED,
+    OPEN,
+    Adapter,
+    Balance,
+    Credentials,
+    ErrorCategory,
+    Order,
+    OrderBook,
+    OrderRef,
+    Ticker,
+    category_for_code,
+)
+
+_STATUS = {"live": OPEN, "new": OPEN, "init": OPEN, "partially_filled": OPEN, "filled": FILLED,
+           "cancelled": CANCELLED, "canceled": CANCELLED}
+
+# most specific first: DuplicateClientOidError is a BadParameterError
+_CATEGORIES: tuple[tuple[type[BaseException], ErrorCategory], ...] = (
+    (e.AuthenticationError, ErrorCategory.AUTH),
+    (e.PermissionDeniedError, ErrorCategory.PERMISSION),
+    (e.RateLimitError, ErrorCategory.RATE_LIMIT),
+    (e.TimestampError, ErrorCategory.TIMESTAMP),
+    (e.InsufficientBalanceError, ErrorCategory.INSUFFICIENT_FUNDS),
+    (e.OrderNotFoundError, ErrorCategory.ORDER_NOT_FOUND),
+    (e.BadParameterError, ErrorCategory.BAD_REQUEST),
+    (e.ServerError, ErrorCategory.TRANSPORT),
+    (e.BitgetTransportError, ErrorCategory.TRANSPORT),
+)
+
+
+def order_from(data: dict[str, Any]) -> Order:
+    """An Order from a Bitget order object (orderInfo or unfilled-orders)."""
+    price = data.get("price")
+    if price in (None, "", "0"):
+        price = data.get("priceAvg")  # unfilled-orders carries the limit price in priceAvg
+    return Order(
+        order_id=str(data.get("orderId")),
+        symbol=str(data.get("symbol")),
+        side=str(data.get("side")),
+        price=price,
+        size=data.get("size"),
+        status=_STATUS.get(str(data.get("status")), str(data.get("status"))),
+        client_oid=data.get("clientOid"),
+        extra=data,
+    )
+
+
+class ReferenceAdapter(Adapter):
+    """The reference client with its defaults: pacing on, retries on, server-time re-sync on 40008.
+
+    `client_options` go to BitgetClient as they are (tests pass a virtual `sleep` or `pacing=False`).
+    """
+
+    name = "reference"
+
+    def __init__(self, base_url: str, credentials: Credentials, **client_options: Any) -> None:
+        super().__init__(base_url, credentials)
+        self.client = BitgetClient(credentials.api_key, credentials.secret_key, credentials.passphrase,
+                                   base_url=base_url, **client_options)
+
+    def close(self) -> None:
+        self.client.close()
+
+    def server_time(self) -> int:
+        return int(self.client.server_time()["serverTime"])
+
+    def fetch_ticker(self, symbol: str) -> Ticker:
+        rows = self.client.tickers(symbol)
+        row = next((r for r in rows if r.get("symbol") == symbol), None)
+        if row is None:
+            raise LookupError(f"no ticker for {symbol} in the answer")
+        return Ticker(symbol, row["lastPr"], row.get("bidPr"), row.get("askPr"))
+
+    def fetch_order_book(self, symbol: str) -> OrderBook:
+        data = self.client.orderbook(symbol)
+        return OrderBook([(p, s) for p, s in data["bids"]], [(p, s) for p, s in data["asks"]])
+
+    def fetch_balance(self) -> dict[str, Balance]:
+        return {row["coin"]: Balance(row["available"], row.get("frozen", "0")) for row in self.client.assets()}
+
+    def place_limit_order(self, symbol: str, side: str, price: Decimal, size: Decimal,
+                          client_oid: str | None = None) -> OrderRef:
+        data = self.client.place_order(symbol, side, "limit", size, price, client_oid=client_oid)
+        return OrderRef(str(data["orderId"]), data.get("clientOid"))
+
+    def cancel_order(self, symbol: str, order_id: str) -> None:
+        self.client.cancel_order(symbol, order_id=order_id)
+
+    def fetch_order(self, symbol: str, order_id: str) -> Order:
+        return self._one(self.client.order_info(order_id=order_id), order_id)
+
+    def fetch_order_by_client_oid(self, symbol: str, client_oid: str) -> Order:
+        return self._one(self.client.order_info(client_oid=client_oid), client_oid)
+
+    def fetch_open_orders(self, symbol: str) -> list[Order]:
+        # `limit` too, so the signed query has two keys and their order matters
+        return [order_from(o) for o in self.client.unfilled_orders(symbol, limit=100)]
+
+    @staticmethod
+    def _one(data: Any, wanted: str) -> Order:
+        rows = data if isinstance(data, list) else [data]
+        if not rows or not isinstance(rows[0], dict):
+            raise LookupError(f"orderInfo answered no order for {wanted}")
+        return order_from(rows[0])
+
+    def classify_error(self, exc: BaseException) -> ErrorCategory | None:
+        for cls, category in _CATEGORIES:
+            if isinstance(exc, cls):
+                return category
+        if isinstance(exc, e.BitgetAPIError):
+            return category_for_code(exc.code, exc.http_status)
+        return None

@@ -1,0 +1,158 @@
+"""Spot trading reads: orderInfo, unfilled-orders, history-orders, fills, and the views they share.
+
+Field names and types follow Bitget: numbers as decimal strings, times as ms strings, `feeDetail`
+a JSON-encoded string on orders but an object on fills.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import orjson
+
+from ..endpoint import get
+from ..errors import invalid
+from ..request import ApiRequest
+from ..services import Services
+from ..state.market import plain
+from ..state.orders import Fill, Order
+from ..state.trading import Page
+from .spot_trade import order_ref
+
+PAGE_MAX = 100
+_AVG = Decimal("1e-8")
+
+
+def _avg(order: Order) -> str:
+    if not order.base_volume:
+        return "0"
+    return plain((order.quote_volume / order.base_volume).quantize(_AVG))
+
+
+def fee_detail(order: Order) -> str:
+    """Bitget's JSON-in-a-string fee summary; fees are negative numbers (money paid)."""
+    paid = plain(-order.fee) if order.fee else "0"
+    coin = orjson.dumps(order.fee_coin).decode()
+    return (
+        f'{{"newFees":{{"c":0,"d":0,"deduction":false,"r":{paid},"t":{paid},"totalDeductionFee":0}},'
+        f'{coin}:{{"deduction":false,"feeCoinCode":{coin},"totalDeductionFee":0,"totalFee":{paid}}}}}'
+    )
+
+
+def order_view(order: Order) -> dict[str, Any]:
+    """orderInfo and history-orders."""
+    sym = order.sym
+    return {
+        "userId": order.uid,
+        "symbol": sym.symbol,
+        "orderId": str(order.oid),
+        "clientOid": order.client_oid,
+        "price": plain(order.price),
+        "size": plain(order.size),
+        "orderType": order.order_type,
+        "side": order.side,
+        "status": order.status,
+        "priceAvg": _avg(order),
+        "baseVolume": plain(order.base_volume),
+        "quoteVolume": plain(order.quote_volume),
+        "enterPointSource": "API",
+        "feeDetail": fee_detail(order),
+        "orderSource": "market" if order.order_type == "market" else "normal",
+        "cancelReason": order.cancel_reason,
+        "cTime": str(order.ctime),
+        "uTime": str(order.utime),
+        "tpslType": "normal",
+        "triggerPrice": None,
+        "baseCoin": sym.base,
+        "quoteCoin": sym.quote,
+    }
+
+
+def open_order_view(order: Order) -> dict[str, Any]:
+    """unfilled-orders: `priceAvg` is the order's price here and `basePrice` the average fill."""
+    return {
+        "userId": order.uid,
+        "symbol": order.sym.symbol,
+        "orderId": str(order.oid),
+        "clientOid": order.client_oid,
+        "priceAvg": plain(order.price),
+        "size": plain(order.size),
+        "orderType": order.order_type,
+        "side": order.side,
+        "status": order.status,
+        "basePrice": _avg(order),
+        "baseVolume": plain(order.base_volume),
+        "quoteVolume": plain(order.quote_volume),
+        "enterPointSource": "API",
+        "orderSource": "normal",
+        **{name: order.presets.get(name) for name in (
+            "presetTakeProfitPrice", "executeTakeProfitPrice", "presetStopLossPrice", "executeStopLossPrice")},
+        "cTime": str(order.ctime),
+        "uTime": str(order.utime),
+        "tpslType": "normal",
+        "triggerPrice": None,
+    }
+
+
+def fill_view(fill: Fill) -> dict[str, Any]:
+    order = fill.order
+    return {
+        "userId": order.uid,
+        "symbol": order.sym.symbol,
+        "orderId": str(order.oid),
+        "tradeId": str(fill.tid),
+        "orderType": order.order_type,
+        "side": order.side,
+        "priceAvg": plain(fill.price),
+        "size": plain(fill.size),
+        "amount": plain(fill.amount),
+        "feeDetail": {
+            "deduction": "no",
+            "feeCoin": order.fee_coin,
+            "totalDeductionFee": "0",
+            "totalFee": plain(-fill.fee) if fill.fee else "0",
+        },
+        "tradeScope": fill.scope,
+        "cTime": str(fill.ctime),
+        "uTime": str(fill.ctime),
+    }
+
+
+def page_of(req: ApiRequest) -> Page:
+    start = req.integer("startTime")
+    end = req.integer("endTime")
+    if start is not None and end is not None and start > end:
+        raise invalid("startTime")
+    order_id = req.integer("orderId")
+    limit = req.integer("limit", default=PAGE_MAX, lo=1) or PAGE_MAX
+    return Page(req.text("symbol"), order_id, start, end, req.integer("idLessThan"), min(limit, PAGE_MAX))
+
+
+def order_info(svc: Services, req: ApiRequest) -> Any:
+    order_id, client = order_ref(req)
+    return [order_view(svc.exchange.trading.find(req.uid, order_id, client))]
+
+
+def unfilled_orders(svc: Services, req: ApiRequest) -> Any:
+    if req.choice("tpslType", ("normal", "tpsl"), default="normal") == "tpsl":
+        return []  # plan (TP/SL) orders are not simulated
+    return [open_order_view(o) for o in svc.exchange.trading.open_orders(req.uid, page_of(req))]
+
+
+def history_orders(svc: Services, req: ApiRequest) -> Any:
+    if req.choice("tpslType", ("normal", "tpsl"), default="normal") == "tpsl":
+        return []
+    return [order_view(o) for o in svc.exchange.trading.history(req.uid, page_of(req), req.now_ms)]
+
+
+def fills(svc: Services, req: ApiRequest) -> Any:
+    return [fill_view(f) for f in svc.exchange.trading.fills(req.uid, page_of(req), req.now_ms)]
+
+
+ENDPOINTS = (
+    get("/api/v2/spot/trade/orderInfo", order_info, private=True),
+    get("/api/v2/spot/trade/unfilled-orders", unfilled_orders, private=True),
+    get("/api/v2/spot/trade/history-orders", history_orders, private=True),
+    get("/api/v2/spot/trade/fills", fills, private=True),
+)

@@ -1,0 +1,124 @@
+"""Spot trading writes: place-order, batch-orders, cancel-order, cancel-symbol-order."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from ..endpoint import post
+from ..errors import BitgetError, invalid, missing
+from ..request import ApiRequest
+from ..services import Services
+from ..state.market import plain
+from ..state.trading import OrderSpec
+
+SIDES = ("buy", "sell")
+ORDER_TYPES = ("limit", "market")
+FORCES = ("gtc", "post_only", "fok", "ioc")
+STP_MODES = ("none", "cancel_taker", "cancel_maker", "cancel_both")
+PRESETS = ("presetTakeProfitPrice", "executeTakeProfitPrice", "presetStopLossPrice", "executeStopLossPrice")
+MAX_BATCH = 50
+_CLIENT_OID = re.compile(r"[0-9A-Za-z+_#-]{1,50}")
+
+
+def client_oid(req: ApiRequest, name: str = "clientOid") -> str | None:
+    """A client id as Bitget allows them: 1-50 of [0-9a-zA-Z-+_#], else 40304."""
+    raw = req.params.get(name)
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, (str, int)) or _CLIENT_OID.fullmatch(str(raw)) is None:
+        raise BitgetError("40304")
+    return str(raw)
+
+
+def positive(req: ApiRequest, name: str) -> Decimal:
+    value = req.amount(name, required=True)
+    if value is None or value <= 0:
+        raise invalid(name)
+    return value
+
+
+def parse_order(req: ApiRequest, symbol: str | None = None) -> OrderSpec:
+    """One order's parameters (place-order body, or one batch item with the batch's symbol)."""
+    if symbol is None:
+        symbol = req.text("symbol", required=True) or ""
+    side = req.choice("side", SIDES, required=True) or ""
+    order_type = req.choice("orderType", ORDER_TYPES, required=True) or ""
+    force = req.choice("force", FORCES, default="gtc") or "gtc"
+    size = positive(req, "size")
+    price = positive(req, "price") if order_type == "limit" else None
+    if req.choice("tpslType", ("normal", "tpsl"), default="normal") == "tpsl":
+        raise invalid("tpslType")  # plan (TP/SL) orders are not simulated
+    req.choice("stpMode", STP_MODES, default="none")
+    presets = {}
+    for name in PRESETS:
+        amount = req.amount(name)
+        presets[name] = plain(amount) if amount is not None else None
+    return OrderSpec(symbol, side, order_type, size, force if order_type == "limit" else "gtc", price,
+                     client_oid(req), presets)
+
+
+def place_order(svc: Services, req: ApiRequest) -> Any:
+    order = svc.exchange.trading.place(req.uid, parse_order(req), req.now_ms)
+    return {"orderId": str(order.oid), "clientOid": order.client_oid}
+
+
+def batch_orders(svc: Services, req: ApiRequest) -> Any:
+    single = req.choice("batchMode", ("single", "multiple"), default="single") == "single"
+    symbol = req.text("symbol", required=single)
+    raw = req.params.get("orderList")
+    if raw is None or raw == []:
+        raise missing("orderList")
+    if not isinstance(raw, list):
+        raise invalid("orderList")
+    if len(raw) > MAX_BATCH:
+        raise BitgetError("40306", MAX_BATCH)
+    items: list[OrderSpec | BitgetError] = []
+    given: list[str] = []
+    for entry in raw:
+        oid = entry.get("clientOid") if isinstance(entry, dict) else None
+        given.append(oid if isinstance(oid, str) else "")
+        try:
+            if not isinstance(entry, dict):
+                raise invalid("orderList")
+            items.append(parse_order(req.sub(entry), symbol if single else None))
+        except BitgetError as exc:
+            items.append(exc)
+    success, failure = [], []
+    for oid, result in zip(given, svc.exchange.trading.place_batch(req.uid, items, req.now_ms), strict=True):
+        if isinstance(result, BitgetError):
+            failure.append({"orderId": "", "clientOid": oid, "errorMsg": result.msg, "errorCode": result.code})
+        else:
+            success.append({"orderId": str(result.oid), "clientOid": result.client_oid})
+    return {"successList": success, "failureList": failure}
+
+
+def order_ref(req: ApiRequest) -> tuple[str | None, str | None]:
+    """orderId or clientOid, one of which is required (looked up as given, never validated)."""
+    order_id = req.text("orderId")
+    client = req.text("clientOid")
+    if order_id is None and client is None:
+        raise missing("orderId")
+    return order_id, client
+
+
+def cancel_order(svc: Services, req: ApiRequest) -> Any:
+    symbol = req.text("symbol", required=True)
+    order_id, client = order_ref(req)
+    order = svc.exchange.trading.cancel(req.uid, symbol, order_id, client, req.now_ms)
+    return {"orderId": str(order.oid), "clientOid": order.client_oid}
+
+
+def cancel_symbol_order(svc: Services, req: ApiRequest) -> Any:
+    symbol = req.text("symbol", required=True) or ""
+    return {"symbol": svc.exchange.trading.cancel_symbol(req.uid, symbol, req.now_ms)}
+
+
+_TRADE = {"private": True, "permission": "spot_trade"}
+ENDPOINTS = (
+    post("/api/v2/spot/trade/place-order", place_order, **_TRADE),
+    post("/api/v2/spot/trade/batch-orders", batch_orders, **_TRADE),
+    post("/api/v2/spot/trade/cancel-order", cancel_order, **_TRADE),
+    post("/api/v2/spot/trade/cancel-symbol-order", cancel_symbol_order, **_TRADE),
+)

@@ -1,0 +1,87 @@
+"""Wallet endpoints: transfers between account types, withdrawals and their records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..endpoint import get, post
+from ..errors import invalid, missing
+from ..request import ApiRequest
+from ..services import Services
+from ..state.market import plain
+from ..state.wallet import ACCOUNT_TYPES, Withdrawal, WithdrawSpec
+from .spot_trade import client_oid, positive
+
+RECORDS_MAX = 100
+RECORDS_DEFAULT = 20
+
+
+def transfer(svc: Services, req: ApiRequest) -> Any:
+    from_type = req.choice("fromType", ACCOUNT_TYPES, required=True) or ""
+    to_type = req.choice("toType", ACCOUNT_TYPES, required=True) or ""
+    amount = positive(req, "amount")
+    coin = req.text("coin", required=True) or ""
+    result = svc.exchange.wallet.transfer(req.uid, from_type, to_type, coin, amount, req.text("symbol"),
+                                          client_oid(req), req.now_ms)
+    return {"transferId": result.transfer_id, "clientOid": result.client_oid}
+
+
+def withdrawal(svc: Services, req: ApiRequest) -> Any:
+    spec = WithdrawSpec(
+        coin=req.text("coin", required=True) or "",
+        transfer_type=req.choice("transferType", ("on_chain", "internal_transfer"), required=True) or "",
+        address=req.text("address", required=True) or "",
+        size=positive(req, "size"),
+        chain=req.text("chain"),
+        tag=req.text("tag") or "",
+        client_oid=client_oid(req),
+        inner_to_type=req.choice("innerToType", ("email", "mobile", "uid"), default="uid") or "uid",
+    )
+    record = svc.exchange.wallet.withdraw(req.uid, spec, req.now_ms)
+    return {"orderId": str(record.oid), "clientOid": record.client_oid}
+
+
+def withdrawal_view(w: Withdrawal, now_ms: int) -> dict[str, Any]:
+    done = now_ms >= w.done_ms()
+    return {
+        "orderId": str(w.oid),
+        "tradeId": w.tx_hash,
+        "coin": w.coin,
+        "dest": w.dest,
+        "clientOid": w.client_oid,
+        "type": "withdraw",
+        "tag": w.tag,
+        "size": plain(w.size),
+        "fee": plain(-w.fee) if w.fee else "0",
+        "status": "success" if done else "pending",
+        "toAddress": w.address,
+        "fromAddress": w.uid if w.dest == "internal_transfer" else "",
+        "confirm": "12" if done and w.dest == "on_chain" else "0",
+        "chain": w.chain,
+        "cTime": str(w.ctime),
+        "uTime": str(w.done_ms() if done else w.ctime),
+    }
+
+
+def _required_ms(req: ApiRequest, name: str) -> int:
+    value = req.integer(name)
+    if value is None:
+        raise missing(name)
+    return value
+
+
+def withdrawal_records(svc: Services, req: ApiRequest) -> Any:
+    start, end = _required_ms(req, "startTime"), _required_ms(req, "endTime")
+    if start > end:
+        raise invalid("startTime")
+    limit = min(req.integer("limit", default=RECORDS_DEFAULT, lo=1) or RECORDS_DEFAULT, RECORDS_MAX)
+    records = svc.exchange.wallet.records(req.uid, req.text("coin"), req.text("clientOid"), req.integer("orderId"),
+                                          start, end, req.integer("idLessThan"), limit)
+    return [withdrawal_view(w, req.now_ms) for w in records]
+
+
+ENDPOINTS = (
+    post("/api/v2/spot/wallet/transfer", transfer, private=True, permission="transfer"),
+    post("/api/v2/spot/wallet/withdrawal", withdrawal, private=True, permission="withdraw", whitelist=True),
+    get("/api/v2/spot/wallet/withdrawal-records", withdrawal_records, private=True),
+)

@@ -1,0 +1,298 @@
+"""The mock's own spot orders and fills: records, id-ordered indexes per account, resting books.
+
+Every structure here is keyed or sorted so that the hot paths (place, cancel, fill, one page of a
+listing) cost O(log n) whatever the number of resting orders or stored fills.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from array import array
+from bisect import bisect_left
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
+
+from sortedcontainers import SortedDict, SortedList
+
+from .catalog import SpotSymbol
+
+ZERO = Decimal(0)
+LIVE, PARTIAL, FILLED, CANCELLED = "live", "partially_filled", "filled", "cancelled"
+STATUS_RANK = {LIVE: 0, PARTIAL: 1, FILLED: 2, CANCELLED: 2}
+T = TypeVar("T")
+
+
+class IdSequence:
+    """Increasing 19-digit decimal ids (orders, trades, transfers, withdrawals) from the seeded rng."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.last = 1_100_000_000_000_000_000 + rng.randrange(10**15)
+
+    def next(self) -> int:
+        self.last += 1 + self.rng.randrange(4096)
+        return self.last
+
+
+def new_client_oid(rng: random.Random) -> str:
+    """A UUID-like client id for requests that carry none (Bitget generates one too)."""
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+@dataclass(slots=True, eq=False)
+class Order:
+    oid: int
+    uid: str
+    sym: SpotSymbol
+    side: str  # buy | sell
+    order_type: str  # limit | market
+    force: str
+    price: Decimal  # 0 for market orders
+    size: Decimal  # base coin; quote coin for market buys
+    client_oid: str
+    ctime: int
+    utime: int
+    presets: dict[str, str | None] = field(default_factory=dict)
+    status: str = LIVE
+    base_volume: Decimal = ZERO
+    quote_volume: Decimal = ZERO
+    fee: Decimal = ZERO
+    frozen: Decimal = ZERO  # what the order still reserves: quote for buys, base for sells
+    cancel_reason: str = ""
+    fills: list[Fill] = field(default_factory=list)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (LIVE, PARTIAL)
+
+    @property
+    def is_buy(self) -> bool:
+        return self.side == "buy"
+
+    @property
+    def fee_coin(self) -> str:
+        return self.sym.base if self.is_buy else self.sym.quote
+
+    @property
+    def frozen_coin(self) -> str:
+        return self.sym.quote if self.is_buy else self.sym.base
+
+    @property
+    def remaining(self) -> Decimal:
+        """Base coin still to trade (limit orders and market sells)."""
+        return self.size - self.base_volume
+
+
+@dataclass(slots=True, eq=False)
+class Fill:
+    tid: int
+    order: Order
+    price: Decimal
+    size: Decimal  # base coin
+    fee: Decimal  # charged in the order's fee coin
+    scope: str  # taker | maker
+    ctime: int
+
+    @property
+    def amount(self) -> Decimal:
+        return self.price * self.size
+
+
+class IdIndex(Generic[T]):
+    """Items ordered by their numeric id, newest first on reads; pages by `idLessThan`."""
+
+    def __init__(self) -> None:
+        self._items: Any = SortedDict()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __contains__(self, key: int) -> bool:
+        return key in self._items
+
+    def get(self, key: int) -> T | None:
+        found: T | None = self._items.get(key)
+        return found
+
+    def add(self, key: int, item: T) -> None:
+        self._items[key] = item
+
+    def discard(self, key: int) -> None:
+        self._items.pop(key, None)
+
+    def oldest(self) -> T | None:
+        if not self._items:
+            return None
+        item: T = self._items.peekitem(0)[1]
+        return item
+
+    def values(self) -> Iterator[T]:
+        return iter(self._items.values())
+
+    def newest(self, before: int | None, keep: Callable[[T], bool] | None = None,
+               stop: Callable[[T], bool] | None = None) -> Iterator[T]:
+        """Items with id < `before`, newest first; `stop` ends the walk, `keep` filters."""
+        items = self._items
+        for key in items.irange(maximum=before, inclusive=(True, False), reverse=True):
+            item: T = items[key]
+            if stop is not None and stop(item):
+                return
+            if keep is None or keep(item):
+                yield item
+
+
+class AppendLog(Generic[T]):
+    """Items appended in increasing id order (fills): an array of ids to bisect, forgotten from
+    the front in amortised O(1). Leaner than a sorted map for millions of entries."""
+
+    def __init__(self) -> None:
+        self._ids = array("q")
+        self._items: list[Any] = []
+        self._head = 0
+
+    def __len__(self) -> int:
+        return len(self._items) - self._head
+
+    def add(self, key: int, item: T) -> None:
+        self._ids.append(key)
+        self._items.append(item)
+
+    def oldest(self) -> T | None:
+        return self._items[self._head] if len(self) else None
+
+    def pop_oldest(self) -> None:
+        self._items[self._head] = None
+        self._head += 1
+        if self._head >= 1024 and self._head * 2 >= len(self._items):
+            del self._items[: self._head]
+            del self._ids[: self._head]
+            self._head = 0
+
+    def newest(self, before: int | None, keep: Callable[[T], bool] | None = None,
+               stop: Callable[[T], bool] | None = None) -> Iterator[T]:
+        end = len(self._items) if before is None else bisect_left(self._ids, before, self._head)
+        items = self._items
+        for i in range(end - 1, self._head - 1, -1):
+            item: T = items[i]
+            if stop is not None and stop(item):
+                return
+            if keep is None or keep(item):
+                yield item
+
+
+class BySymbol(Generic[T]):
+    """One index over all of an account's items plus one per symbol, kept in step."""
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self._make = make
+        self.all: Any = make()
+        self.by_symbol: dict[str, Any] = {}
+
+    def __len__(self) -> int:
+        return len(self.all)
+
+    def add(self, key: int, symbol: str, item: T) -> None:
+        self.all.add(key, item)
+        index = self.by_symbol.get(symbol)
+        if index is None:
+            index = self.by_symbol[symbol] = self._make()
+        index.add(key, item)
+
+    def scope(self, symbol: str | None) -> Any:
+        if symbol is None:
+            return self.all
+        found = self.by_symbol.get(symbol)
+        return found if found is not None else self._make()
+
+
+class AccountOrders:
+    """One account's orders (open and closed), fills, and clientOid index."""
+
+    def __init__(self) -> None:
+        self.open: BySymbol[Order] = BySymbol(IdIndex)
+        self.closed: BySymbol[Order] = BySymbol(IdIndex)
+        self.fills: BySymbol[Fill] = BySymbol(AppendLog)
+        self.by_client: dict[str, Order] = {}
+
+    def find(self, oid: int) -> Order | None:
+        found: Order | None = self.open.all.get(oid) or self.closed.all.get(oid)
+        return found
+
+    def add_open(self, order: Order) -> None:
+        self.open.add(order.oid, order.sym.symbol, order)
+        self.by_client[order.client_oid] = order
+
+    def close(self, order: Order) -> None:
+        _discard(self.open, order.oid, order.sym.symbol)
+        self.closed.add(order.oid, order.sym.symbol, order)
+
+    def add_fill(self, fill: Fill) -> None:
+        self.fills.add(fill.tid, fill.order.sym.symbol, fill)
+        fill.order.fills.append(fill)
+
+    def prune(self, cutoff_ms: int, max_kept: int, budget: int = 8) -> None:
+        """Forget closed orders and fills past retention or over the cap, oldest first.
+
+        Called on every close and fill with a small budget, so the cost is amortised O(1) per
+        write and the stores never grow past `max_kept` by more than a write's worth.
+        """
+        closed = self.closed
+        for _ in range(budget):
+            order: Order | None = closed.all.oldest()
+            if order is None or (len(closed) <= max_kept and order.ctime >= cutoff_ms):
+                break
+            _discard(closed, order.oid, order.sym.symbol)
+            if self.by_client.get(order.client_oid) is order:
+                del self.by_client[order.client_oid]
+        fills = self.fills
+        for _ in range(budget):
+            fill: Fill | None = fills.all.oldest()
+            if fill is None or (len(fills) <= max_kept and fill.ctime >= cutoff_ms):
+                break
+            fills.all.pop_oldest()
+            fills.by_symbol[fill.order.sym.symbol].pop_oldest()
+
+
+def _discard(index: BySymbol[Order], key: int, symbol: str) -> None:
+    index.all.discard(key)
+    scoped = index.by_symbol.get(symbol)
+    if scoped is not None:
+        scoped.discard(key)
+        if not len(scoped):
+            del index.by_symbol[symbol]
+
+
+class RestingBook:
+    """The mock's own resting limit orders of one symbol: buys best (highest) first, sells lowest first."""
+
+    def __init__(self) -> None:
+        self.buys: Any = SortedList()  # (-price, oid)
+        self.sells: Any = SortedList()  # (price, oid)
+        self.orders: dict[int, Order] = {}
+
+    def __len__(self) -> int:
+        return len(self.orders)
+
+    def add(self, order: Order) -> None:
+        self.orders[order.oid] = order
+        if order.is_buy:
+            self.buys.add((-order.price, order.oid))
+        else:
+            self.sells.add((order.price, order.oid))
+
+    def remove(self, order: Order) -> None:
+        if self.orders.pop(order.oid, None) is None:
+            return
+        if order.is_buy:
+            self.buys.discard((-order.price, order.oid))
+        else:
+            self.sells.discard((order.price, order.oid))
+
+    def best_buy(self) -> Order | None:
+        return self.orders[self.buys[0][1]] if self.buys else None
+
+    def best_sell(self) -> Order | None:
+        return self.orders[self.sells[0][1]] if self.sells else None

@@ -1,0 +1,337 @@
+"""Spot trading against the synthetic market: checks, freezes, taker and maker fills, cancels, queries.
+
+Every method is one synchronous state transition: it validates everything that can fail before it
+changes anything, so a refused order (43012, 43118, ...) leaves balances, ids and orders untouched.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ..errors import BitgetError
+from .accounts import Account, AccountStore
+from .catalog import SYMBOLS_BY_NAME, SpotSymbol
+from .ledger import Ledger
+from .market import Market, plain
+from .matching import Extremes, take, touch_volume, walk_extremes
+from .orders import (
+    CANCELLED,
+    FILLED,
+    LIVE,
+    PARTIAL,
+    ZERO,
+    AccountOrders,
+    Fill,
+    IdSequence,
+    Order,
+    RestingBook,
+    new_client_oid,
+)
+from .pricewalk import step_of
+
+CANCEL_REASON = "normal_cancel"
+POST_ONLY_CROSSES = "43002"  # Bitget's "Pending order failed": a post_only order that would take
+
+
+@dataclass(frozen=True)
+class OrderSpec:
+    """A parsed order request; prices and sizes already decimals, enums already lower-case."""
+
+    symbol: str
+    side: str
+    order_type: str
+    size: Decimal
+    force: str = "gtc"
+    price: Decimal | None = None
+    client_oid: str | None = None
+    presets: dict[str, str | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_closed_orders: int = 100_000
+    retention_ms: int = 90 * 24 * 3600 * 1000
+
+
+@dataclass(frozen=True)
+class Page:
+    """Filters shared by the listing endpoints."""
+
+    symbol: str | None = None
+    order_id: int | None = None
+    start: int | None = None
+    end: int | None = None
+    before: int | None = None
+    limit: int = 100
+
+
+class Trading:
+    def __init__(self, accounts: AccountStore, market: Market, ledger: Ledger, ids: IdSequence,
+                 rng: random.Random, limits: Limits, now_ms: int) -> None:
+        self.accounts = accounts
+        self.market = market
+        self.ledger = ledger
+        self.ids = ids
+        self.rng = rng
+        self.limits = limits
+        self.books: dict[str, RestingBook] = {s: RestingBook() for s in SYMBOLS_BY_NAME}
+        self.by_account: dict[str, AccountOrders] = {}
+        self.last_step = step_of(now_ms)
+
+    def orders_of(self, uid: str) -> AccountOrders:
+        found = self.by_account.get(uid)
+        if found is None:
+            found = self.by_account[uid] = AccountOrders()
+        return found
+
+    # -- placing ------------------------------------------------------------------------
+    def place(self, uid: str, spec: OrderSpec, now_ms: int) -> Order:
+        account = self.accounts.account(uid)
+        sym = self.market.symbol(spec.symbol)
+        self._check(sym, spec, now_ms)
+        orders = self.orders_of(uid)
+        if spec.client_oid is not None and spec.client_oid in orders.by_client:
+            raise BitgetError("43118")
+        price = spec.price if spec.order_type == "limit" and spec.price is not None else ZERO
+        is_buy = spec.side == "buy"
+        reserve = price * spec.size if is_buy and spec.order_type == "limit" else spec.size
+        balance = account.balance(sym.quote if is_buy else sym.base)
+        Ledger.require(balance, reserve)
+        order = Order(
+            oid=self.ids.next(), uid=uid, sym=sym, side=spec.side, order_type=spec.order_type,
+            force=spec.force, price=price, size=spec.size,
+            client_oid=spec.client_oid or self._fresh_client_oid(orders),
+            ctime=now_ms, utime=now_ms, presets=dict(spec.presets),
+        )
+        Ledger.freeze(balance, reserve, now_ms)
+        order.frozen = reserve
+        orders.add_open(order)
+        self._execute(account, orders, order, now_ms)
+        return order
+
+    def place_batch(self, uid: str, items: list[OrderSpec | BitgetError], now_ms: int) -> list[Order | BitgetError]:
+        """Each item placed on its own (partial success); items that failed to parse pass through."""
+        out: list[Order | BitgetError] = []
+        for item in items:
+            if isinstance(item, BitgetError):
+                out.append(item)
+                continue
+            try:
+                out.append(self.place(uid, item, now_ms))
+            except BitgetError as exc:
+                out.append(exc)
+        return out
+
+    def _fresh_client_oid(self, orders: AccountOrders) -> str:
+        oid = new_client_oid(self.rng)
+        while oid in orders.by_client:
+            oid = new_client_oid(self.rng)
+        return oid
+
+    def _check(self, sym: SpotSymbol, spec: OrderSpec, now_ms: int) -> None:
+        """Precision (40808), minimum value (45110), price band (43008/43009), post_only (43002)."""
+        market_buy = spec.order_type == "market" and spec.side == "buy"
+        scale = sym.quote_precision if market_buy else sym.quantity_precision
+        if _decimals(spec.size) > scale:
+            raise BitgetError("40808", "size scale")
+        last = self.market.last_price(sym, now_ms)
+        if spec.order_type == "market":
+            value = spec.size if market_buy else spec.size * last
+        else:
+            price = spec.price or ZERO
+            if _decimals(price) > sym.price_precision:
+                raise BitgetError("40808", "price scale")
+            value = price * spec.size
+        if value < sym.min_trade_usdt:
+            raise BitgetError("45110", plain(sym.min_trade_usdt))
+        if spec.order_type == "market" or spec.price is None:
+            return
+        if spec.side == "buy" and spec.price > last * (1 + sym.buy_limit_ratio):
+            raise BitgetError("43009", plain((last * (1 + sym.buy_limit_ratio)).quantize(sym.tick)), sym.quote)
+        if spec.side == "sell" and spec.price < last * (1 - sym.sell_limit_ratio):
+            raise BitgetError("43008", plain((last * (1 - sym.sell_limit_ratio)).quantize(sym.tick)), sym.quote)
+        if spec.force == "post_only":
+            book = self.market.book(sym, now_ms)
+            crosses = (spec.price >= book.asks[0].price) if spec.side == "buy" else (spec.price <= book.bids[0].price)
+            if crosses:
+                raise BitgetError(POST_ONLY_CROSSES)
+
+    def _execute(self, account: Account, orders: AccountOrders, order: Order, now_ms: int) -> None:
+        """Take what the book offers now; then rest, finish or cancel the remainder by `force`."""
+        sym = order.sym
+        book = self.market.book(sym, now_ms)
+        levels = book.asks if order.is_buy else book.bids
+        if order.order_type == "market":
+            if order.is_buy:
+                got = take(levels, True, sym.lot, budget=order.size)
+            else:
+                got = take(levels, False, sym.lot, qty=order.size)
+        else:
+            got = take(levels, order.is_buy, sym.lot, limit=order.price, qty=order.size)
+            if order.force == "fok" and sum(q for _, q in got.fills) < order.size:
+                got = take((), order.is_buy, sym.lot)
+        for price, qty in got.fills:
+            self._fill(account, orders, order, price, qty, False, now_ms)
+        if order.order_type == "market":
+            done = order.base_volume > 0 and not got.book_exhausted
+            self._close(orders, order, FILLED if done else CANCELLED, now_ms)
+        elif order.remaining == 0:
+            self._close(orders, order, FILLED, now_ms)
+        elif order.force in ("ioc", "fok"):
+            self._close(orders, order, CANCELLED, now_ms)
+        else:
+            self.books[sym.symbol].add(order)
+
+    def _fill(self, account: Account, orders: AccountOrders, order: Order, price: Decimal, qty: Decimal,
+              maker: bool, now_ms: int) -> None:
+        sym = order.sym
+        if not order.is_buy:
+            released = qty
+        elif order.order_type == "limit":
+            released = order.price * qty
+        else:
+            released = price * qty
+        fee = self.ledger.trade(account, sym.base, sym.quote, order.is_buy, price, qty, released,
+                                sym.maker_fee if maker else sym.taker_fee, now_ms)
+        order.frozen -= released
+        order.base_volume += qty
+        order.quote_volume += price * qty
+        order.fee += fee
+        order.utime = now_ms
+        if order.status == LIVE:
+            order.status = PARTIAL
+        orders.add_fill(Fill(self.ids.next(), order, price, qty, fee, "maker" if maker else "taker", now_ms))
+        orders.prune(now_ms - self.limits.retention_ms, self.limits.max_closed_orders)
+
+    def _close(self, orders: AccountOrders, order: Order, status: str, now_ms: int) -> None:
+        if order.frozen:
+            account = self.accounts.account(order.uid)
+            Ledger.unfreeze(account.balance(order.frozen_coin), order.frozen, now_ms)
+            order.frozen = ZERO
+        order.status = status
+        order.cancel_reason = CANCEL_REASON if status == CANCELLED else ""
+        order.utime = now_ms
+        self.books[order.sym.symbol].remove(order)
+        orders.close(order)
+        orders.prune(now_ms - self.limits.retention_ms, self.limits.max_closed_orders)
+
+    # -- the clock ----------------------------------------------------------------------
+    def catch_up(self, now_ms: int) -> None:
+        """Fill resting orders the price walk crossed since the last call (cheap when none rest)."""
+        step = step_of(now_ms)
+        last, self.last_step = self.last_step, step
+        if step <= last:
+            return
+        for name, book in self.books.items():
+            if len(book):
+                sym = SYMBOLS_BY_NAME[name]
+                extremes = walk_extremes(self.market, sym, last + 1, step)
+                self._cross(book, sym, extremes, True, now_ms)
+                self._cross(book, sym, extremes, False, now_ms)
+
+    def _cross(self, book: RestingBook, sym: SpotSymbol, ext: Extremes, buys: bool, now_ms: int) -> None:
+        """Fill the best resting orders the walk went through: fully where it traded beyond their
+        price, and from that step's traded volume where it only touched it."""
+        touch: Decimal | None = None
+        while True:
+            order = book.best_buy() if buys else book.best_sell()
+            if order is None:
+                return
+            extreme = ext.low if buys else ext.high
+            if (order.price < extreme) if buys else (order.price > extreme):
+                return
+            qty = order.remaining
+            if order.price == extreme:
+                if touch is None:
+                    touch = touch_volume(self.market, sym, ext.low_step if buys else ext.high_step)
+                qty = min(qty, touch)
+                touch -= qty
+            if qty <= 0:
+                return
+            account = self.accounts.account(order.uid)
+            orders = self.orders_of(order.uid)
+            self._fill(account, orders, order, order.price, qty, True, now_ms)
+            if order.remaining > 0:
+                return
+            self._close(orders, order, FILLED, now_ms)
+
+    # -- cancelling ---------------------------------------------------------------------
+    def cancel(self, uid: str, symbol: str | None, order_id: str | None, client_oid: str | None,
+               now_ms: int) -> Order:
+        order = self.find(uid, order_id, client_oid)
+        if symbol is not None and order.sym is not self.market.symbol(symbol):
+            raise BitgetError("43001")
+        if not order.is_open:
+            raise BitgetError("43001")
+        self._close(self.orders_of(uid), order, CANCELLED, now_ms)
+        return order
+
+    def cancel_symbol(self, uid: str, symbol: str, now_ms: int) -> str:
+        """Cancel every open order of one symbol; returns the symbol's canonical name."""
+        sym = self.market.symbol(symbol)
+        orders = self.orders_of(uid)
+        for order in list(orders.open.scope(sym.symbol).values()):
+            self._close(orders, order, CANCELLED, now_ms)
+        return sym.symbol
+
+    # -- reading ------------------------------------------------------------------------
+    def find(self, uid: str, order_id: str | None, client_oid: str | None) -> Order:
+        orders = self.orders_of(uid)
+        found: Order | None = None
+        if order_id is not None:
+            if order_id.isascii() and order_id.isdigit() and len(order_id) <= 20:
+                found = orders.find(int(order_id))
+        elif client_oid is not None:
+            found = orders.by_client.get(client_oid)
+        if found is None:
+            raise BitgetError("43001")
+        return found
+
+    def open_orders(self, uid: str, page: Page) -> list[Order]:
+        return self._page(self.orders_of(uid).open, page, None)
+
+    def history(self, uid: str, page: Page, now_ms: int) -> list[Order]:
+        return self._page(self.orders_of(uid).closed, page, now_ms - self.limits.retention_ms)
+
+    def fills(self, uid: str, page: Page, now_ms: int) -> list[Fill]:
+        cutoff = now_ms - self.limits.retention_ms
+        orders = self.orders_of(uid)
+        if page.order_id is not None:
+            order = orders.find(page.order_id)
+            if order is None or (page.symbol is not None and order.sym is not self.market.symbol(page.symbol)):
+                return []
+            kept = [f for f in reversed(order.fills) if f.ctime >= cutoff
+                    and (page.before is None or f.tid < page.before) and _in_range(f.ctime, page)]
+            return kept[: page.limit]
+        return self._page(orders.fills, page, cutoff)
+
+    def _page(self, index: Any, page: Page, cutoff: int | None) -> list[Any]:
+        sym = self.market.symbol(page.symbol).symbol if page.symbol is not None else None
+        floors = [x for x in (page.start, cutoff) if x is not None]
+        floor = max(floors) if floors else None
+        if page.order_id is not None:
+            item = index.all.get(page.order_id)
+            if item is None or (sym is not None and item.sym.symbol != sym) or not _in_range(item.ctime, page):
+                return []
+            return [item] if floor is None or item.ctime >= floor else []
+        stop: Callable[[Any], bool] | None = None if floor is None else (lambda it: it.ctime < floor)
+        keep: Callable[[Any], bool] | None = None if page.end is None else (lambda it: it.ctime <= page.end)
+        out = []
+        for item in index.scope(sym).newest(page.before, keep, stop):
+            out.append(item)
+            if len(out) >= page.limit:
+                break
+        return out
+
+
+def _in_range(ms: int, page: Page) -> bool:
+    return (page.start is None or ms >= page.start) and (page.end is None or ms <= page.end)
+
+
+def _decimals(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
