@@ -237,6 +237,11 @@ class WrkResult:
     server_cpu_s: float = 0.0  # CPU the server used during the run
 
     @property
+    def core_share(self) -> float:
+        """How busy the server's core was during the run (1.0: saturated, as a fair run should be)."""
+        return self.server_cpu_s / self.seconds if self.seconds else 0.0
+
+    @property
     def cpu_us_per_request(self) -> float:
         return self.server_cpu_s / self.requests * 1e6 if self.requests else 0.0
 

@@ -59,6 +59,10 @@ class _ClientBase(Endpoints[R]):
         raise NotImplementedError
 
     @property
+    def base_url(self) -> str:
+        return self._engine.base_url
+
+    @property
     def auth(self) -> BitgetAuth | None:
         """The signer, synchronised with server time: usable with any other httpx client too."""
         auth = self._engine.auth

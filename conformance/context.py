@@ -11,7 +11,7 @@ from mock_exchange.state.catalog import SYMBOLS_BY_NAME
 
 from .adapters.base import Adapter, Credentials, ErrorCategory
 from .checks.base import CheckFailed
-from .mock import MockServer
+from .mock import MockError, MockServer
 
 T = TypeVar("T")
 AdapterFactory = Callable[[str, Credentials], Adapter]
@@ -126,6 +126,11 @@ class Context:
             prehash = f"; the mock expected the prehash {first['prehash']}" if first.get("prehash") else ""
             self.fail(f"the mock refused {first['method']} {first['path']}?{first['query']} with "
                       f"{first['code']}{prehash}")
+
+    def fault_fired(self, path: str) -> None:
+        """Make sure an injected fault on `path` acted (else the mock, not the client, is at fault)."""
+        if not any(e.get("fault") for e in self.journal(path)):
+            raise MockError(f"the fault injected on {path} never fired")
 
     # -- orders that rest and never fill -------------------------------------------------------------
     def resting_buy(self, symbol: str, value_usdt: Decimal = Decimal("12")) -> tuple[Decimal, Decimal]:

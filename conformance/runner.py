@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 import traceback
 from collections.abc import Callable, Iterable, Sequence
@@ -12,7 +13,7 @@ from typing import Any
 from .adapters.base import Adapter, Credentials, Unsupported
 from .checks.base import Check, CheckFailed, Status, Verdict
 from .context import AdapterFactory, Context
-from .mock import MockError, MockServer
+from .mock import HarnessClock, MockError, MockServer
 
 
 @dataclass
@@ -72,20 +73,26 @@ class Runner:
     """Runs checks against one adapter class (or factory) on a mock it starts and stops itself."""
 
     def __init__(self, adapter: type[Adapter] | AdapterFactory, *, seed: int = 42, fuzz_examples: int = 25,
-                 adapter_options: dict[str, Any] | None = None, rate_limits: str = "bitget") -> None:
+                 adapter_options: dict[str, Any] | None = None, rate_limits: str = "bitget",
+                 clock: HarnessClock | None = None) -> None:
         options = adapter_options or {}
         self.name = getattr(adapter, "name", getattr(adapter, "__name__", "adapter"))
         self.make_adapter: AdapterFactory = partial(_build, adapter, options)
         self.seed = seed
         self.fuzz_examples = fuzz_examples
         self.rate_limits = rate_limits
+        self.clock = clock  # the mock's clock (wall time by default); tests share a virtual one with the client
 
-    def run(self, checks: Sequence[Check], on_verdict: Callable[[Verdict], None] | None = None) -> RunResult:
-        """Every check in order on one mock; `on_verdict` sees each verdict as it is reached."""
+    def run(self, checks: Sequence[Check], on_verdict: Callable[[Verdict], None] | None = None,
+            mock: MockServer | None = None) -> RunResult:
+        """Every check in order on one mock (its own, or a running `mock` to share between runs);
+        `on_verdict` sees each verdict as it is reached."""
         started = time.perf_counter()
         result = RunResult(str(self.name), properties={"seed": str(self.seed),
                                                         "fuzz_examples": str(self.fuzz_examples)})
-        with MockServer(seed=self.seed, rate_limits=self.rate_limits) as mock:
+        with contextlib.ExitStack() as stack:
+            if mock is None:
+                mock = stack.enter_context(MockServer(seed=self.seed, rate_limits=self.rate_limits, clock=self.clock))
             result.properties["mock_url"] = mock.url
             for check in _runnable(checks, self.fuzz_examples):
                 verdict = run_check(check, mock, self.make_adapter, fuzz_examples=self.fuzz_examples, seed=self.seed)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import hmac
 import json
 from urllib.parse import unquote_to_bytes
@@ -38,19 +37,19 @@ def prehash_candidates(ts: bytes, method: bytes, path: bytes, raw_query: bytes, 
     return out
 
 
-def _hmac_b64(secret: str, message: bytes) -> bytes:
-    return base64.b64encode(hmac.new(secret.encode("utf-8"), message, hashlib.sha256).digest())
+def _hmac_b64(secret: bytes, message: bytes) -> bytes:
+    return binascii.b2a_base64(hmac.digest(secret, message, "sha256"), newline=False)
 
 
 def signature_matches(key: ApiKey, sign: str, candidates: list[bytes]) -> bool:
     given = sign.encode("latin-1")
     if key.public_key is not None or key.secret is None:
         return _rsa_matches(key, given, candidates)
-    matched = False
-    for message in candidates:
-        # constant-time compare; no early exit so timing does not reveal which form matched
-        matched |= hmac.compare_digest(_hmac_b64(key.secret, message), given)
-    return matched
+    secret = key.secret.encode("utf-8")
+    # Each compare is constant-time. Stopping at the first form that matches (almost always the
+    # literal one, so one HMAC per request) reveals only which form the client signed, no secret;
+    # a signature that matches no form is compared against every form.
+    return any(hmac.compare_digest(_hmac_b64(secret, message), given) for message in candidates)
 
 
 def _rsa_matches(key: ApiKey, given: bytes, candidates: list[bytes]) -> bool:

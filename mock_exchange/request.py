@@ -12,6 +12,14 @@ from .errors import BitgetError, invalid, missing
 from .state.accounts import ApiKey, parse_amount
 
 MAX_QUERY_FIELDS = 100
+_CHOICES: dict[tuple[str, ...], dict[str, str]] = {}  # options -> lower-case -> option, built once per tuple
+
+
+def _choice_table(options: tuple[str, ...]) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for option in options:
+        table.setdefault(option.lower(), option)  # the first option wins, as a scan in order would
+    return table
 
 
 class ApiRequest:
@@ -90,11 +98,13 @@ class ApiRequest:
         value = self.text(name, required)
         if value is None:
             return default
-        lowered = value.lower()
-        for option in options:
-            if option.lower() == lowered:
-                return option
-        raise invalid(name)
+        table = _CHOICES.get(options)
+        if table is None:
+            table = _CHOICES[options] = _choice_table(options)
+        found = table.get(value.lower())
+        if found is None:
+            raise invalid(name)
+        return found
 
     def integer(self, name: str, default: int | None = None, lo: int = 0, hi: int = 2**63 - 1) -> int | None:
         value = self.text(name)

@@ -86,9 +86,8 @@ def scripted_client(script: Script, vt: VirtualTime, **kw: Any) -> BitgetClient:
 
 def asgi_client(app: MockExchange, vt: VirtualTime, **kw: Any) -> AsyncBitgetClient:
     """An async client calling the mock in-process, on the mock's virtual clock."""
-    kw = {**CREDENTIALS, **kw}
-    return AsyncBitgetClient(base_url="http://127.0.0.1", transport=httpx.ASGITransport(app=app),
-                             clock=vt.now, sleep=vt.async_sleep, **kw)
+    kw = {**CREDENTIALS, "transport": httpx.ASGITransport(app=app), **kw}
+    return AsyncBitgetClient(base_url="http://127.0.0.1", clock=vt.now, sleep=vt.async_sleep, **kw)
 
 
 def codes(app: MockExchange) -> list[str | None]:

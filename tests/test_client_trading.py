@@ -132,22 +132,27 @@ def test_business_errors_are_typed() -> None:
     assert _run(app, scenario) == [DuplicateClientOidError, InsufficientBalanceError, OrderNotFoundError]
 
 
-class LoseFirstAnswer(httpx.AsyncBaseTransport):
-    """Forwards to the app, but loses the answer of the first place-order: it landed, the client can't tell."""
+class LoseFirstPlaceOrder(httpx.AsyncBaseTransport):
+    """Times out the first place-order: after the order landed (`landed`), or before it reached the app."""
 
-    def __init__(self, app: MockExchange) -> None:
+    def __init__(self, app: MockExchange, landed: bool) -> None:
         self.inner = httpx.ASGITransport(app=app)
+        self.landed = landed
         self.lost = False
+        self.attempts = 0
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response = await self.inner.handle_async_request(request)
+        self.attempts += request.url.path.endswith("/place-order")
         if request.url.path.endswith("/place-order") and not self.lost:
             self.lost = True
+            if self.landed:
+                await self.inner.handle_async_request(request)
             raise httpx.ReadTimeout("answer lost", request=request)
-        return response
+        return await self.inner.handle_async_request(request)
 
 
-def test_lost_place_order_answer_is_recovered_by_client_oid_not_placed_twice() -> None:
+@pytest.mark.parametrize(("landed", "attempts"), [(True, 1), (False, 2)])
+def test_ambiguous_place_order_asks_by_client_oid_and_never_doubles(landed: bool, attempts: int) -> None:
     app = _app()
 
     async def scenario(c: AsyncBitgetClient) -> tuple[Any, Any]:
@@ -155,9 +160,11 @@ def test_lost_place_order_answer_is_recovered_by_client_oid_not_placed_twice() -
         placed = await c.place_order("BTCUSDT", "buy", "limit", Decimal("0.001"), price, client_oid="lost-1")
         return placed, await c.unfilled_orders("BTCUSDT")
 
-    placed, unfilled = _run(app, scenario, transport=LoseFirstAnswer(app))
+    transport = LoseFirstPlaceOrder(app, landed)
+    placed, unfilled = _run(app, scenario, transport=transport)
     assert placed["clientOid"] == "lost-1"
-    assert [o["orderId"] for o in unfilled] == [placed["orderId"]]
+    assert [o["orderId"] for o in unfilled] == [placed["orderId"]]  # exactly one order on the exchange
+    assert transport.attempts == attempts  # placed again only when the exchange had no such order
     paths = [e["path"] for e in reversed(app.services.journal.newest(100))]
     assert paths.count("/api/v2/spot/trade/place-order") == 1
     assert "/api/v2/spot/trade/orderInfo" in paths

@@ -198,3 +198,34 @@ def test_ccxt_captured_trading_requests_are_served() -> None:
         ("/api/v2/spot/trade/cancel-symbol-order", "40019"),  # body {}: symbol is required
         ("/api/v2/spot/trade/place-order", "40304"),  # clientOid "é测试 x"
     ]
+
+
+def test_resting_order_fills_as_the_admin_clock_advances(api: Api, app: MockExchange) -> None:
+    book = api.ok("GET", "/api/v2/spot/market/orderbook", "symbol=BTCUSDT&limit=1")
+    price = book["bids"][0][0]
+    placed = api.place(side="buy", orderType="limit", price=price, size="0.01")
+    assert api.order(placed["orderId"])["status"] == "live"
+    market = app.services.exchange.market
+    sym = market.symbol("BTCUSDT")
+    start = api.now // 1000
+    assert min(market.price(sym, s) for s in range(start + 1, start + 3601)) < Decimal(price)
+    api.advance(3_600_000)
+    order = api.order(placed["orderId"])
+    assert order["status"] == "filled" and order["baseVolume"] == "0.01" and order["priceAvg"] == price
+    fills = api.ok("GET", "/api/v2/spot/trade/fills", "symbol=BTCUSDT")
+    assert [f["tradeScope"] for f in fills] == ["maker"]
+    assert fills[0]["feeDetail"]["totalFee"] == "-0.00001"
+    assert api.ok("GET", "/api/v2/spot/trade/unfilled-orders") == []
+    assert [o["orderId"] for o in api.ok("GET", "/api/v2/spot/trade/history-orders")] == [placed["orderId"]]
+
+
+def test_listing_params_are_validated_and_limits_bounded(api: Api, app: MockExchange) -> None:
+    for _ in range(3):
+        api.place(side="buy", orderType="limit", price=_below(app), size="0.001")
+    path = "/api/v2/spot/trade/unfilled-orders"
+    assert len(api.ok("GET", path, "limit=2")) == 2
+    assert len(api.ok("GET", path, "limit=500")) == 3  # above the maximum: capped at 100
+    for query in ("limit=0", "limit=abc", "idLessThan=x", "startTime=5&endTime=1"):
+        assert api.code("GET", path, query) == "40020", query
+    assert api.code("GET", path, "symbol=NOPE") == "40034"
+    assert api.code("GET", "/api/v2/spot/trade/orderInfo") == "40019"

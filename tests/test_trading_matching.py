@@ -25,8 +25,8 @@ def _exchange(**limits: int) -> tuple[Exchange, ManualClock]:
     return Exchange(clock, 42, seed_accounts(), Limits(**limits)), clock
 
 
-def _buy(price: Decimal, size: Decimal, force: str = "gtc", **kw: str) -> OrderSpec:
-    return OrderSpec("BTCUSDT", "buy", "limit", size, force, price, **kw)
+def _buy(price: Decimal, size: Decimal, force: str = "gtc") -> OrderSpec:
+    return OrderSpec("BTCUSDT", "buy", "limit", size, force, price)
 
 
 def _sell(price: Decimal, size: Decimal, force: str = "gtc") -> OrderSpec:

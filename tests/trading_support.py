@@ -22,7 +22,7 @@ class Api:
     def __init__(self, app: MockExchange, api_key: str = API_KEY, secret: str = SECRET,
                  passphrase: str = PASSPHRASE) -> None:
         self.app = app
-        self.client = TestClient(app, base_url="http://127.0.0.1")
+        self.client = TestClient(app, base_url="http://127.0.0.1", client=("127.0.0.1", 50000))
         self.creds = {"api_key": api_key, "secret": secret, "passphrase": passphrase}
 
     @property

@@ -20,11 +20,11 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from typing import Any, ClassVar
 
 
-class ErrorCategory(str, Enum):
+class ErrorCategory(StrEnum):
     """What an error means to the caller; each check expects one of these for its injected failure."""
 
     AUTH = "auth"  # bad key, secret, passphrase or signature

@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, ClassVar
 
+import ccxt
+
 from .base import (
     CANCELLED,
     FILLED,
@@ -22,26 +24,20 @@ from .base import (
 _STATUS = {"open": OPEN, "closed": FILLED, "canceled": CANCELLED, "cancelled": CANCELLED}
 
 
-def _ccxt() -> Any:
-    try:
-        import ccxt
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError("the ccxt adapter needs ccxt: pip install 'bitget-mock[ccxt]'") from exc
-    return ccxt
-
-
 class CcxtAdapter(Adapter):
     """ccxt.bitget as a user sets it up (its defaults: enableRateLimit on, no clock adjustment), with every
-    API group's URL pointed at the mock. Markets are loaded once per mock URL and shared by later
-    adapters, so each check does not pay for a dozen reference-data requests."""
+    API group's URL pointed at the mock. Markets (and ccxt's probe of whether the account is a unified
+    one) are loaded once per mock URL and shared by later adapters, as one long-lived ccxt instance would
+    keep them, so each check does not pay for a dozen reference-data requests.
+
+    Keyword options go to the ccxt constructor, e.g. `options={"adjustForTimeDifference": True}` (ccxt then
+    measures the server's clock when it loads markets, or, with shared markets, on first use)."""
 
     name = "ccxt"
-    _markets: ClassVar[dict[str, tuple[Any, Any]]] = {}
+    _markets: ClassVar[dict[str, tuple[Any, Any, Any]]] = {}
 
     def __init__(self, base_url: str, credentials: Credentials, **options: Any) -> None:
         super().__init__(base_url, credentials)
-        ccxt = _ccxt()
-        self.ccxt = ccxt
         self.exchange = ccxt.bitget({
             "apiKey": credentials.api_key,
             "secret": credentials.secret_key,
@@ -53,7 +49,11 @@ class CcxtAdapter(Adapter):
         self.exchange.urls["api"] = dict.fromkeys(self.exchange.urls["api"], base_url.rstrip("/"))
         cached = self._markets.get(base_url)
         if cached is not None:
-            self.exchange.set_markets(*cached)
+            markets, currencies, uta = cached
+            self.exchange.set_markets(markets, currencies)
+            if uta is not None:
+                self.exchange.options["uta"] = uta
+        self._synced = False
 
     def close(self) -> None:
         session = getattr(self.exchange, "session", None)
@@ -62,8 +62,13 @@ class CcxtAdapter(Adapter):
 
     def _load(self) -> None:
         if not self.exchange.markets:
-            self.exchange.load_markets()
-            self._markets[self.base_url] = (self.exchange.markets, self.exchange.currencies)
+            self.exchange.load_markets()  # measures the clock offset itself when asked to
+            self.exchange.handle_uta_and_params({}, "fetchBalance", False)  # probes /api/v3/account/settings
+            self._markets[self.base_url] = (self.exchange.markets, self.exchange.currencies,
+                                            self.exchange.options.get("uta"))
+        elif not self._synced and self.exchange.options.get("adjustForTimeDifference"):
+            self.exchange.load_time_difference()
+        self._synced = True
 
     def _symbol(self, market_id: str) -> str:
         """The unified symbol of a spot market id (`BTCUSDT` -> `BTC/USDT`)."""
@@ -71,7 +76,7 @@ class CcxtAdapter(Adapter):
         for market in self.exchange.markets_by_id.get(market_id, []):
             if market.get("spot"):
                 return str(market["symbol"])
-        raise self.ccxt.BadSymbol(f"bitget does not have market id {market_id}")
+        raise ccxt.BadSymbol(f"bitget does not have market id {market_id}")
 
     def server_time(self) -> int:
         return int(self.exchange.fetch_time())
@@ -128,7 +133,7 @@ class CcxtAdapter(Adapter):
         )
 
     def classify_error(self, exc: BaseException) -> ErrorCategory | None:
-        c = self.ccxt
+        c = ccxt
         table: tuple[tuple[Any, ErrorCategory], ...] = (
             (c.PermissionDenied, ErrorCategory.PERMISSION),  # a subclass of AuthenticationError
             (c.AuthenticationError, ErrorCategory.AUTH),

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..context import Context
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     CRITICAL = "critical"  # the client cannot be trusted with money
     MAJOR = "major"  # the client breaks in ordinary conditions
     MINOR = "minor"  # a weakness that bites rarely
@@ -22,8 +22,8 @@ class Severity(str, Enum):
         return self is not Severity.MINOR
 
 
-class Status(str, Enum):
-    PASS = "pass"
+class Status(StrEnum):
+    PASS = "pass"  # noqa: S105  (a verdict, not a password)
     FAIL = "fail"
     SKIP = "skip"  # only when the adapter declares that its client lacks an operation
     ERROR = "error"  # the harness or the mock could not run the check: nothing is known about the client

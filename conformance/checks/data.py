@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .base import MAJOR, MINOR, check
 from .paths import ORDERBOOK, TICKERS
@@ -58,10 +57,12 @@ def order_book(ctx: Context) -> None:
     ctx.expect(book.bids and book.asks, "an empty side in the order book")
     bids = [exact(p) for p, _ in book.bids]
     asks = [exact(p) for p, _ in book.asks]
-    ctx.expect(None not in bids and None not in asks, "a price in the book is not a number")
-    ctx.expect(bids == sorted(bids, reverse=True), "bids are not best (highest) first")  # type: ignore[type-var]
-    ctx.expect(asks == sorted(asks), "asks are not best (lowest) first")  # type: ignore[type-var]
-    ctx.expect(bids[0] < asks[0], f"best bid {bids[0]} is not below best ask {asks[0]}")  # type: ignore[operator]
+    bid_prices = [p for p in bids if p is not None]
+    ask_prices = [p for p in asks if p is not None]
+    ctx.expect(len(bid_prices) == len(bids) and len(ask_prices) == len(asks), "a price in the book is not a number")
+    ctx.expect(bid_prices == sorted(bid_prices, reverse=True), "bids are not best (highest) first")
+    ctx.expect(ask_prices == sorted(ask_prices), "asks are not best (lowest) first")
+    ctx.expect(bid_prices[0] < ask_prices[0], f"best bid {bid_prices[0]} is not below best ask {ask_prices[0]}")
     for side, got, levels in (("bid", book.bids, sent.bids), ("ask", book.asks, sent.asks)):
         for (price, size), level in zip(got[:5], levels[:5], strict=False):
             ctx.expect(exact(price) == level.price and exact(size) == level.size,

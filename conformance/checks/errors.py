@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ..adapters.base import Credentials, ErrorCategory
 from .base import CRITICAL, MAJOR, MINOR, check
-from .paths import ASSETS
+from .paths import ASSETS, PLACE_ORDER
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -100,3 +100,14 @@ def below_minimum(ctx: Context) -> None:
     price, _ = ctx.resting_buy("BTCUSDT")
     ctx.expect_error(lambda: ctx.client.place_limit_order("BTCUSDT", "buy", price, Decimal("0.000001")),
                      ErrorCategory.BAD_REQUEST)
+
+
+@check("ERR-011", "An error envelope sent with HTTP 200 is still an error", MAJOR)
+def error_with_200(ctx: Context) -> None:
+    """Bitget sends some business errors with HTTP 200: the client must read the envelope's code, not
+    only the status. The next place-order is answered HTTP 200 with code 43012 (nothing is placed)."""
+    ctx.mock.add_faults({"path": PLACE_ORDER, "kind": "status", "status": 200, "code": "43012", "count": 1})
+    price, size = ctx.resting_buy("BTCUSDT")
+    ctx.expect_error(lambda: ctx.client.place_limit_order("BTCUSDT", "buy", price, size),
+                     ErrorCategory.INSUFFICIENT_FUNDS)
+    ctx.fault_fired(PLACE_ORDER)

@@ -4,6 +4,7 @@ client signed exactly what went on the wire (path, query in its sent order and e
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
 from .base import CRITICAL, MAJOR, check
 from .paths import ASSETS, DRAGON_SYMBOL, ORDER_INFO, PLACE_ORDER, UNFILLED
 

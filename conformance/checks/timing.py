@@ -4,6 +4,7 @@ watch whether the client keeps time with the server rather than with its own mac
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
 from ..adapters.base import Adapter, ErrorCategory
 from .base import CRITICAL, MAJOR, MINOR, check
 from .paths import ASSETS

@@ -62,6 +62,7 @@ class Market:
         self.seed = seed
         self._books: dict[tuple[str, int], Book] = {}
         self._tickers: dict[tuple[str, int], dict[str, str]] = {}
+        self._last: dict[str, tuple[int, Decimal]] = {}  # symbol -> (step, price): every order asks
 
     # -- lookups ------------------------------------------------------------------------
     @staticmethod
@@ -82,7 +83,13 @@ class Market:
         return D(repr(self.mid(sym, step))).quantize(sym.tick)
 
     def last_price(self, sym: SpotSymbol, now_ms: int) -> Decimal:
-        return self.price(sym, step_of(now_ms))
+        step = step_of(now_ms)
+        cached = self._last.get(sym.symbol)
+        if cached is not None and cached[0] == step:
+            return cached[1]
+        price = self.price(sym, step)
+        self._last[sym.symbol] = (step, price)
+        return price
 
     def _gap_ticks(self, sym: SpotSymbol, mid: float) -> int:
         return max(1, round(mid * 0.00002 / float(sym.tick)))

@@ -3,6 +3,7 @@ fill when the price walk crosses (or touches) their price. Pure functions over t
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
@@ -26,6 +27,7 @@ def take(levels: Sequence[Level], is_buy: bool, lot: Decimal, limit: Decimal | N
     """What a taker gets from `levels` (best first): up to `qty` base coin, or as much as `budget`
     quote coin buys in whole lots, never at a price worse than `limit`."""
     fills: list[tuple[Decimal, Decimal]] = []
+    left = budget if budget is not None else Decimal(0)
     for level in levels:
         if limit is not None and (level.price > limit if is_buy else level.price < limit):
             return Take(fills, False)
@@ -33,9 +35,8 @@ def take(levels: Sequence[Level], is_buy: bool, lot: Decimal, limit: Decimal | N
             size = min(level.size, qty)
             qty -= size
         else:
-            affordable = ((budget or Decimal(0)) / level.price).quantize(lot, rounding=ROUND_DOWN)
-            size = min(level.size, affordable)
-            budget = (budget or Decimal(0)) - size * level.price
+            size = min(level.size, (left / level.price).quantize(lot, rounding=ROUND_DOWN))
+            left -= size * level.price
         if size > 0:
             fills.append((level.price, size))
         if (qty is not None and qty <= 0) or (qty is None and size < level.size):
@@ -61,12 +62,12 @@ def walk_extremes(market: Market, sym: SpotSymbol, first: int, last: int) -> Ext
         span = count - 1
         steps = [first + (span * i) // (MAX_SAMPLES - 1) for i in range(MAX_SAMPLES)]
     lo_step = hi_step = first
-    lo = hi = market.mid(sym, first)
+    lo, hi = math.inf, -math.inf
     for step in steps:
         mid = market.mid(sym, step)
         if mid < lo:
             lo, lo_step = mid, step
-        elif mid > hi:
+        if mid > hi:
             hi, hi_step = mid, step
     return Extremes(market.price(sym, lo_step), lo_step, market.price(sym, hi_step), hi_step)
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 import random
 import uuid
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
-from sortedcontainers import SortedDict, SortedList
+from sortedcontainers import SortedList
 
 from .catalog import SpotSymbol
 
@@ -102,10 +102,18 @@ class Fill:
 
 
 class IdIndex(Generic[T]):
-    """Items ordered by their numeric id, newest first on reads; pages by `idLessThan`."""
+    """Items by numeric id, read newest first and paged by `idLessThan`.
+
+    A dict, plus the ids in ascending order: new ids nearly always arrive last, so adding is an
+    append (an out-of-order id is inserted by bisection); removals only leave the id behind, and
+    the list is compacted once the stale ids outnumber the live ones, so every operation is
+    amortised O(1) or O(log n).
+    """
 
     def __init__(self) -> None:
-        self._items: Any = SortedDict()
+        self._items: dict[int, T] = {}
+        self._ids: list[int] = []
+        self._head = 0  # ids before it are known stale
 
     def __len__(self) -> int:
         return len(self._items)
@@ -114,20 +122,28 @@ class IdIndex(Generic[T]):
         return key in self._items
 
     def get(self, key: int) -> T | None:
-        found: T | None = self._items.get(key)
-        return found
+        return self._items.get(key)
 
     def add(self, key: int, item: T) -> None:
+        if key not in self._items:
+            ids = self._ids
+            if not ids or key > ids[-1]:
+                ids.append(key)
+            else:
+                insort(ids, key, self._head)
         self._items[key] = item
 
     def discard(self, key: int) -> None:
-        self._items.pop(key, None)
+        if self._items.pop(key, None) is not None and len(self._ids) - self._head > 2 * len(self._items) + 64:
+            items = self._items
+            self._ids = [k for k in self._ids[self._head:] if k in items]
+            self._head = 0
 
     def oldest(self) -> T | None:
-        if not self._items:
-            return None
-        item: T = self._items.peekitem(0)[1]
-        return item
+        ids, items = self._ids, self._items
+        while self._head < len(ids) and ids[self._head] not in items:
+            self._head += 1
+        return items[ids[self._head]] if self._head < len(ids) else None
 
     def values(self) -> Iterator[T]:
         return iter(self._items.values())
@@ -135,9 +151,12 @@ class IdIndex(Generic[T]):
     def newest(self, before: int | None, keep: Callable[[T], bool] | None = None,
                stop: Callable[[T], bool] | None = None) -> Iterator[T]:
         """Items with id < `before`, newest first; `stop` ends the walk, `keep` filters."""
-        items = self._items
-        for key in items.irange(maximum=before, inclusive=(True, False), reverse=True):
-            item: T = items[key]
+        ids, items = self._ids, self._items
+        end = len(ids) if before is None else bisect_left(ids, before, self._head)
+        for i in range(end - 1, self._head - 1, -1):
+            item = items.get(ids[i])
+            if item is None:
+                continue
             if stop is not None and stop(item):
                 return
             if keep is None or keep(item):
@@ -260,9 +279,7 @@ def _discard(index: BySymbol[Order], key: int, symbol: str) -> None:
     index.all.discard(key)
     scoped = index.by_symbol.get(symbol)
     if scoped is not None:
-        scoped.discard(key)
-        if not len(scoped):
-            del index.by_symbol[symbol]
+        scoped.discard(key)  # kept when empty: the symbols are few, and rebuilding one costs every order
 
 
 class RestingBook:

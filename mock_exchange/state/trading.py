@@ -17,7 +17,7 @@ from .accounts import Account, AccountStore
 from .catalog import SYMBOLS_BY_NAME, SpotSymbol
 from .ledger import Ledger
 from .market import Market, plain
-from .matching import Extremes, take, touch_volume, walk_extremes
+from .matching import Extremes, Take, take, touch_volume, walk_extremes
 from .orders import (
     CANCELLED,
     FILLED,
@@ -136,14 +136,14 @@ class Trading:
         """Precision (40808), minimum value (45110), price band (43008/43009), post_only (43002)."""
         market_buy = spec.order_type == "market" and spec.side == "buy"
         scale = sym.quote_precision if market_buy else sym.quantity_precision
-        if _decimals(spec.size) > scale:
+        if decimal_places(spec.size) > scale:
             raise BitgetError("40808", "size scale")
         last = self.market.last_price(sym, now_ms)
         if spec.order_type == "market":
             value = spec.size if market_buy else spec.size * last
         else:
             price = spec.price or ZERO
-            if _decimals(price) > sym.price_precision:
+            if decimal_places(price) > sym.price_precision:
                 raise BitgetError("40808", "price scale")
             value = price * spec.size
         if value < sym.min_trade_usdt:
@@ -173,7 +173,7 @@ class Trading:
         else:
             got = take(levels, order.is_buy, sym.lot, limit=order.price, qty=order.size)
             if order.force == "fok" and sum(q for _, q in got.fills) < order.size:
-                got = take((), order.is_buy, sym.lot)
+                got = Take([], False)  # all or nothing
         for price, qty in got.fills:
             self._fill(account, orders, order, price, qty, False, now_ms)
         if order.order_type == "market":
@@ -332,6 +332,7 @@ def _in_range(ms: int, page: Page) -> bool:
     return (page.start is None or ms >= page.start) and (page.end is None or ms <= page.end)
 
 
-def _decimals(value: Decimal) -> int:
+def decimal_places(value: Decimal) -> int:
+    """Decimals a value really has: trailing zeros do not count (`1.10` has 1)."""
     exponent = value.normalize().as_tuple().exponent
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0

@@ -12,6 +12,7 @@ from .accounts import AccountStore
 from .catalog import COINS_BY_NAME, CONTRACTS, SPOT_SYMBOLS, SYMBOLS_BY_NAME, Coin
 from .ledger import Ledger
 from .orders import IdIndex, IdSequence
+from .trading import decimal_places
 
 ACCOUNT_TYPES = ("spot", "p2p", "coin_futures", "usdt_futures", "usdc_futures", "crossed_margin", "isolated_margin")
 FUTURES_WALLETS = {"USDT-FUTURES": "usdt_futures", "COIN-FUTURES": "coin_futures", "USDC-FUTURES": "usdc_futures"}
@@ -73,8 +74,7 @@ def _wallet_coins(account_type: str) -> frozenset[str] | None:
 
 
 def _check_size(size: Decimal, name: str = "size") -> None:
-    exponent = size.normalize().as_tuple().exponent
-    if size <= 0 or (isinstance(exponent, int) and -exponent > MAX_DECIMALS):
+    if size <= 0 or decimal_places(size) > MAX_DECIMALS:
         raise invalid(name)
 
 

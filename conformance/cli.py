@@ -1,0 +1,119 @@
+"""`bitget-conformance run --adapter NAME ...`: drive a client through the catalogue against an in-process mock.
+
+Exit codes: 0 when every critical and major check passed (minor failures are reported, not fatal, unless
+--strict), 1 when one failed or could not run, 2 on a usage error (unknown adapter, no check selected).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .adapters import BUILTIN, AdapterNotFound, load_adapter
+from .checks import CATALOGUE, NoChecksSelected, select
+from .report import html_report, junit_xml, summary, table_head, verdict_line
+from .runner import Runner
+
+USAGE_ERROR = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bitget-conformance",
+                                     description="Check a Bitget V2 client against the bitget-mock sandbox.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run the checks against one client")
+    run.add_argument("--adapter", required=True, metavar="NAME",
+                     help=f"{' | '.join(BUILTIN)} | package.module:Class (a subclass of conformance.adapters.Adapter)")
+    run.add_argument("--adapter-option", action="append", default=[], metavar="KEY=JSON",
+                     help="keyword argument for the adapter's constructor, value as JSON (repeatable), e.g. "
+                          "options='{\"adjustForTimeDifference\": true}' for ccxt")
+    run.add_argument("--checks", action="append", default=[], metavar="PATTERNS",
+                     help="comma-separated id globs, e.g. 'SIGN-*,ERR-00?'; '!RATE-*' excludes (default: all)")
+    run.add_argument("--report-junit", type=Path, metavar="FILE", help="write JUnit XML here")
+    run.add_argument("--report-html", type=Path, metavar="FILE", help="write a single-file HTML report here")
+    run.add_argument("--fuzz-examples", type=int, default=25, metavar="N",
+                     help="hypothesis examples per FUZZ property (0: no fuzzing; default 25)")
+    run.add_argument("--seed", type=int, default=42, help="seed of the mock's market and of the fuzzer")
+    run.add_argument("--strict", action="store_true", help="exit 1 on minor failures too")
+    run.add_argument("--quiet", action="store_true", help="print only the summary")
+    lst = sub.add_parser("list", help="list the checks")
+    lst.add_argument("--checks", action="append", default=[], metavar="PATTERNS")
+    return parser
+
+
+def _patterns(values: Sequence[str]) -> list[str]:
+    return [p for v in values for p in v.split(",") if p.strip()]
+
+
+def _options(values: Sequence[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item in values:
+        key, sep, raw = item.partition("=")
+        if not sep or not key.isidentifier():
+            raise ValueError(f"--adapter-option {item!r}: expected KEY=JSON")
+        try:
+            out[key] = json.loads(raw)
+        except json.JSONDecodeError:
+            out[key] = raw  # a bare word is taken as a string
+    return out
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        adapter = load_adapter(args.adapter)
+        checks = select(_patterns(args.checks))
+        options = _options(args.adapter_option)
+    except (AdapterNotFound, NoChecksSelected, ValueError) as exc:
+        print(f"bitget-conformance: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    if args.fuzz_examples < 0:
+        print("bitget-conformance: --fuzz-examples must be 0 or more", file=sys.stderr)
+        return USAGE_ERROR
+    runner = Runner(adapter, seed=args.seed, fuzz_examples=args.fuzz_examples, adapter_options=options)
+
+    def show(verdict: Any) -> None:
+        if not args.quiet:
+            print(verdict_line(verdict), flush=True)
+
+    if not args.quiet:
+        print(table_head())
+    result = runner.run(checks, on_verdict=show)
+    print(("\n" + summary(result)) if not args.quiet else summary(result))
+    if args.report_junit is not None:
+        _write(args.report_junit, junit_xml(result))
+        print(f"JUnit XML: {args.report_junit}")
+    if args.report_html is not None:
+        _write(args.report_html, html_report(result).encode("utf-8"))
+        print(f"HTML report: {args.report_html}")
+    return result.exit_code(strict=args.strict)
+
+
+def list_checks(args: argparse.Namespace) -> int:
+    try:
+        checks = select(_patterns(args.checks)) if args.checks else list(CATALOGUE)
+    except NoChecksSelected as exc:
+        print(f"bitget-conformance: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    for c in checks:
+        print(f"{c.id:<11} {c.severity.value:<8} {c.title}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "list":
+        return list_checks(args)
+    return run(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
