@@ -37,6 +37,9 @@ class Outcome:
 
 
 class Context:
+    """Handed to each check: `client` (the adapter with the trading key), `adapter(credentials)` for others,
+    `mock` (admin calls, clock, observation), the journal of what the mock saw, and verdict helpers."""
+
     def __init__(self, mock: MockServer, make_adapter: AdapterFactory, *, fuzz_examples: int = 25,
                  seed: int = 42) -> None:
         self.mock = mock

@@ -12,6 +12,7 @@ import base64
 import hashlib
 import hmac
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -31,6 +32,10 @@ READ_ONLY = Credentials("bg_0badc0ffee0badc0ffee0badc0ffee1",
 OBSERVER = Credentials("bg_0b5e7e70b5e7e70b5e7e70b5e7e70b5e",
                        "0b5e7e70b5e7e70b5e7e70b5e7e70b5e0b5e7e70b5e7e70b5e7e70b5e7e70b5e", "Observer42")
 BALANCES = {"USDT": "100000", "BTC": "2", "ETH": "20", "SOL": "500", "龙币": "100000"}
+
+
+class MockError(RuntimeError):
+    """The mock did not do what the harness asked: a harness or mock problem, not the client's."""
 
 
 class HarnessClock:
@@ -118,7 +123,10 @@ class MockServer:
     # -- admin API -------------------------------------------------------------------------------
     def admin(self, method: str, path: str, body: Any = None) -> Any:
         """One admin call; raises MockError unless it answers 2xx."""
-        response = self.http.request(method, "/_mock" + path, json=body)
+        try:
+            response = self.http.request(method, "/_mock" + path, json=body)
+        except httpx.HTTPError as exc:
+            raise MockError(f"{method} /_mock{path}: {type(exc).__name__}: {exc}") from exc
         if response.status_code >= 300:
             raise MockError(f"{method} /_mock{path}: HTTP {response.status_code} {response.text[:200]}")
         return response.json()
@@ -153,15 +161,16 @@ class MockServer:
     def observe(self, path: str, query: str = "") -> Any:
         """`data` of a signed GET by the observer key (not journaled as the client's)."""
         headers = sign_headers(OBSERVER, "GET", path, query, "", self.clock.now_ms())
-        response = self.http.get(path + ("?" + query if query else ""), headers=headers)
-        payload = response.json()
-        if payload.get("code") != "00000":
-            raise MockError(f"observer GET {path}?{query}: {payload.get('code')} {payload.get('msg')}")
+        try:
+            response = self.http.get(path + ("?" + query if query else ""), headers=headers)
+            payload = response.json()
+        except (httpx.HTTPError, ValueError):
+            raise MockError(f"observer GET {path}?{query}: no JSON answer") from None
+        if not isinstance(payload, dict) or payload.get("code") != "00000":
+            raise MockError(f"observer GET {path}?{query}: HTTP {response.status_code} {response.text[:200]}")
         return payload["data"]
 
     def open_orders(self, symbol: str) -> list[dict[str, Any]]:
-        from urllib.parse import quote
-
         return list(self.observe("/api/v2/spot/trade/unfilled-orders", f"symbol={quote(symbol)}"))
 
     def ticker(self, symbol: str, now_ms: int) -> dict[str, str]:
@@ -169,7 +178,3 @@ class MockServer:
         of time), so reading it sends no request."""
         market = self.app.services.exchange.market
         return market.ticker(market.symbol(symbol), now_ms)
-
-
-class MockError(RuntimeError):
-    """The mock did not do what the harness asked: a harness or mock problem, not the client's."""

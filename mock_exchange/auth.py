@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import hmac
 import json
+from functools import lru_cache
+from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from .errors import BitgetError
@@ -37,15 +40,37 @@ def prehash_candidates(ts: bytes, method: bytes, path: bytes, raw_query: bytes, 
     return out
 
 
-def _hmac_b64(secret: bytes, message: bytes) -> bytes:
-    return binascii.b2a_base64(hmac.digest(secret, message, "sha256"), newline=False)
+_BLOCK = 64  # SHA-256's block size
+_IPAD = bytes(x ^ 0x36 for x in range(256))
+_OPAD = bytes(x ^ 0x5C for x in range(256))
+
+
+@lru_cache(maxsize=1024)
+def _pads(secret: str) -> tuple[Any, Any]:
+    """HMAC-SHA256 (RFC 2104) keyed once: the inner and outer hashes after the padded key's block.
+    Copying them per request costs half of keying `hmac.new` every time, on the hottest path."""
+    key = secret.encode("utf-8")
+    if len(key) > _BLOCK:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(_BLOCK, b"\0")
+    return hashlib.sha256(key.translate(_IPAD)), hashlib.sha256(key.translate(_OPAD))
+
+
+def _hmac_b64(secret: str, message: bytes) -> bytes:
+    """base64(HMAC-SHA256(secret, message)), equal to `hmac.new(secret, message, sha256)`'s."""
+    inner, outer = _pads(secret)
+    inner = inner.copy()
+    inner.update(message)
+    outer = outer.copy()
+    outer.update(inner.digest())
+    return binascii.b2a_base64(outer.digest(), newline=False)
 
 
 def signature_matches(key: ApiKey, sign: str, candidates: list[bytes]) -> bool:
     given = sign.encode("latin-1")
     if key.public_key is not None or key.secret is None:
         return _rsa_matches(key, given, candidates)
-    secret = key.secret.encode("utf-8")
+    secret = key.secret
     # Each compare is constant-time. Stopping at the first form that matches (almost always the
     # literal one, so one HMAC per request) reveals only which form the client signed, no secret;
     # a signature that matches no form is compared against every form.

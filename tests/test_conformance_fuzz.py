@@ -23,7 +23,6 @@ def vm() -> Iterator[VirtualMock]:
         yield mock
 
 
-
 class CrashOnNonAscii(ReferenceAdapter):
     """Crashes with a bare TypeError on any symbol that is not ASCII."""
 
