@@ -183,7 +183,7 @@ class AdminAPI:
 
     async def get_clock(self, request: Request) -> Any:
         clock = self.svc.clock
-        return {"now": clock.now_ms(), "manual": clock.is_manual}
+        return {"now": clock.now_ms(), "manual": clock.is_manual, "offset": clock.offset_ms}
 
     async def post_clock(self, request: Request) -> Any:
         body = await _json_body(request)
@@ -198,10 +198,15 @@ class AdminAPI:
             if isinstance(value, bool) or not isinstance(value, int) or abs(value) >= 2**53:
                 raise invalid("advance")
             now = clock.advance(value)
+        elif "offset" in body:
+            value = body["offset"]
+            if isinstance(value, bool) or not isinstance(value, int) or abs(value) >= 2**53:
+                raise invalid("offset")
+            now = clock.set_offset(value)
         else:
             raise BitgetError("40019", "set")
         self.svc.on_clock_moved()
-        return {"now": now, "manual": True}
+        return {"now": now, "manual": clock.is_manual, "offset": clock.offset_ms}
 
     async def get_faults(self, request: Request) -> Any:
         return {"rules": self.svc.faults.active()}

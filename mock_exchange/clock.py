@@ -45,14 +45,16 @@ class ManualClock:
 
 
 class ExchangeClock:
-    """The server's clock: system time until someone sets or advances it, virtual from then on.
+    """The server's clock: system time (plus an offset) until someone sets or advances it, virtual from then on.
 
     `POST /_mock/clock` on a server started with the system clock switches it to a manual clock
-    that starts at the current time, so tests can freeze a running sandbox.
+    that starts at the current time, so tests can freeze a running sandbox; `set_offset` goes back to
+    following system time, shifted (a server whose clock runs 45 s ahead of its clients).
     """
 
     def __init__(self, base: Clock | None = None, manual: bool = False, start_ms: int | None = None) -> None:
         self._base: Clock = base if base is not None else SystemClock()
+        self.offset_ms = 0
         self._manual: ManualClock | None = None
         if manual:
             self._manual = ManualClock(start_ms if start_ms is not None else self._base.now_ms())
@@ -64,12 +66,18 @@ class ExchangeClock:
     def now_ms(self) -> int:
         if self._manual is not None:
             return self._manual.now_ms()
-        return self._base.now_ms()
+        return self._base.now_ms() + self.offset_ms
 
     def _freeze(self) -> ManualClock:
         if self._manual is None:
-            self._manual = ManualClock(self._base.now_ms())
+            self._manual = ManualClock(self.now_ms())
         return self._manual
+
+    def set_offset(self, ms: int) -> int:
+        """Follow system time again, `ms` ahead of it (behind when negative)."""
+        self._manual = None
+        self.offset_ms = int(ms)
+        return self.now_ms()
 
     def set(self, ms: int) -> int:
         return self._freeze().set(ms)

@@ -121,6 +121,12 @@ def test_system_clock_switches_to_manual_on_post() -> None:
     after = c.post("/_mock/clock", json={"advance": 10}).json()
     assert after["manual"] is True
     assert c.get("/_mock/clock").json()["now"] == after["now"]  # frozen from now on
+    # an offset goes back to following the system clock, shifted
+    shifted = c.post("/_mock/clock", json={"offset": 45_000}).json()
+    assert shifted["manual"] is False and shifted["offset"] == 45_000
+    first, second = c.get("/_mock/clock").json()["now"], c.get("/_mock/clock").json()["now"]
+    assert second > first >= 1_045_000
+    assert c.post("/_mock/clock", json={"offset": 1.5}).json()["code"] == "40020"
 
 
 def test_journal_is_bounded_newest_first_and_redacted() -> None:
