@@ -123,17 +123,20 @@ def test_batch_orders_partial_success_and_limit(api: Api, app: MockExchange) -> 
 
 
 @pytest.mark.parametrize(("body", "code"), [
-    ({"side": "buy", "orderType": "limit", "price": "1000.001", "size": "0.01"}, "40808"),
-    ({"side": "buy", "orderType": "limit", "price": "1000", "size": "0.0000001"}, "40808"),
-    ({"side": "buy", "orderType": "limit", "price": "1000", "size": "0.0001"}, "45110"),
+    ({"side": "buy", "orderType": "limit", "force": "gtc", "price": "1000.001", "size": "0.01"}, "40808"),
+    ({"side": "buy", "orderType": "limit", "force": "gtc", "price": "1000", "size": "0.0000001"}, "40808"),
+    ({"side": "buy", "orderType": "limit", "force": "gtc", "price": "1000", "size": "0.0001"}, "45110"),
     ({"side": "buy", "orderType": "market", "size": "0.5"}, "45110"),
-    ({"side": "buy", "orderType": "limit", "price": "1000", "size": "1000"}, "43012"),
-    ({"side": "sell", "orderType": "limit", "price": "100000", "size": "3"}, "43012"),
-    ({"symbol": "NOPEUSDT", "side": "buy", "orderType": "limit", "price": "1", "size": "1"}, "40034"),
-    ({"side": "buy", "orderType": "limit", "price": "1", "size": "100", "clientOid": "x" * 51}, "40304"),
-    ({"side": "buy", "orderType": "limit", "price": "1", "size": "100", "clientOid": "é测试 x"}, "40304"),
-    ({"side": "buy", "orderType": "limit", "size": "1"}, "40019"),
-    ({"side": "buy", "orderType": "limit", "price": "-1", "size": "1"}, "40020"),
+    ({"side": "buy", "orderType": "limit", "force": "gtc", "price": "1000", "size": "1000"}, "43012"),
+    ({"side": "sell", "orderType": "limit", "force": "gtc", "price": "100000", "size": "3"}, "43012"),
+    ({"symbol": "NOPEUSDT", "side": "buy", "orderType": "limit", "force": "gtc", "price": "1", "size": "1"}, "40034"),
+    ({"side": "buy", "orderType": "limit", "force": "gtc", "price": "1", "size": "100", "clientOid": "x" * 51},
+     "40304"),
+    ({"side": "buy", "orderType": "limit", "force": "gtc", "price": "1", "size": "100", "clientOid": "é测试 x"},
+     "40304"),
+    ({"side": "buy", "orderType": "limit", "force": "gtc", "size": "1"}, "40019"),
+    ({"side": "buy", "orderType": "limit", "price": "1", "size": "100"}, "40019"),  # force is required
+    ({"side": "buy", "orderType": "limit", "force": "gtc", "price": "-1", "size": "1"}, "40020"),
     ({"side": "buy", "orderType": "stop", "price": "1", "size": "1"}, "40020"),
     ({"side": "buy", "orderType": "limit", "force": "day", "price": "1", "size": "1"}, "40020"),
 ])
@@ -149,21 +152,21 @@ def test_price_bands_and_duplicate_client_oid(api: Api, app: MockExchange) -> No
     last = last_price(app)
     high = str((last * Decimal("1.06")).quantize(Decimal("0.01")))
     low = str((last * Decimal("0.94")).quantize(Decimal("0.01")))
-    assert api.code("POST", PLACE, {"symbol": "BTCUSDT", "side": "buy", "orderType": "limit", "price": high,
-                                    "size": "0.001"}) == "43009"
-    assert api.code("POST", PLACE, {"symbol": "BTCUSDT", "side": "sell", "orderType": "limit", "price": low,
-                                    "size": "0.001"}) == "43008"
+    assert api.code("POST", PLACE, {"symbol": "BTCUSDT", "side": "buy", "orderType": "limit", "force": "gtc",
+                                    "price": high, "size": "0.001"}) == "43009"
+    assert api.code("POST", PLACE, {"symbol": "BTCUSDT", "side": "sell", "orderType": "limit", "force": "gtc",
+                                    "price": low, "size": "0.001"}) == "43008"
     placed = api.place(side="buy", orderType="limit", price=_below(app), size="0.001", clientOid="dup")
     api.ok("POST", CANCEL, {"symbol": "BTCUSDT", "orderId": placed["orderId"]})
-    again = {"symbol": "BTCUSDT", "side": "buy", "orderType": "limit", "price": _below(app), "size": "0.001",
-             "clientOid": "dup"}
+    again = {"symbol": "BTCUSDT", "side": "buy", "orderType": "limit", "force": "gtc", "price": _below(app),
+             "size": "0.001", "clientOid": "dup"}
     assert api.code("POST", PLACE, again) == "43118"  # closed orders keep their clientOid too
 
 
 def test_permissions_writes_need_spot_trade_reads_need_read() -> None:
     app = make_app(accounts=seed_accounts(permissions=frozenset({"read"})))
     api = Api(app)
-    body = {"symbol": "BTCUSDT", "side": "buy", "orderType": "limit", "price": "1000", "size": "0.01"}
+    body = {"symbol": "BTCUSDT", "side": "buy", "orderType": "limit", "force": "gtc", "price": "1000", "size": "0.01"}
     for path in (PLACE, CANCEL, "/api/v2/spot/trade/batch-orders", "/api/v2/spot/trade/cancel-symbol-order"):
         answer = api.post(path, body)
         assert answer.json()["code"] == "40014" and "spot_trade" in answer.json()["msg"]

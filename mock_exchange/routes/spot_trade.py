@@ -45,7 +45,7 @@ def parse_order(req: ApiRequest, symbol: str | None = None) -> OrderSpec:
         symbol = req.text("symbol", required=True) or ""
     side = req.choice("side", SIDES, required=True) or ""
     order_type = req.choice("orderType", ORDER_TYPES, required=True) or ""
-    force = req.choice("force", FORCES, default="gtc") or "gtc"
+    force = req.choice("force", FORCES, required=order_type == "limit", default="gtc") or "gtc"
     size = positive(req, "size")
     price = positive(req, "price") if order_type == "limit" else None
     if req.choice("tpslType", ("normal", "tpsl"), default="normal") == "tpsl":
