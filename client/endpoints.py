@@ -81,6 +81,15 @@ class Endpoints(Generic[R]):
     def recent_fills(self, symbol: str, limit: int | None = None) -> R:
         return self._get("/api/v2/spot/market/fills", symbol=symbol, limit=limit)
 
+    def history_candles(self, symbol: str, granularity: str, end_time: int, limit: int | None = None) -> R:
+        return self._get("/api/v2/spot/market/history-candles", symbol=symbol, granularity=granularity,
+                         endTime=end_time, limit=limit)
+
+    def fills_history(self, symbol: str, *, limit: int | None = None, id_less_than: str | None = None,
+                      start_time: int | None = None, end_time: int | None = None) -> R:
+        return self._get("/api/v2/spot/market/fills-history", symbol=symbol, limit=limit, idLessThan=id_less_than,
+                         startTime=start_time, endTime=end_time)
+
     def margin_currencies(self) -> R:
         return self._get("/api/v2/margin/currencies")
 
@@ -96,6 +105,21 @@ class Endpoints(Generic[R]):
 
     def futures_accounts(self, product_type: str) -> R:
         return self._get("/api/v2/mix/account/accounts", productType=product_type)
+
+    def trade_rate(self, symbol: str, business_type: str) -> R:
+        return self._get("/api/v2/common/trade-rate", symbol=symbol, businessType=business_type)
+
+    def bills(self, *, coin: str | None = None, group_type: str | None = None, business_type: str | None = None,
+              start_time: int | None = None, end_time: int | None = None, limit: int | None = None,
+              id_less_than: str | None = None) -> R:
+        return self._get("/api/v2/spot/account/bills", coin=coin, groupType=group_type, businessType=business_type,
+                         startTime=start_time, endTime=end_time, limit=limit, idLessThan=id_less_than)
+
+    def transfer_records(self, coin: str, from_type: str, *, start_time: int | None = None,
+                         end_time: int | None = None, client_oid: str | None = None, limit: int | None = None,
+                         id_less_than: str | None = None) -> R:
+        return self._get("/api/v2/spot/account/transferRecords", coin=coin, fromType=from_type, startTime=start_time,
+                         endTime=end_time, clientOid=client_oid, limit=limit, idLessThan=id_less_than)
 
     # -- spot trading ----------------------------------------------------------------------------
     def place_order(self, symbol: str, side: str, order_type: str, size: Amount, price: Amount | None = None, *,
@@ -115,6 +139,12 @@ class Endpoints(Generic[R]):
         """Up to 50 orders, each a dict of Bitget fields (side, orderType, force, price, size, clientOid...);
         returns {successList, failureList}."""
         return self._post("/api/v2/spot/trade/batch-orders", symbol=symbol, batchMode=batch_mode,
+                          orderList=list(orders))
+
+    def batch_cancel_orders(self, symbol: str | None, orders: Sequence[Mapping[str, Any]],
+                            batch_mode: str | None = None) -> R:
+        """Up to 50 cancels, each a dict with orderId or clientOid (and symbol in `multiple` mode)."""
+        return self._post("/api/v2/spot/trade/batch-cancel-order", symbol=symbol, batchMode=batch_mode,
                           orderList=list(orders))
 
     def cancel_symbol_orders(self, symbol: str) -> R:
@@ -158,3 +188,11 @@ class Endpoints(Generic[R]):
                            order_id: str | None = None, limit: int | None = None) -> R:
         return self._get("/api/v2/spot/wallet/withdrawal-records", startTime=start_time, endTime=end_time,
                          coin=coin, clientOid=client_oid, idLessThan=id_less_than, orderId=order_id, limit=limit)
+
+    def deposit_address(self, coin: str, chain: str | None = None) -> R:
+        return self._get("/api/v2/spot/wallet/deposit-address", coin=coin, chain=chain)
+
+    def deposit_records(self, start_time: int, end_time: int, *, coin: str | None = None,
+                        order_id: str | None = None, id_less_than: str | None = None, limit: int | None = None) -> R:
+        return self._get("/api/v2/spot/wallet/deposit-records", startTime=start_time, endTime=end_time, coin=coin,
+                         orderId=order_id, idLessThan=id_less_than, limit=limit)

@@ -17,7 +17,9 @@ from starlette.routing import Route
 
 from . import envelope
 from .errors import BitgetError, invalid
+from .routes.wallet import deposit_view
 from .services import Services
+from .state.accounts import parse_amount
 
 AdminHandler = Callable[[Request], Awaitable[Any]]
 
@@ -90,6 +92,7 @@ class AdminAPI:
             Route("/accounts/{uid}/api-keys", g(self.create_key), methods=["POST"]),
             Route("/accounts/{uid}/api-keys", g(self.list_keys), methods=["GET"]),
             Route("/accounts/{uid}/balances", g(self.put_balances), methods=["PUT"]),
+            Route("/accounts/{uid}/deposits", g(self.add_deposit), methods=["POST"]),
             Route("/api-keys/{api_key}", g(self.delete_key), methods=["DELETE"]),
             Route("/clock", g(self.get_clock), methods=["GET"]),
             Route("/clock", g(self.post_clock), methods=["POST"]),
@@ -180,6 +183,21 @@ class AdminAPI:
         return self.svc.exchange.accounts.set_balances(
             request.path_params["uid"], body, self.svc.clock.now_ms(), account_type
         )
+
+    async def add_deposit(self, request: Request) -> Any:
+        """Simulate an on-chain deposit into the account's spot wallet; answers the deposit record."""
+        body = await _json_body(request)
+        for name in ("coin", "size"):
+            if body.get(name) in (None, ""):
+                raise BitgetError("40019", name)
+        coin, chain, source = body["coin"], body.get("chain"), body.get("fromAddress")
+        for name, value in (("coin", coin), ("chain", chain), ("fromAddress", source)):
+            if value is not None and not isinstance(value, str):
+                raise invalid(name)
+        size = parse_amount(body["size"], "size")
+        record = self.svc.exchange.wallet.deposit(request.path_params["uid"], str(coin), size, chain, source,
+                                                  self.svc.clock.now_ms())
+        return deposit_view(record)
 
     async def get_clock(self, request: Request) -> Any:
         clock = self.svc.clock

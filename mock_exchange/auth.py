@@ -20,8 +20,6 @@ from .errors import BitgetError
 from .request import ApiRequest
 from .state.accounts import AccountStore, ApiKey
 
-_DIGITS = frozenset(b"0123456789")
-
 
 def prehash_candidates(ts: bytes, method: bytes, path: bytes, raw_query: bytes, body: bytes) -> list[bytes]:
     """Every prehash a correct client may have signed for this request, most literal first."""
@@ -74,7 +72,10 @@ def signature_matches(key: ApiKey, sign: str, candidates: list[bytes]) -> bool:
     # Each compare is constant-time. Stopping at the first form that matches (almost always the
     # literal one, so one HMAC per request) reveals only which form the client signed, no secret;
     # a signature that matches no form is compared against every form.
-    return any(hmac.compare_digest(_hmac_b64(secret, message), given) for message in candidates)
+    for message in candidates:
+        if hmac.compare_digest(_hmac_b64(secret, message), given):
+            return True
+    return False
 
 
 def _rsa_matches(key: ApiKey, given: bytes, candidates: list[bytes]) -> bool:
@@ -122,7 +123,7 @@ def verify(req: ApiRequest, keys: AccountStore, window_ms: int, permission: str,
     if not passphrase:
         raise BitgetError("40011")
     ts_bytes = h.get("access-timestamp", "").encode("latin-1")
-    if not ts_bytes or len(ts_bytes) > 19 or not _DIGITS.issuperset(ts_bytes):
+    if len(ts_bytes) > 19 or not ts_bytes.isdigit():  # bytes.isdigit: ASCII digits only, and not empty
         raise BitgetError("40005")
     if abs(int(ts_bytes) - req.now_ms) > window_ms:
         raise BitgetError("40008")

@@ -80,14 +80,18 @@ class ApiRequest:
 
     # -- typed access -------------------------------------------------------------------
     def text(self, name: str, required: bool = False, max_len: int = 256) -> str | None:
-        value = self.params.get(name)
+        params = self._params if self._params is not None else self.params
+        value = params.get(name)
         if value is None or value == "":
             if required:
                 raise missing(name)
             return None
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        if type(value) is str:  # the common case, first
+            text = value
+        elif isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise invalid(name)
-        text = str(value)
+        else:
+            text = str(value)
         if len(text) > max_len:
             raise invalid(name)
         return text
@@ -118,7 +122,8 @@ class ApiRequest:
         return number
 
     def amount(self, name: str, required: bool = False) -> Decimal | None:
-        value = self.params.get(name)
+        params = self._params if self._params is not None else self.params
+        value = params.get(name)
         if value is None or value == "":
             if required:
                 raise missing(name)

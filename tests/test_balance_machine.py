@@ -1,5 +1,5 @@
-"""A stateful property test of the money: random orders, cancels, batches, transfers, withdrawals and
-clock moves on the state layer, with every coin accounted for after every step."""
+"""A stateful property test of the money: random orders, cancels, batches, transfers, withdrawals, deposits
+and clock moves on the state layer, with every coin accounted for after every step (and by the bills)."""
 
 from __future__ import annotations
 
@@ -125,6 +125,14 @@ class BalanceMachine(RuleBasedStateMachine):
             if kind == "internal_transfer":
                 self.moved[(to, "spot", coin)] += Decimal(size)
 
+    @rule(uid=st.sampled_from(UIDS), coin=st.sampled_from(("USDT", "BTC", "SOL")),
+          size=st.sampled_from(("0.00000001", "3", "2500.5", "0", "1.000000001")))
+    def deposit(self, uid: str, coin: str, size: str) -> None:
+        call = lambda: self.ex.wallet.deposit(uid, coin, Decimal(size), None, None,  # noqa: E731
+                                              self.clock.now_ms())
+        if not self._refused_without_change(call):
+            self.moved[(uid, "spot", coin)] += Decimal(size)
+
     @rule(ms=st.sampled_from((0, 1000, 7000, 60_000, 3_600_000, 86_400_000)))
     def advance(self, ms: int) -> None:
         self.clock.advance(ms)
@@ -139,8 +147,26 @@ class BalanceMachine(RuleBasedStateMachine):
             totals[coin] += available + frozen
         ledger = self.ex.ledger
         for coin in set(totals) | set(self.initial):
-            outside = ledger.fees[coin] + ledger.withdrawn[coin] + ledger.market_flows[coin]
+            outside = ledger.fees[coin] + ledger.withdrawn[coin] + ledger.market_flows[coin] - ledger.deposited[coin]
             assert totals[coin] + outside == self.initial[coin], coin
+
+    @invariant()
+    def bills_explain_every_spot_balance(self) -> None:
+        """Seeded balance + the signed sizes of an account's bills == its spot total, and each coin's
+        newest bill states that total."""
+        snapshot = _snapshot(self.ex)
+        for uid in UIDS:
+            summed: defaultdict[str, Decimal] = defaultdict(Decimal)
+            newest: dict[str, Decimal] = {}
+            for bill in self.ex.ledger.bill_page(uid, self.clock.now_ms(), None, None, None, None, None, None,
+                                                 10**9):
+                summed[bill.coin] += bill.size
+                newest.setdefault(bill.coin, bill.balance)
+            for coin in set(summed) | set(SEED_BALANCES):
+                available, frozen = snapshot.get((uid, "spot", coin), (Decimal(0), Decimal(0)))
+                assert Decimal(SEED_BALANCES.get(coin, "0")) + summed[coin] == available + frozen, (uid, coin)
+                if coin in newest:
+                    assert newest[coin] == available + frozen, (uid, coin)
 
     @invariant()
     def frozen_is_what_open_orders_reserve(self) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..endpoint import Endpoint
-from . import mix, mix_account, public, spot_account, spot_market, spot_orders, spot_trade, wallet
+from . import common, mix, mix_account, public, spot_account, spot_market, spot_orders, spot_trade, wallet
 
 ENDPOINTS: tuple[Endpoint, ...] = (
     *public.ENDPOINTS,
@@ -14,6 +14,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     *spot_orders.ENDPOINTS,
     *wallet.ENDPOINTS,
     *mix_account.ENDPOINTS,
+    *common.ENDPOINTS,
 )
 
 __all__ = ["ENDPOINTS"]

@@ -1,16 +1,21 @@
-"""Spot account reads: account info and assets, from the account's real balances."""
+"""Spot account reads: account info and assets from the account's real balances; transfer records and
+bills (the spot account statement) from the wallet and the ledger."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ..endpoint import get
-from ..errors import BitgetError
+from ..errors import BitgetError, invalid
 from ..request import ApiRequest
 from ..services import Services
 from ..state.catalog import COINS_BY_NAME
 from ..state.market import plain
+from ..state.records import BUSINESS_TYPES, GROUP_TYPES, LEGACY_BUSINESS_TYPES, Bill, Transfer
+from ..state.wallet import ACCOUNT_TYPES
+from .params import DAY_MS, page_limit, time_range
 
+RECORDS_WINDOW_MS = 90 * DAY_MS  # Bitget: startTime and endTime at most 90 days apart
 _AUTHORITIES = {
     "read": "readonly", "spot_trade": "trade", "margin_trade": "margin_trade",
     "contract_trade": "contract_trade", "transfer": "transfer", "withdraw": "withdraw",
@@ -62,7 +67,62 @@ def assets(svc: Services, req: ApiRequest) -> Any:
     return out
 
 
+def transfer_view(t: Transfer) -> dict[str, Any]:
+    return {
+        "coin": t.coin,
+        "status": "Successful",
+        "toType": t.to_type,
+        "toSymbol": t.symbol if t.to_type == "isolated_margin" else "",
+        "fromType": t.from_type,
+        "fromSymbol": t.symbol if t.from_type == "isolated_margin" else "",
+        "size": plain(t.size),
+        "ts": str(t.ctime),
+        "clientOid": t.client_oid,
+        "transferId": str(t.tid),
+    }
+
+
+def transfer_records(svc: Services, req: ApiRequest) -> Any:
+    coin = req.text("coin", required=True) or ""
+    from_type = req.choice("fromType", (*ACCOUNT_TYPES, "exchange"), required=True)
+    start, end = time_range(req, max_ms=RECORDS_WINDOW_MS)
+    records = svc.exchange.wallet.transfer_records(
+        req.uid, coin, "spot" if from_type == "exchange" else from_type, req.text("clientOid"), start, end,
+        req.integer("idLessThan"), page_limit(req, 100, 500))
+    return [transfer_view(t) for t in records]
+
+
+def bill_view(b: Bill) -> dict[str, Any]:
+    return {
+        "cTime": str(b.ctime),
+        "coin": b.coin,
+        "groupType": b.group,
+        "businessType": b.business,
+        "size": plain(b.size),
+        "balance": plain(b.balance),
+        "fees": plain(b.fee) if b.fee else "0",
+        "billId": str(b.bid),
+    }
+
+
+def bills(svc: Services, req: ApiRequest) -> Any:
+    """Newest first, by billId; `size` is the signed change of the coin's spot total, fee included."""
+    coin = req.text("coin")
+    group = req.choice("groupType", GROUP_TYPES)
+    business = req.text("businessType")
+    if business is not None:
+        business = LEGACY_BUSINESS_TYPES.get(business.lower(), business.upper())
+        if business not in BUSINESS_TYPES:
+            raise invalid("businessType")
+    start, end = time_range(req, max_ms=RECORDS_WINDOW_MS)
+    page = svc.exchange.ledger.bill_page(req.uid, req.now_ms, coin, group, business, start, end,
+                                         req.integer("idLessThan"), page_limit(req, 100, 500))
+    return [bill_view(b) for b in page]
+
+
 ENDPOINTS = (
     get("/api/v2/spot/account/info", account_info, private=True),
     get("/api/v2/spot/account/assets", assets, private=True),
+    get("/api/v2/spot/account/transferRecords", transfer_records, private=True),
+    get("/api/v2/spot/account/bills", bills, private=True),
 )

@@ -1,4 +1,5 @@
-"""Spot market data over the seeded price walk: tickers, order book, candles, recent trades."""
+"""Spot market data over the seeded price walk: tickers, order book, candles (recent and history),
+trades (recent and history)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from ..errors import invalid
 from ..request import ApiRequest
 from ..services import Services
 from ..state.market import BOOK_DEPTH, GRANULARITIES, plain
+from .params import DAY_MS, time_range
 
 _BOOK_TYPES = ("step0", "step1", "step2", "step3", "step4", "step5")
+FILLS_HISTORY_WINDOW_MS = 7 * DAY_MS  # Bitget: "startTime and endTime should be within 7 days"
 
 
 def tickers(svc: Services, req: ApiRequest) -> Any:
@@ -34,18 +37,24 @@ def orderbook(svc: Services, req: ApiRequest) -> Any:
     }
 
 
-def candles(svc: Services, req: ApiRequest) -> Any:
+def _candles(svc: Services, req: ApiRequest, end_required: bool, max_limit: int) -> Any:
     market = svc.exchange.market
     sym = market.symbol(req.text("symbol", required=True) or "")
     granularity = req.text("granularity", required=True) or ""
     if granularity not in GRANULARITIES:
         raise invalid("granularity")
-    start = req.integer("startTime")
-    end = req.integer("endTime")
-    if start is not None and end is not None and start > end:
-        raise invalid("startTime")
-    limit = req.integer("limit", default=100, lo=1, hi=1000) or 100
+    start, end = time_range(req, end_required=end_required)
+    limit = req.integer("limit", default=100, lo=1, hi=max_limit) or 100
     return market.candles(sym, granularity, req.now_ms, start, end, limit)
+
+
+def candles(svc: Services, req: ApiRequest) -> Any:
+    return _candles(svc, req, False, 1000)
+
+
+def history_candles(svc: Services, req: ApiRequest) -> Any:
+    """history-candles: endTime is required and a page holds at most 200 candles."""
+    return _candles(svc, req, True, 200)
 
 
 def recent_fills(svc: Services, req: ApiRequest) -> Any:
@@ -55,9 +64,21 @@ def recent_fills(svc: Services, req: ApiRequest) -> Any:
     return market.trades(sym, req.now_ms, limit)
 
 
+def fills_history(svc: Services, req: ApiRequest) -> Any:
+    """Older public trades from the same stream as market/fills, newest first, paged by idLessThan."""
+    market = svc.exchange.market
+    sym = market.symbol(req.text("symbol", required=True) or "")
+    limit = req.integer("limit", default=500, lo=1, hi=1000) or 500
+    before = req.integer("idLessThan")
+    start, end = time_range(req, max_ms=FILLS_HISTORY_WINDOW_MS)
+    return market.trade_history(sym, req.now_ms, before, start, end, limit)
+
+
 ENDPOINTS = (
     get("/api/v2/spot/market/tickers", tickers),
     get("/api/v2/spot/market/orderbook", orderbook),
     get("/api/v2/spot/market/candles", candles),
+    get("/api/v2/spot/market/history-candles", history_candles),
     get("/api/v2/spot/market/fills", recent_fills),
+    get("/api/v2/spot/market/fills-history", fills_history),
 )

@@ -1,4 +1,4 @@
-"""Spot trading writes: place-order, batch-orders, cancel-order, cancel-symbol-order."""
+"""Spot trading writes: place-order, batch-orders, cancel-order, batch-cancel-order, cancel-symbol-order."""
 
 from __future__ import annotations
 
@@ -110,6 +110,44 @@ def cancel_order(svc: Services, req: ApiRequest) -> Any:
     return {"orderId": str(order.oid), "clientOid": order.client_oid}
 
 
+def batch_cancel_order(svc: Services, req: ApiRequest) -> Any:
+    """Up to 50 cancels, each by orderId or clientOid; in `single` mode the outer symbol applies to all."""
+    single = req.choice("batchMode", ("single", "multiple"), default="single") == "single"
+    symbol = req.text("symbol") if single else None
+    if symbol is not None:
+        svc.exchange.market.symbol(symbol)
+    raw = req.params.get("orderList")
+    if raw is None or raw == []:
+        raise missing("orderList")
+    if not isinstance(raw, list):
+        raise invalid("orderList")
+    if len(raw) > MAX_BATCH:
+        raise BitgetError("40306", MAX_BATCH)
+    items: list[tuple[str | None, str | None, str | None] | BitgetError] = []
+    given: list[tuple[str, str]] = []
+    for entry in raw:
+        refs = [entry.get(k) if isinstance(entry, dict) else None for k in ("orderId", "clientOid")]
+        given.append((str(refs[0]) if isinstance(refs[0], (str, int)) else "",
+                      str(refs[1]) if isinstance(refs[1], (str, int)) else ""))
+        try:
+            if not isinstance(entry, dict):
+                raise invalid("orderList")
+            item = req.sub(entry)
+            order_id, client = order_ref(item)
+            items.append((symbol if single else item.text("symbol", required=True), order_id, client))
+        except BitgetError as exc:
+            items.append(exc)
+    success, failure = [], []
+    results = svc.exchange.trading.cancel_batch(req.uid, items, req.now_ms)
+    for (order_id, client), result in zip(given, results, strict=True):
+        if isinstance(result, BitgetError):
+            failure.append({"orderId": order_id, "clientOid": client, "errorMsg": result.msg,
+                            "errorCode": result.code})
+        else:
+            success.append({"orderId": str(result.oid), "clientOid": result.client_oid})
+    return {"successList": success, "failureList": failure}
+
+
 def cancel_symbol_order(svc: Services, req: ApiRequest) -> Any:
     symbol = req.text("symbol", required=True) or ""
     return {"symbol": svc.exchange.trading.cancel_symbol(req.uid, symbol, req.now_ms)}
@@ -120,5 +158,6 @@ ENDPOINTS = (
     post("/api/v2/spot/trade/place-order", place_order, **_TRADE),
     post("/api/v2/spot/trade/batch-orders", batch_orders, **_TRADE),
     post("/api/v2/spot/trade/cancel-order", cancel_order, **_TRADE),
+    post("/api/v2/spot/trade/batch-cancel-order", batch_cancel_order, **_TRADE),
     post("/api/v2/spot/trade/cancel-symbol-order", cancel_symbol_order, **_TRADE),
 )

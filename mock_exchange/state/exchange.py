@@ -36,10 +36,13 @@ class Exchange:
                     a.uid,
                     ApiKey(k.api_key, a.uid, k.passphrase, k.permissions, k.ips, k.label, k.secret, public_key, now),
                 )
-        self.ledger = Ledger()
+        # bills draw ids from their own seeded sequence, so recording them never shifts order or trade ids
+        bill_ids = IdSequence(random.Random(self.seed * 1_000_003 + 1))
+        self.ledger = Ledger(bill_ids, self.limits.max_closed_orders, self.limits.retention_ms)
         self.ids = IdSequence(self.rng)
         self.trading = Trading(self.accounts, self.market, self.ledger, self.ids, self.rng, self.limits, now)
-        self.wallet = Wallet(self.accounts, self.ledger, self.ids, self.rng, self.limits.max_closed_orders)
+        self.wallet = Wallet(self.accounts, self.ledger, self.ids, self.rng, self.limits.max_closed_orders,
+                             self.seed)
 
     def catch_up(self, now_ms: int) -> None:
         """Bring time-driven state up to `now_ms`: resting orders the price walk crossed get filled."""

@@ -13,11 +13,15 @@ from decimal import ROUND_DOWN, Decimal
 
 from ..errors import BitgetError
 from .catalog import SPOT_SYMBOLS, SYMBOLS_BY_NAME, SpotSymbol
-from .pricewalk import STEP_MS, price_at_step, step_of, unit
+from .pricewalk import STEP_MS, price_at_step, prices_down, step_of, unit
 
 D = Decimal
 BOOK_DEPTH = 150
 DAY_MS = 86_400_000
+# A public trade's id encodes its walk step and symbol: TRADE_ID_BASE + step * TRADE_ID_STRIDE + index.
+TRADE_ID_BASE = 1_000_000_000_000_000_000
+TRADE_ID_STRIDE = 16
+TRADE_HISTORY_MS = 30 * DAY_MS  # how far back fills-history reaches (Bitget: "data within 30 days")
 _UTC8_MS = 8 * 3600 * 1000
 
 # granularity -> (length in ms or None for calendar months, offset of the bucket grid)
@@ -173,16 +177,35 @@ class Market:
     def trades(self, sym: SpotSymbol, now_ms: int, limit: int) -> list[dict[str, str]]:
         """Recent public trades, newest first: one per walk step, the newest at the last price."""
         step = step_of(now_ms)
+        return self._trade_rows(sym, step, step - limit + 1)
+
+    def trade_history(self, sym: SpotSymbol, now_ms: int, before_id: int | None, start: int | None,
+                      end: int | None, limit: int) -> list[dict[str, str]]:
+        """The same trade stream, newest first, paged: trades with id < `before_id` and ts in [start, end],
+        at most `limit`, none older than TRADE_HISTORY_MS before now. O(limit) whatever the range."""
+        top = step_of(now_ms if end is None else min(end, now_ms))
+        if before_id is not None:
+            top = min(top, (before_id - TRADE_ID_BASE - sym.index - 1) // TRADE_ID_STRIDE)
+        floor = step_of(now_ms - TRADE_HISTORY_MS)
+        if start is not None:
+            floor = max(floor, -(-start // STEP_MS))  # the first step whose trade is at or after start
+        return self._trade_rows(sym, top, max(floor, top - limit + 1))
+
+    def _trade_rows(self, sym: SpotSymbol, top: int, bottom: int) -> list[dict[str, str]]:
+        """The trades of steps top..bottom (inclusive), newest first; empty when bottom > top."""
+        if bottom > top:
+            return []
+        mids = prices_down(self.seed, sym.index, float(sym.base_price), top, bottom - 1)
+        prices = [D(repr(mid)).quantize(sym.tick) for mid in mids]
         out = []
-        for s in range(step, step - limit, -1):
-            price = self.price(sym, s)
-            side = "buy" if price >= self.price(sym, s - 1) else "sell"
+        for i, s in enumerate(range(top, bottom - 1, -1)):
+            price = prices[i]
             notional = 50.0 + 2000.0 * unit(self.seed, sym.index, 700, s)
             size = max(D(repr(notional / float(price))).quantize(sym.lot, rounding=ROUND_DOWN), sym.lot)
             out.append({
                 "symbol": sym.symbol,
-                "tradeId": str(1_000_000_000_000_000_000 + s * 16 + sym.index),
-                "side": side,
+                "tradeId": str(TRADE_ID_BASE + s * TRADE_ID_STRIDE + sym.index),
+                "side": "buy" if price >= prices[i + 1] else "sell",
                 "price": fmt(price, sym.price_precision),
                 "size": plain(size),
                 "ts": str(s * STEP_MS),

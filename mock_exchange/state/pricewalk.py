@@ -58,5 +58,27 @@ def price_at_step(seed: int, series: int, base: float, step: int) -> float:
     return base * math.exp(log_offset(seed, series, step))
 
 
+def prices_down(seed: int, series: int, base: float, top: int, bottom: int) -> list[float]:
+    """price_at_step for steps top, top-1, ..., bottom, bit for bit, sharing each period's draws
+    (consecutive steps mostly fall in the same periods), so a long run costs a fraction of the calls."""
+    draws: dict[tuple[int, int], float] = {}
+
+    def draw(layer: int, k: int) -> float:
+        value = draws.get((layer, k))
+        if value is None:
+            value = draws[(layer, k)] = unit(seed, series, layer, k) * 2.0 - 1.0
+        return value
+
+    out = []
+    for step in range(top, bottom - 1, -1):
+        total = 0.0
+        for layer, (period, amp) in enumerate(_LAYERS):
+            k, r = divmod(step, period)
+            a, b = draw(layer, k), draw(layer, k + 1)
+            total += amp * (a + (b - a) * _smooth(r / period))
+        out.append(base * math.exp(total))
+    return out
+
+
 def step_of(ms: int) -> int:
     return ms // STEP_MS

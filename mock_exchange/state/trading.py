@@ -270,6 +270,20 @@ class Trading:
         self._close(self.orders_of(uid), order, CANCELLED, now_ms)
         return order
 
+    def cancel_batch(self, uid: str, items: list[tuple[str | None, str | None, str | None] | BitgetError],
+                     now_ms: int) -> list[Order | BitgetError]:
+        """Each (symbol, orderId, clientOid) cancelled on its own (partial success); errors pass through."""
+        out: list[Order | BitgetError] = []
+        for item in items:
+            if isinstance(item, BitgetError):
+                out.append(item)
+                continue
+            try:
+                out.append(self.cancel(uid, *item, now_ms))
+            except BitgetError as exc:
+                out.append(exc)
+        return out
+
     def cancel_symbol(self, uid: str, symbol: str, now_ms: int) -> str:
         """Cancel every open order of one symbol; returns the symbol's canonical name."""
         sym = self.market.symbol(symbol)

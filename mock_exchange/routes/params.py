@@ -1,0 +1,34 @@
+"""Parameter shapes several endpoints share: a startTime/endTime window and a clamped page size."""
+
+from __future__ import annotations
+
+from ..errors import invalid, missing
+from ..request import ApiRequest
+
+DAY_MS = 86_400_000
+
+
+def time_range(req: ApiRequest, required: bool = False, end_required: bool = False,
+               max_ms: int | None = None) -> tuple[int | None, int | None]:
+    """startTime / endTime in ms. A missing required one is 40019; a start after the end, or a window
+    longer than `max_ms` (checked when both are given), is 40020 for startTime."""
+    start = req.integer("startTime")
+    end = req.integer("endTime")
+    if start is None and required:
+        raise missing("startTime")
+    if end is None and (required or end_required):
+        raise missing("endTime")
+    if start is not None and end is not None and (start > end or (max_ms is not None and end - start > max_ms)):
+        raise invalid("startTime")
+    return start, end
+
+
+def required_range(req: ApiRequest, max_ms: int | None = None) -> tuple[int, int]:
+    """Both startTime and endTime required (deposit and withdrawal records)."""
+    start, end = time_range(req, required=True, max_ms=max_ms)
+    return start or 0, end or 0  # never None here: time_range raised 40019 for a missing one
+
+
+def page_limit(req: ApiRequest, default: int, most: int) -> int:
+    """`limit` for account records: at least 1 (40020 below), clamped to the endpoint's maximum."""
+    return min(req.integer("limit", default=default, lo=1) or default, most)
