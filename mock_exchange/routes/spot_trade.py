@@ -64,9 +64,8 @@ def place_order(svc: Services, req: ApiRequest) -> Any:
     return {"orderId": str(order.oid), "clientOid": order.client_oid}
 
 
-def batch_orders(svc: Services, req: ApiRequest) -> Any:
-    single = req.choice("batchMode", ("single", "multiple"), default="single") == "single"
-    symbol = req.text("symbol", required=single)
+def order_list(req: ApiRequest) -> list[Any]:
+    """A batch's `orderList`: required, a list, at most MAX_BATCH items."""
     raw = req.params.get("orderList")
     if raw is None or raw == []:
         raise missing("orderList")
@@ -74,6 +73,13 @@ def batch_orders(svc: Services, req: ApiRequest) -> Any:
         raise invalid("orderList")
     if len(raw) > MAX_BATCH:
         raise BitgetError("40306", MAX_BATCH)
+    return raw
+
+
+def batch_orders(svc: Services, req: ApiRequest) -> Any:
+    single = req.choice("batchMode", ("single", "multiple"), default="single") == "single"
+    symbol = req.text("symbol", required=single)
+    raw = order_list(req)
     items: list[OrderSpec | BitgetError] = []
     given: list[str] = []
     for entry in raw:
@@ -116,13 +122,7 @@ def batch_cancel_order(svc: Services, req: ApiRequest) -> Any:
     symbol = req.text("symbol") if single else None
     if symbol is not None:
         svc.exchange.market.symbol(symbol)
-    raw = req.params.get("orderList")
-    if raw is None or raw == []:
-        raise missing("orderList")
-    if not isinstance(raw, list):
-        raise invalid("orderList")
-    if len(raw) > MAX_BATCH:
-        raise BitgetError("40306", MAX_BATCH)
+    raw = order_list(req)
     items: list[tuple[str | None, str | None, str | None] | BitgetError] = []
     given: list[tuple[str, str]] = []
     for entry in raw:
