@@ -55,8 +55,10 @@ class Dispatcher:
                 scope["method"], scope["path"], scope.get("raw_path") or scope["path"].encode("utf-8"),
                 scope.get("query_string", b""), body, headers, (scope.get("client") or ("", 0))[0], now,
             )
-            if "paptrading" in headers and info is not None:
-                info["paptrading"] = headers["paptrading"]
+            if info is not None:
+                info["key"] = headers.get("access-key", "")[:64] or None  # as presented, verified or not
+                if "paptrading" in headers:
+                    info["paptrading"] = headers["paptrading"]
             if ep.private:
                 req.key = verify(req, svc.exchange.accounts, svc.config.timestamp_window_ms,
                                  ep.permission, ep.whitelist)

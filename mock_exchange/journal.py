@@ -52,7 +52,8 @@ class JournalMiddleware:
             "status": None,
             "code": None,
             "uid": None,
-            "apiKey": None,
+            "key": None,  # the ACCESS-KEY presented
+            "apiKey": None,  # the key that verified (None when verification failed)
             "bucket": None,
         }
         scope["mock"] = info

@@ -138,7 +138,7 @@ def test_debug_prehash_header_and_journal_never_show_secrets() -> None:
     with TestClient(app) as c:
         entries = c.get("/_mock/journal?limit=5").json()["entries"]
     assert entries[0]["prehash"] == f"{NOW}GET{ASSETS}?coin=USDT"
-    assert entries[0]["code"] == "40009" and entries[0]["apiKey"] is None
+    assert entries[0]["code"] == "40009" and entries[0]["apiKey"] is None and entries[0]["key"] == API_KEY
     dump = json.dumps(entries) + r.body.decode() + json.dumps(r.headers)
     assert SECRET not in dump and PASSPHRASE not in dump
     assert sign(SECRET, f"{NOW}GET{ASSETS}?coin=USDT") not in dump
