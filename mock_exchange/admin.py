@@ -131,6 +131,8 @@ class AdminAPI:
     async def create_account(self, request: Request) -> Any:
         body = await _json_body(request, required=False)
         uid = body.get("uid")
+        if isinstance(uid, int) and not isinstance(uid, bool) and uid >= 0:
+            uid = str(uid)
         if uid is not None and not isinstance(uid, str):
             raise invalid("uid")
         balances = body.get("balances", {})
@@ -156,6 +158,8 @@ class AdminAPI:
             ips=body.get("ips"),
             label=body.get("label", ""),
             public_key_pem=body.get("publicKey"),
+            fixed_api_key=body.get("apiKey"),
+            fixed_secret=body.get("secretKey"),
         )
         return {
             "apiKey": key.api_key,

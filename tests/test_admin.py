@@ -172,3 +172,34 @@ def test_admin_token() -> None:
     assert call(app, "GET", "/_mock/health").status == 401
     ok = call(app, "GET", "/_mock/health", headers={"X-Mock-Admin-Token": "s3cret"}, client=("203.0.113.9", 1))
     assert ok.status == 200 and ok.json() == {"status": "ok"}
+
+
+def test_fixed_credentials_through_the_admin_api() -> None:
+    """The capture's credentials (not in Bitget's generated formats) can be installed as given."""
+    c = _client()
+    uid = c.post("/_mock/accounts", json={"uid": 42, "balances": {"USDT": "10"}}).json()["uid"]
+    assert uid == "42"
+    body = {"apiKey": "bg_capture", "secretKey": "cap_secret", "passphrase": "cap_pass", "permissions": ["read"]}
+    created = c.post(f"/_mock/accounts/{uid}/api-keys", json=body).json()
+    assert (created["apiKey"], created["secretKey"], created["passphrase"]) == ("bg_capture", "cap_secret", "cap_pass")
+    path = "/api/v2/spot/account/assets"
+    headers = {"ACCESS-KEY": "bg_capture", "ACCESS-SIGN": sign("cap_secret", f"{NOW}GET{path}"),
+               "ACCESS-TIMESTAMP": str(NOW), "ACCESS-PASSPHRASE": "cap_pass"}
+    assert call(c.app, "GET", path, headers=headers).code == "00000"
+    assert c.post(f"/_mock/accounts/{uid}/api-keys", json=body).json()["code"] == "40020"  # already taken
+    assert c.post(f"/_mock/accounts/{uid}/api-keys", json={"apiKey": "k2"}).json()["code"] == "40020"  # no secret
+    # without fixed credentials the passphrase rule holds
+    assert c.post(f"/_mock/accounts/{uid}/api-keys", json={"passphrase": "cap_pass"}).json()["code"] == "40070"
+
+
+def test_seed_file_accepts_snake_case_spellings() -> None:
+    from mock_exchange.state.seed import parse_accounts
+
+    seeds = parse_accounts({"accounts": [{"uid": 7, "balances": {"USDT": 5}, "api_keys": [
+        {"api_key": "bg_test_key", "secret_key": "test_secret", "passphrase": "test_pass"}]}]})
+    assert seeds[0].uid == "7" and seeds[0].balances == {"USDT": "5"}
+    assert (seeds[0].keys[0].api_key, seeds[0].keys[0].secret) == ("bg_test_key", "test_secret")
+    with pytest.raises(ValueError, match="apiKey and passphrase"):
+        parse_accounts({"accounts": [{"uid": "1", "keys": [{"secret": "s"}]}]})
+    with pytest.raises(ValueError, match="array of tables"):
+        parse_accounts({"accounts": {"uid": "1"}})

@@ -176,21 +176,38 @@ class AccountStore:
         ips: Any = None,
         label: Any = "",
         public_key_pem: Any = None,
+        fixed_api_key: Any = None,
+        fixed_secret: Any = None,
     ) -> tuple[ApiKey, str | None]:
-        """Create a key; returns it and the secret (None for an RSA key). Validates like Bitget."""
+        """Create a key; returns it and the secret (None for an RSA key). Validates like Bitget.
+
+        With `fixed_api_key` (and `fixed_secret` for HMAC) the credentials are taken as given, the
+        passphrase too (any 1-64 printable ASCII characters): how a test installs the credentials
+        of a recorded session, which need not follow the formats Bitget generates.
+        """
         account = self.account(uid)
         if len(account.keys) >= MAX_KEYS_PER_UID:
             raise BitgetError("40063")
         perms = check_permissions(permissions)
-        if passphrase is None:
+        fixed = fixed_api_key is not None or fixed_secret is not None
+        if passphrase is None and not fixed:
             passphrase = _new_passphrase()
-        check_passphrase(passphrase)
+        if fixed:
+            passphrase = _credential(passphrase, "passphrase", 64)
+        else:
+            check_passphrase(passphrase)
         whitelist = check_ips(ips)
         if not isinstance(label, str) or len(label) > 64:
             raise invalid("label")
         public_key = load_public_key(public_key_pem) if public_key_pem is not None else None
-        secret = None if public_key is not None else secrets.token_hex(32)
-        api_key = "bg_" + secrets.token_hex(16)
+        if fixed:
+            api_key = _credential(fixed_api_key, "apiKey", 128)
+            if api_key in self.keys:
+                raise invalid("apiKey")
+            secret = None if public_key is not None else _credential(fixed_secret, "secretKey", 256)
+        else:
+            secret = None if public_key is not None else secrets.token_hex(32)
+            api_key = "bg_" + secrets.token_hex(16)
         key = ApiKey(api_key, uid, passphrase, perms, whitelist, label, secret, public_key, now_ms)
         self._add_key(account, key)
         return key, secret
@@ -217,6 +234,12 @@ class AccountStore:
 
     def key(self, api_key: str) -> ApiKey | None:
         return self.keys.get(api_key)
+
+
+def _credential(value: Any, name: str, max_len: int) -> str:
+    if not isinstance(value, str) or not 0 < len(value) <= max_len or not value.isascii() or not value.isprintable():
+        raise invalid(name)
+    return value
 
 
 def _new_passphrase() -> str:

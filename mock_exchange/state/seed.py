@@ -62,9 +62,20 @@ def load_accounts_file(path: Path) -> list[AccountSeed]:
     return parse_accounts(doc)
 
 
+def _pick(table: dict[str, Any], *names: str) -> Any:
+    """The first of several accepted spellings of a field (camelCase as in the API, or snake_case)."""
+    for name in names:
+        if name in table:
+            return table[name]
+    return None
+
+
 def parse_accounts(doc: dict[str, Any]) -> list[AccountSeed]:
     seeds = []
-    for i, raw in enumerate(doc.get("accounts", [])):
+    accounts = doc.get("accounts", [])
+    if not isinstance(accounts, list):
+        raise ValueError("accounts must be an array of tables: [[accounts]]")
+    for i, raw in enumerate(accounts):
         where = f"accounts[{i}]"
         if not isinstance(raw, dict) or not isinstance(raw.get("uid"), (str, int)):
             raise ValueError(f"{where}: needs a uid")
@@ -72,12 +83,12 @@ def parse_accounts(doc: dict[str, Any]) -> list[AccountSeed]:
         if not isinstance(balances, dict):
             raise ValueError(f"{where}.balances must be a table")
         keys = []
-        for j, k in enumerate(raw.get("keys", [])):
+        for j, k in enumerate(_pick(raw, "keys", "apiKeys", "api_keys", "api-keys") or []):
             kw = f"{where}.keys[{j}]"
             if not isinstance(k, dict):
                 raise ValueError(f"{kw} must be a table")
-            api_key, secret, passphrase = k.get("apiKey"), k.get("secretKey"), k.get("passphrase")
-            pem = k.get("publicKey")
+            api_key, secret = _pick(k, "apiKey", "api_key", "key"), _pick(k, "secretKey", "secret_key", "secret")
+            passphrase, pem = k.get("passphrase"), _pick(k, "publicKey", "public_key")
             if not isinstance(api_key, str) or not api_key or not isinstance(passphrase, str) or not passphrase:
                 raise ValueError(f"{kw}: apiKey and passphrase are required")
             if (secret is None) == (pem is None):
