@@ -75,14 +75,38 @@ async def place_orders(app: MockExchange, n: int) -> tuple[list[float], float, d
     return lat, time.process_time() - cpu0, statuses
 
 
+class GcWatch:
+    """Collections of the oldest generation during a measurement, and the longest of them."""
+
+    def __init__(self) -> None:
+        self.full = 0
+        self.longest = 0.0
+        self._t0 = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._t0 = time.perf_counter()
+        else:
+            self.full += 1
+            self.longest = max(self.longest, time.perf_counter() - self._t0)
+
+
 def measure(app: MockExchange, n: int) -> dict[str, float]:
     asyncio.run(place_orders(app, min(500, n)))  # warm up
-    lat, cpu, statuses = asyncio.run(place_orders(app, n))
+    watch = GcWatch()
+    gc.callbacks.append(watch)
+    try:
+        lat, cpu, statuses = asyncio.run(place_orders(app, n))
+    finally:
+        gc.callbacks.remove(watch)
     if set(statuses) != {200}:
         raise SystemExit(f"place-order answered {statuses}")
     lat.sort()
     return {"p50": lat[len(lat) // 2] * 1e6, "p99": lat[int(len(lat) * 0.99)] * 1e6,
-            "mean": statistics.fmean(lat) * 1e6, "cpu": cpu / n * 1e6, "max": lat[-1] * 1e6}
+            "mean": statistics.fmean(lat) * 1e6, "cpu": cpu / n * 1e6, "max": lat[-1] * 1e6,
+            "gc2": watch.full, "gc2_ms": watch.longest * 1000}
 
 
 def add_resting(app: MockExchange, n: int) -> None:
@@ -96,12 +120,10 @@ def add_resting(app: MockExchange, n: int) -> None:
 def add_fills(app: MockExchange, n: int) -> int:
     """Market buys that each walk about ten levels of the book, until `n` fills exist; returns orders."""
     trading = app.services.exchange.trading
-    orders = trading.orders_of(h.UID)
-    start = len(orders.fills)
-    count = 0
-    while len(orders.fills) - start < n:
+    made = count = 0
+    while made < n:
         now = app.services.clock.now_ms()
-        trading.place(h.UID, OrderSpec("BTCUSDT", "buy", "market", Decimal("25000")), now)
+        made += len(trading.place(h.UID, OrderSpec("BTCUSDT", "buy", "market", Decimal("25000")), now).fills)
         count += 1
     return count
 
@@ -170,9 +192,11 @@ def main() -> int:
     print(f"history built through the state layer in {built:.0f} s: {len(trading.books['BTCUSDT']):,} resting "
           f"orders, {len(acct.fills):,} fills, {len(acct.closed):,} closed orders ({orders:,} market buys)")
     full = measure(app, args.requests)
-    print(f"place-order in-process, {args.requests:,} requests   p50 µs   p99 µs   mean µs   cpu µs/req   max µs")
+    print(f"place-order in-process, {args.requests:,} requests   p50 µs   p99 µs   mean µs   cpu µs/req   max µs"
+          "   full GCs (longest)")
     for name, r in (("empty book", empty), ("with the history", full)):
-        print(f"   {name:40s} {r['p50']:7.1f}  {r['p99']:7.1f}  {r['mean']:8.1f}  {r['cpu']:10.1f}  {r['max']:8.0f}")
+        print(f"   {name:40s} {r['p50']:7.1f}  {r['p99']:7.1f}  {r['mean']:8.1f}  {r['cpu']:10.1f}  {r['max']:8.0f}"
+              f"   {r['gc2']:.0f} ({r['gc2_ms']:.0f} ms)")
     ratio = full["cpu"] / empty["cpu"]
     print(f"   ratio (cpu per request): {ratio:.2f}x   p50: {full['p50'] / empty['p50']:.2f}x   "
           f"target <= 1.5x: {'ok' if ratio <= 1.5 else 'EXCEEDED'}")

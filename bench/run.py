@@ -1,15 +1,18 @@
 """Throughput of the mock against a bare Starlette baseline, side by side in one run: `python bench/run.py`.
 
 Every server is one uvicorn worker pinned to one core (uvicorn's defaults for loop and http, the same for
-all), wrk is pinned to the other core. Scenarios run in interleaved rounds (each round runs every
-scenario once) so slow drift of the machine hits baseline and mock alike; each figure is the median
-round. A run that saw socket errors or an answer it did not expect is INVALID, never a figure.
+all), wrk is pinned to the other core. Scenarios run in interleaved rounds (each round starts fresh
+server processes and runs every scenario once, in a shuffled order) so drift of the machine hits
+baseline and mock alike; each figure is the median round. A run that saw socket errors or an answer it did not expect is
+INVALID, never a figure. Besides req/s the table shows the server's CPU per request (from /proc), which
+other load on the machine barely moves, and how busy the server's core was (a fair run saturates it).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
 import statistics
 import sys
 import tempfile
@@ -157,8 +160,8 @@ def measure(wrk: str, wrk_core: list[str], srv: h.Server, sc: Scenario, script: 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--duration", type=float, default=5.0, help="seconds of each measured wrk run (default 5)")
-    ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds; figures are the median (default 3)")
+    ap.add_argument("--duration", type=float, default=4.0, help="seconds of each measured wrk run (default 4)")
+    ap.add_argument("--rounds", type=int, default=5, help="interleaved rounds; figures are the median (default 5)")
     ap.add_argument("--connections", type=int, default=50, help="wrk connections (default 50)")
     ap.add_argument("--warmup", type=float, default=1.0, help="seconds of unmeasured load per scenario first")
     ap.add_argument("--only", nargs="*", default=None, help="substrings of scenario names to run (baseline always)")
@@ -173,46 +176,53 @@ def main() -> int:
     all_sc = scenarios(args.duration)
     if args.only:
         all_sc = [s for s in all_sc if s.server == "bare" or any(o in s.name for o in args.only)]
-    planned_s = len(all_sc) * (args.rounds * args.duration + args.warmup) + 60
+    planned_s = len(all_sc) * args.rounds * (args.duration + args.warmup) + 60 * args.rounds
     window_ms = int(planned_s * 1000) + 600_000  # signed headers replayed for the whole run, then some
+    ts_ms = int(time.time() * 1000)
+    rss: dict[str, int] = {}
+    print(f"uvicorn {h.uvicorn_impl()}, 1 worker; server on core {server_core[-1:]}, wrk on {wrk_core[-1:]}; "
+          f"{args.connections} connections; {args.rounds} rounds x {args.duration:g} s per scenario, fresh "
+          "server processes each round", file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         accounts = Path(tmp) / "accounts.toml"
         accounts.write_text(h.accounts_toml(), encoding="utf-8")
-        wanted = {s.server for s in all_sc}
-        srvs = {k: v for k, v in servers(accounts, window_ms).items() if k in wanted}
-        try:
-            for srv in srvs.values():
-                srv.start(server_core)
-            for key, srv in srvs.items():
-                srv.wait_ready("/_mock/health" if key not in ("bare", "hmac") else "/api/v2/public/time")
-            ts_ms = int(time.time() * 1000)
-            scripts: dict[str, Path] = {}
-            for i, sc in enumerate(all_sc):
-                scripts[sc.name] = Path(tmp) / f"s{i}.lua"
-                scripts[sc.name].write_text(sc.script(ts_ms), encoding="utf-8")
-                if sc.server not in ("bare", "hmac") and 429 not in sc.expected:
-                    sc.skipped = probe(sc, srvs[sc.server], ts_ms)
-            live = [s for s in all_sc if not s.skipped]
-            print(f"uvicorn {h.uvicorn_impl()}, 1 worker; server on core {server_core[-1:]}, wrk on "
-                  f"{wrk_core[-1:]}; {args.connections} connections; {args.rounds} x {args.duration:g} s per "
-                  f"scenario", file=sys.stderr)
-            for sc in live:
-                srv = srvs[sc.server]
+        scripts: dict[str, Path] = {}
+        for i, sc in enumerate(all_sc):
+            scripts[sc.name] = Path(tmp) / f"s{i}.lua"
+            scripts[sc.name].write_text(sc.script(ts_ms), encoding="utf-8")
+        for rnd in range(args.rounds):
+            # New processes every round: one process can be luckier than another (memory layout, hash
+            # seeds), so each figure is the median over several processes as well as several runs.
+            wanted = {s.server for s in all_sc if not s.skipped}
+            srvs = {k: v for k, v in servers(accounts, window_ms).items() if k in wanted}
+            try:
+                for srv in srvs.values():
+                    srv.start(server_core)
+                for key, srv in srvs.items():
+                    srv.wait_ready("/_mock/health" if key not in ("bare", "hmac") else "/api/v2/public/time")
+                if rnd == 0:
+                    for sc in all_sc:
+                        if sc.server not in ("bare", "hmac") and 429 not in sc.expected:
+                            sc.skipped = probe(sc, srvs[sc.server], ts_ms)
+                live = [s for s in all_sc if not s.skipped]
                 if args.warmup > 0:
-                    h.run_wrk(wrk, wrk_core, srv.port, sc.path, scripts[sc.name], args.warmup, args.connections)
-            for rnd in range(args.rounds):
-                for sc in live:
+                    for sc in live:
+                        h.run_wrk(wrk, wrk_core, srvs[sc.server].port, sc.path, scripts[sc.name], args.warmup,
+                                  args.connections)
+                order = list(live)
+                random.Random(rnd).shuffle(order)  # no scenario always runs first (or right after another)
+                for sc in order:
                     res = measure(wrk, wrk_core, srvs[sc.server], sc, scripts[sc.name], args)
                     sc.results.append(res)
                     print(f"  round {rnd + 1}: {sc.name}: {res.rps:,.0f} req/s, {res.cpu_us_per_request:.1f} cpu "
                           f"µs/req, server busy {res.core_share:.0%}", file=sys.stderr)
-            rss = {k: s.rss_kb() for k, s in srvs.items()}
-        finally:
-            for srv in srvs.values():
-                srv.stop()
+                rss = {k: max(rss.get(k, 0), s.rss_kb()) for k, s in srvs.items()}
+            finally:
+                for srv in srvs.values():
+                    srv.stop()
     table, data = report(all_sc)
     print(table)
-    print("server RSS after the run (KiB): " + ", ".join(f"{k} {v}" for k, v in rss.items()))
+    print("largest server RSS after a round (KiB): " + ", ".join(f"{k} {v}" for k, v in rss.items()))
     if args.json:
         args.json.write_text(json.dumps({"scenarios": data, "rss_kb": rss}, indent=2), encoding="utf-8")
     return 0 if all(d["valid"] for d in data) else 1

@@ -22,6 +22,9 @@ DAY_MS = 86_400_000
 TRADE_ID_BASE = 1_000_000_000_000_000_000
 TRADE_ID_STRIDE = 16
 TRADE_HISTORY_MS = 30 * DAY_MS  # how far back fills-history reaches (Bitget: "data within 30 days")
+# Books and tickers cached, a few walk steps per symbol: requests ask for the current step, and a
+# cached book holds ~90 KiB (300 levels), so a larger cache only grows the server's memory.
+CACHE_ENTRIES = 32
 _UTC8_MS = 8 * 3600 * 1000
 
 # granularity -> (length in ms or None for calendar months, offset of the bucket grid)
@@ -123,7 +126,7 @@ class Market:
             if bid > 0:
                 bids.append(Level(bid, self._level_size(sym, step, i, bid, 2)))
         book = Book(step, tuple(asks), tuple(bids))
-        if len(self._books) > 256:
+        if len(self._books) > CACHE_ENTRIES:
             self._books.clear()
         self._books[key] = book
         return book
@@ -169,7 +172,7 @@ class Market:
             "changeUtc24h": _ratio(last, utc_open),
             "change24h": _ratio(last, open_),
         }
-        if len(self._tickers) > 256:
+        if len(self._tickers) > CACHE_ENTRIES:
             self._tickers.clear()
         self._tickers[key] = data
         return data
