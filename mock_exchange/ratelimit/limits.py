@@ -59,21 +59,21 @@ BITGET_LIMITS: dict[str, Limit] = {
     "/api/v2/spot/market/orderbook": _ip(20),
     "/api/v2/spot/market/candles": _ip(20),
     "/api/v2/spot/market/fills": _ip(10),  # doc 10/s; JKorf says 20/s
-    "/api/v2/spot/market/fills-history": _ip(10),  # doc 10/s (Get-Market-Trades)
+    "/api/v2/spot/market/fills-history": _ip(20),  # not in spec §5: DECISIONS default (doc page says 10/s)
     "/api/v2/spot/market/history-candles": _ip(20),  # doc 20/s (Get-History-Candle-Data); JKorf 20/s
     "/api/v2/mix/market/contracts": _ip(20),
     # spot account
     "/api/v2/spot/account/info": _uid(1),
     "/api/v2/spot/account/assets": _uid(10),
     "/api/v2/spot/account/bills": _uid(10),  # doc 10/s (Get-Account-Bills)
-    "/api/v2/spot/account/transferRecords": _uid(20),  # doc 20/s (Get-Account-TransferRecords)
+    "/api/v2/spot/account/transferRecords": _uid(10),  # not in spec §5: DECISIONS default (doc page says 20/s)
     "/api/v2/common/trade-rate": _uid(10),  # doc 10/s (Get-Trade-Rate)
     # spot trade
     "/api/v2/spot/trade/place-order": _uid(10),
     "/api/v2/spot/trade/cancel-order": _uid(10),
     "/api/v2/spot/trade/batch-orders": _uid(5),
     "/api/v2/spot/trade/batch-cancel-order": _uid(10),  # doc 10/s (Batch-Cancel-Orders)
-    "/api/v2/spot/trade/cancel-symbol-order": _uid(5),
+    "/api/v2/spot/trade/cancel-symbol-order": _uid(10),  # not in spec §5: DECISIONS default
     "/api/v2/spot/trade/orderInfo": _uid(20),
     "/api/v2/spot/trade/unfilled-orders": _uid(20),
     "/api/v2/spot/trade/history-orders": _uid(20),

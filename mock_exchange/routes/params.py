@@ -30,5 +30,5 @@ def required_range(req: ApiRequest, max_ms: int | None = None) -> tuple[int, int
 
 
 def page_limit(req: ApiRequest, default: int, most: int) -> int:
-    """`limit` for account records: at least 1 (40020 below), clamped to the endpoint's maximum."""
-    return min(req.integer("limit", default=default, lo=1) or default, most)
+    """`limit` for account records: 1 to the endpoint's documented maximum, else 40020."""
+    return req.integer("limit", default=default, lo=1, hi=most) or default

@@ -96,20 +96,19 @@ def open_order_view(order: Order) -> dict[str, Any]:
 
 
 def fill_view(fill: Fill) -> dict[str, Any]:
-    order = fill.order
     return {
-        "userId": order.uid,
-        "symbol": order.sym.symbol,
-        "orderId": str(order.oid),
+        "userId": fill.uid,
+        "symbol": fill.symbol,
+        "orderId": str(fill.oid),
         "tradeId": str(fill.tid),
-        "orderType": order.order_type,
-        "side": order.side,
+        "orderType": fill.order_type,
+        "side": fill.side,
         "priceAvg": plain(fill.price),
         "size": plain(fill.size),
         "amount": plain(fill.amount),
         "feeDetail": {
             "deduction": "no",
-            "feeCoin": order.fee_coin,
+            "feeCoin": fill.fee_coin,
             "totalDeductionFee": "0",
             "totalFee": plain(-fill.fee) if fill.fee else "0",
         },
@@ -125,8 +124,8 @@ def page_of(req: ApiRequest) -> Page:
     if start is not None and end is not None and start > end:
         raise invalid("startTime")
     order_id = req.integer("orderId")
-    limit = req.integer("limit", default=PAGE_MAX, lo=1) or PAGE_MAX
-    return Page(req.text("symbol"), order_id, start, end, req.integer("idLessThan"), min(limit, PAGE_MAX))
+    limit = req.integer("limit", default=PAGE_MAX, lo=1, hi=PAGE_MAX) or PAGE_MAX
+    return Page(req.text("symbol"), order_id, start, end, req.integer("idLessThan"), limit)
 
 
 def order_info(svc: Services, req: ApiRequest) -> Any:

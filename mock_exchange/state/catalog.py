@@ -65,7 +65,7 @@ class Coin:
 _B58 = "[1-9A-HJ-NP-Za-km-z]"
 ERC20 = r"0x[0-9a-fA-F]{40}"
 TRC20 = "T" + _B58 + "{33}"
-BTC_ADDR = r"(?:1|3|bc1)[0-9A-Za-z]{23,59}"
+BTC_ADDR = r"(?=[0-9A-Za-z]{26,62}$)(?:1|3|bc1)[0-9A-Za-z]+"
 SOL_ADDR = _B58 + "{32,44}"
 
 SPOT_SYMBOLS: tuple[SpotSymbol, ...] = (
