@@ -161,15 +161,13 @@ class AdminAPI:
             fixed_api_key=body.get("apiKey"),
             fixed_secret=body.get("secretKey"),
         )
+        # exactly the contract's fields; `GET .../api-keys` shows the rest (uid, label, type)
         return {
             "apiKey": key.api_key,
             "secretKey": secret,
             "passphrase": key.passphrase,
             "permissions": sorted(key.permissions),
             "ips": list(key.ips),
-            "uid": key.uid,
-            "label": key.label,
-            "type": "RSA" if secret is None else "HMAC",
         }
 
     async def list_keys(self, request: Request) -> Any:
@@ -204,8 +202,7 @@ class AdminAPI:
         return deposit_view(record)
 
     async def get_clock(self, request: Request) -> Any:
-        clock = self.svc.clock
-        return {"now": clock.now_ms(), "manual": clock.is_manual, "offset": clock.offset_ms}
+        return self._clock_view(request)
 
     async def post_clock(self, request: Request) -> Any:
         body = await _json_body(request)
@@ -226,9 +223,17 @@ class AdminAPI:
                 raise invalid("offset")
             now = clock.set_offset(value)
         else:
-            raise BitgetError("40019", "set")
+            raise invalid("set")
         self.svc.on_clock_moved()
-        return {"now": now, "manual": clock.is_manual, "offset": clock.offset_ms}
+        return self._clock_view(request, now)
+
+    def _clock_view(self, request: Request, now: int | None = None) -> dict[str, Any]:
+        """`{"now": ms}` as the contract says; `?detail=1` adds whether it is frozen and its offset."""
+        clock = self.svc.clock
+        view: dict[str, Any] = {"now": clock.now_ms() if now is None else now}
+        if request.query_params.get("detail", "").lower() in ("1", "true", "yes"):
+            view.update(manual=clock.is_manual, offset=clock.offset_ms)
+        return view
 
     async def get_faults(self, request: Request) -> Any:
         return {"rules": self.svc.faults.active()}

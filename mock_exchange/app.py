@@ -8,7 +8,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Mount
+from starlette.routing import Mount, Router
 from starlette.types import Receive, Scope, Send
 
 from .admin import AdminAPI, error_response
@@ -40,9 +40,10 @@ class MockExchange(Starlette):
                                   services.clock.now_ms())
 
         super().__init__(
-            routes=[Mount(ADMIN_PREFIX, routes=admin.routes())],
+            routes=[Mount(ADMIN_PREFIX, app=Router(routes=admin.routes(), redirect_slashes=False))],
             exception_handlers={HTTPException: admin_error, Exception: admin_error},
         )
+        self.router.redirect_slashes = False  # `/_mock` and `/_mock/x/` are 404 envelopes, not bare redirects
         api: Any = Dispatcher(services, ENDPOINTS)
         self.dispatcher = api
         api = FaultsMiddleware(api, services.faults, services.clock)

@@ -43,13 +43,13 @@ class Dispatcher:
         status = 200
         try:
             svc.exchange.catch_up(now)  # resting orders the price walk crossed fill before anyone looks
-            ep = self.endpoint(scope["method"], scope["path"])
-            if ep is None:
-                raise NOT_FOUND
-            try:
+            try:  # the body-size guard comes before routing: an oversized body is 40017 on any path
                 body = await read_body(scope, receive, svc.config.max_body_bytes)
             except BodyTooLarge:
                 raise BitgetError("40017") from None
+            ep = self.endpoint(scope["method"], scope["path"])
+            if ep is None:
+                raise NOT_FOUND
             headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
             req = ApiRequest(
                 scope["method"], scope["path"], scope.get("raw_path") or scope["path"].encode("utf-8"),

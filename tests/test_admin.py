@@ -30,6 +30,7 @@ def test_create_account_and_key_then_use_it() -> None:
     assert re.fullmatch(r"[0-9a-f]{64}", key["secretKey"])
     assert re.fullmatch(r"[A-Za-z0-9]{8,32}", key["passphrase"])
     assert key["permissions"] == ["read", "spot_trade"] and key["ips"] == []
+    assert set(key) == {"apiKey", "secretKey", "passphrase", "permissions", "ips"}
     path = "/api/v2/spot/account/assets"
     headers = {"ACCESS-KEY": key["apiKey"], "ACCESS-SIGN": sign(key["secretKey"], f"{NOW}GET{path}"),
                "ACCESS-TIMESTAMP": str(NOW), "ACCESS-PASSPHRASE": key["passphrase"]}
@@ -100,12 +101,12 @@ def test_put_balances() -> None:
 
 def test_clock_set_and_advance() -> None:
     c = _client()
-    assert c.get("/_mock/clock").json()["now"] == NOW
+    assert c.get("/_mock/clock").json() == {"now": NOW}
     assert c.post("/_mock/clock", json={"advance": 1500}).json()["now"] == NOW + 1500
     assert c.post("/_mock/clock", json={"set": 42}).json()["now"] == 42
     assert c.get("/api/v2/public/time").json()["data"]["serverTime"] == "42"
     assert c.post("/_mock/clock", json={"set": "soon"}).json()["code"] == "40020"
-    assert c.post("/_mock/clock", json={}).json()["code"] == "40019"
+    assert c.post("/_mock/clock", json={}).json()["code"] == "40020"
 
 
 def test_system_clock_switches_to_manual_on_post() -> None:
@@ -116,13 +117,13 @@ def test_system_clock_switches_to_manual_on_post() -> None:
             return next(ticks)
 
     c = TestClient(create_app(Config(base_clock=FakeSystem())))
-    before = c.get("/_mock/clock").json()
+    before = c.get("/_mock/clock?detail=1").json()
     assert before["manual"] is False
-    after = c.post("/_mock/clock", json={"advance": 10}).json()
-    assert after["manual"] is True
-    assert c.get("/_mock/clock").json()["now"] == after["now"]  # frozen from now on
+    after = c.post("/_mock/clock?detail=1", json={"advance": 10}).json()
+    assert after["manual"] is True and set(c.post("/_mock/clock", json={"advance": 0}).json()) == {"now"}
+    assert c.get("/_mock/clock").json() == {"now": after["now"]}  # frozen from now on
     # an offset goes back to following the system clock, shifted
-    shifted = c.post("/_mock/clock", json={"offset": 45_000}).json()
+    shifted = c.post("/_mock/clock?detail=1", json={"offset": 45_000}).json()
     assert shifted["manual"] is False and shifted["offset"] == 45_000
     first, second = c.get("/_mock/clock").json()["now"], c.get("/_mock/clock").json()["now"]
     assert second > first >= 1_045_000
@@ -156,7 +157,8 @@ def test_reset_restores_seeded_state() -> None:
 
 def test_unknown_admin_path_and_method_are_envelopes() -> None:
     c = _client()
-    for r in (c.get("/_mock/nothing"), c.delete("/_mock/health")):
+    for r in (c.get("/_mock/nothing"), c.delete("/_mock/health"), c.get("/_mock", follow_redirects=False),
+              c.get("/_mock/health/", follow_redirects=False)):
         assert r.status_code == 404 and r.json()["code"] == "40404"
 
 

@@ -94,7 +94,8 @@ def test_serve_with_accounts_file_and_signed_request() -> None:
 
 def test_environment_sets_flags() -> None:
     with serve(env={"MOCK_EXCHANGE_MANUAL_CLOCK": "1", "MOCK_EXCHANGE_CLOCK_START_MS": "123456"}) as (url, _):
-        assert httpx.get(url + "/_mock/clock").json() == {"now": 123456, "manual": True, "offset": 0}
+        assert httpx.get(url + "/_mock/clock").json() == {"now": 123456}
+        assert httpx.get(url + "/_mock/clock?detail=1").json() == {"now": 123456, "manual": True, "offset": 0}
 
 
 def test_flags_map_onto_config() -> None:

@@ -66,3 +66,9 @@ def test_huge_body_is_refused_without_parsing() -> None:
                               [(b"content-length", str(len(big)).encode())], big))
     _assert_envelope(r.status, r.body)
     assert json.loads(r.body)["code"] == "40017"
+
+
+def test_huge_body_is_40017_before_routing() -> None:
+    big = b"x" * ((1 << 20) + 1)
+    r = asyncio.run(asgi_call(APP, "POST", "/no/such/path", b"", [], big))
+    assert (r.status, json.loads(r.body)["code"]) == (400, "40017")

@@ -197,7 +197,7 @@ def test_ccxt_captured_trading_requests_are_served() -> None:
         ("/api/v2/spot/trade/cancel-order", "43001"),
         ("/api/v2/spot/trade/unfilled-orders", "00000"),
         ("/api/v2/spot/trade/unfilled-orders", "00000"),  # idLessThan, limit, startTime
-        ("/api/v2/spot/trade/orderInfo", "43001"),  # a clientOid with odd characters is looked up as is
+        ("/api/v2/spot/trade/orderInfo", "40304"),  # a clientOid Bitget would never accept: 40304, as for placing
         ("/api/v2/spot/trade/cancel-symbol-order", "40019"),  # body {}: symbol is required
         ("/api/v2/spot/trade/place-order", "40304"),  # clientOid "é测试 x"
     ]

@@ -48,13 +48,17 @@ def parse_order(req: ApiRequest, symbol: str | None = None) -> OrderSpec:
     force = req.choice("force", FORCES, required=order_type == "limit", default="gtc") or "gtc"
     size = positive(req, "size")
     price = positive(req, "price") if order_type == "limit" else None
-    if req.choice("tpslType", ("normal", "tpsl"), default="normal") == "tpsl":
+    params = req.params  # the optional fields below are rare: only those present are read
+    if "tpslType" in params and req.choice("tpslType", ("normal", "tpsl"), default="normal") == "tpsl":
         raise invalid("tpslType")  # plan (TP/SL) orders are not simulated
-    req.choice("stpMode", STP_MODES, default="none")
-    presets = {}
+    if "stpMode" in params:
+        req.choice("stpMode", STP_MODES, default="none")
+    presets: dict[str, str | None] = {}  # the ones absent read as None
     for name in PRESETS:
-        amount = req.amount(name)
-        presets[name] = plain(amount) if amount is not None else None
+        if name in params:
+            amount = req.amount(name)
+            if amount is not None:
+                presets[name] = plain(amount)
     return OrderSpec(symbol, side, order_type, size, force if order_type == "limit" else "gtc", price,
                      client_oid(req), presets)
 
@@ -101,9 +105,9 @@ def batch_orders(svc: Services, req: ApiRequest) -> Any:
 
 
 def order_ref(req: ApiRequest) -> tuple[str | None, str | None]:
-    """orderId or clientOid, one of which is required (looked up as given, never validated)."""
+    """orderId or clientOid, one of which is required; a clientOid Bitget would refuse is 40304."""
     order_id = req.text("orderId")
-    client = req.text("clientOid")
+    client = client_oid(req)
     if order_id is None and client is None:
         raise missing("orderId")
     return order_id, client
