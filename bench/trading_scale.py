@@ -62,8 +62,8 @@ def build(resting: int, fills: int) -> MockExchange:
                           START_MS, status=FILLED)
             orders.by_client[order.client_oid] = order
         assert order is not None
-        orders.add_fill(Fill(ids.next(), order, Decimal("3000"), Decimal("0.001"), Decimal("0.000001"), "taker",
-                             START_MS))
+        orders.add_fill(order, Fill.of(order, ids.next(), Decimal("3000"), Decimal("0.001"), Decimal("0.000001"),
+                                       "taker", START_MS))
     if order is not None:
         orders.close(order)
     return app

@@ -68,6 +68,8 @@ class ApiRequest:
                 raise BitgetError("40017") from None
             if not isinstance(body, dict):
                 raise BitgetError("40017")
+            if not params:
+                return body  # a fresh dict of its own: no copy needed
             params.update(body)
         return params
 
@@ -99,12 +101,18 @@ class ApiRequest:
     def choice(self, name: str, options: tuple[str, ...], required: bool = False,
                default: str | None = None) -> str | None:
         """An enumerated value, matched case-insensitively (some clients send `GTC`)."""
-        value = self.text(name, required)
-        if value is None:
-            return default
         table = _CHOICES.get(options)
         if table is None:
             table = _CHOICES[options] = _choice_table(options)
+        params = self._params if self._params is not None else self.params
+        value = params.get(name)
+        if type(value) is str:
+            found = table.get(value)  # already lower-case: the common case
+            if found is not None:
+                return found
+        value = self.text(name, required)
+        if value is None:
+            return default
         found = table.get(value.lower())
         if found is None:
             raise invalid(name)

@@ -53,7 +53,7 @@ def parse_order(req: ApiRequest, symbol: str | None = None) -> OrderSpec:
         raise invalid("tpslType")  # plan (TP/SL) orders are not simulated
     if "stpMode" in params:
         req.choice("stpMode", STP_MODES, default="none")
-    presets: dict[str, str | None] = {}  # the ones absent read as None
+    presets: dict[str, str | None] = {}
     for name in PRESETS:
         if name in params:
             amount = req.amount(name)

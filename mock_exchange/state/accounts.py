@@ -78,15 +78,21 @@ class Account:
 
 def parse_amount(value: Any, name: str, allow_zero: bool = True) -> Decimal:
     """A non-negative finite decimal from a string or number, else 40020 for `name`."""
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+    if type(value) is str:  # the common case, first
+        text = value.strip()
+    elif isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise invalid(name)
+    else:
+        text = str(value).strip()
     try:
-        amount = Decimal(str(value).strip())
+        amount = Decimal(text)
     except (InvalidOperation, ValueError):
         raise invalid(name) from None
     if not amount.is_finite() or amount < 0 or (amount == 0 and not allow_zero):
         raise invalid(name)
-    if amount.adjusted() > 30 or -amount.as_tuple().exponent > 30:  # type: ignore[operator]
+    # At most 31 characters and no exponent: at most 31 digits, 30 after a point, so within bounds.
+    if (len(text) > 31 or "e" in text or "E" in text) and (
+            amount.adjusted() > 30 or -amount.as_tuple().exponent > 30):  # type: ignore[operator]
         raise invalid(name)
     return amount
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 D = Decimal
 
@@ -29,11 +30,11 @@ class SpotSymbol:
     margin: bool = False
     index: int = 0
 
-    @property
+    @cached_property  # read by every order: computed once (kept in the instance's __dict__)
     def tick(self) -> Decimal:
         return D(1).scaleb(-self.price_precision)
 
-    @property
+    @cached_property
     def lot(self) -> Decimal:
         return D(1).scaleb(-self.quantity_precision)
 

@@ -57,8 +57,12 @@ def fmt(value: Decimal, places: int) -> str:
 
 
 def plain(value: Decimal) -> str:
-    """A decimal string without exponent or trailing zeros."""
-    text = format(value.normalize(), "f")
+    """A decimal string without exponent or trailing zeros: `format(value.normalize(), "f")`."""
+    text = str(value)
+    if "E" in text or len(text) > 28:  # an exponent, or maybe more digits than normalize() keeps
+        text = format(value.normalize(), "f")
+    elif "." in text:
+        text = text.rstrip("0").rstrip(".")
     return text if text != "-0" else "0"
 
 

@@ -7,6 +7,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
+from typing import NamedTuple
 
 from .catalog import SpotSymbol
 from .market import Level, Market
@@ -16,8 +17,7 @@ from .pricewalk import STEP_MS
 MAX_SAMPLES = 240
 
 
-@dataclass(frozen=True)
-class Take:
+class Take(NamedTuple):  # one per order: a tuple is cheaper to build than a frozen dataclass
     fills: list[tuple[Decimal, Decimal]]  # (price, base size), best level first
     book_exhausted: bool  # the levels ran out before the order did
 

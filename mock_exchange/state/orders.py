@@ -7,7 +7,6 @@ listing) cost O(log n) whatever the number of resting orders or stored fills.
 from __future__ import annotations
 
 import random
-import uuid
 from array import array
 from bisect import bisect_left, insort
 from collections.abc import Callable, Iterator
@@ -33,13 +32,26 @@ class IdSequence:
         self.last = 1_100_000_000_000_000_000 + rng.randrange(10**15)
 
     def next(self) -> int:
-        self.last += 1 + self.rng.randrange(4096)
+        # `1 + rng.randrange(4096)`, drawn as Random._randbelow draws it (13 bits until one is below
+        # 4096) without randrange's argument checks: the same ids from the same seed, a little cheaper
+        step = self.rng.getrandbits(13)
+        while step >= 4096:
+            step = self.rng.getrandbits(13)
+        self.last += 1 + step
         return self.last
 
 
 def new_client_oid(rng: random.Random) -> str:
-    """A UUID-like client id for requests that carry none (Bitget generates one too)."""
-    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    """A UUID-like client id for requests that carry none (Bitget generates one too).
+
+    The text of `uuid.UUID(int=rng.getrandbits(128), version=4)`, built without the UUID object.
+    """
+    h = "%032x" % (rng.getrandbits(128) & _UUID_CLEAR | _UUID_V4)
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+_UUID_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))  # the variant and version bits
+_UUID_V4 = (0x8000 << 48) | (4 << 76)  # RFC 4122 variant, version 4
 
 
 @dataclass(slots=True, eq=False)
@@ -88,13 +100,27 @@ class Order:
 
 @dataclass(slots=True, eq=False)
 class Fill:
+    """One trade of an order. It names its order by id (no reference back to the Order, which holds
+    its fills): without that cycle, forgotten history is freed by reference counting at once."""
+
     tid: int
-    order: Order
+    oid: int
+    uid: str
+    symbol: str
+    side: str
+    order_type: str
+    fee_coin: str
     price: Decimal
     size: Decimal  # base coin
     fee: Decimal  # charged in the order's fee coin
     scope: str  # taker | maker
     ctime: int
+
+    @classmethod
+    def of(cls, order: Order, tid: int, price: Decimal, size: Decimal, fee: Decimal, scope: str,
+           ctime: int) -> Fill:
+        return cls(tid, order.oid, order.uid, order.sym.symbol, order.side, order.order_type, order.fee_coin,
+                   price, size, fee, scope, ctime)
 
     @property
     def amount(self) -> Decimal:
@@ -106,8 +132,8 @@ class IdIndex(Generic[T]):
 
     A dict, plus the ids in ascending order: new ids nearly always arrive last, so adding is an
     append (an out-of-order id is inserted by bisection); removals only leave the id behind, and
-    the list is compacted once the stale ids outnumber the live ones, so every operation is
-    amortised O(1) or O(log n).
+    the list is compacted once the stale ids outnumber the live ones (or, when the oldest are
+    forgotten first, trimmed from the front), so every operation is amortised O(1) or O(log n).
     """
 
     def __init__(self) -> None:
@@ -141,9 +167,14 @@ class IdIndex(Generic[T]):
 
     def oldest(self) -> T | None:
         ids, items = self._ids, self._items
-        while self._head < len(ids) and ids[self._head] not in items:
-            self._head += 1
-        return items[ids[self._head]] if self._head < len(ids) else None
+        head = self._head
+        while head < len(ids) and ids[head] not in items:
+            head += 1
+        if head >= 1024 and head * 2 >= len(ids):  # stale ids in front: drop them, as AppendLog does
+            del ids[:head]
+            head = 0
+        self._head = head
+        return items[ids[head]] if head < len(ids) else None
 
     def values(self) -> Iterator[T]:
         return iter(self._items.values())
@@ -180,7 +211,7 @@ class AppendLog(Generic[T]):
         self._items.append(item)
 
     def oldest(self) -> T | None:
-        return self._items[self._head] if len(self) else None
+        return self._items[self._head] if self._head < len(self._items) else None
 
     def pop_oldest(self) -> None:
         self._items[self._head] = None
@@ -244,13 +275,18 @@ class AccountOrders:
         self.open.add(order.oid, order.sym.symbol, order)
         self.by_client[order.client_oid] = order
 
+    def add_closed(self, order: Order) -> None:
+        """An order that closed in the call that placed it (ioc, fok, market): never open."""
+        self.closed.add(order.oid, order.sym.symbol, order)
+        self.by_client[order.client_oid] = order
+
     def close(self, order: Order) -> None:
         _discard(self.open, order.oid, order.sym.symbol)
         self.closed.add(order.oid, order.sym.symbol, order)
 
-    def add_fill(self, fill: Fill) -> None:
-        self.fills.add(fill.tid, fill.order.sym.symbol, fill)
-        fill.order.fills.append(fill)
+    def add_fill(self, order: Order, fill: Fill) -> None:
+        self.fills.add(fill.tid, fill.symbol, fill)
+        order.fills.append(fill)
 
     def prune(self, cutoff_ms: int, max_kept: int, budget: int = 8) -> None:
         """Forget closed orders and fills past retention or over the cap, oldest first.
@@ -259,9 +295,10 @@ class AccountOrders:
         write and the stores never grow past `max_kept` by more than a write's worth.
         """
         closed = self.closed
+        every = closed.all
         for _ in range(budget):
-            order: Order | None = closed.all.oldest()
-            if order is None or (len(closed) <= max_kept and order.ctime >= cutoff_ms):
+            order: Order | None = every.oldest()
+            if order is None or (len(every) <= max_kept and order.ctime >= cutoff_ms):
                 break
             _discard(closed, order.oid, order.sym.symbol)
             if self.by_client.get(order.client_oid) is order:
@@ -272,7 +309,7 @@ class AccountOrders:
             if fill is None or (len(fills) <= max_kept and fill.ctime >= cutoff_ms):
                 break
             fills.all.pop_oldest()
-            fills.by_symbol[fill.order.sym.symbol].pop_oldest()
+            fills.by_symbol[fill.symbol].pop_oldest()
 
 
 def _discard(index: BySymbol[Order], key: int, symbol: str) -> None:

@@ -7,13 +7,14 @@ changes anything, so a refused order (43012, 43118, ...) leaves balances, ids an
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from ..errors import BitgetError
-from .accounts import Account, AccountStore
+from .accounts import Account, AccountStore, Balance
 from .catalog import SYMBOLS_BY_NAME, SpotSymbol
 from .ledger import Ledger
 from .market import Market, plain
@@ -35,11 +36,13 @@ from .pricewalk import step_of
 
 CANCEL_REASON = "normal_cancel"
 POST_ONLY_CROSSES = "43002"  # Bitget's "Pending order failed": a post_only order that would take
+NO_PRESETS: Mapping[str, str | None] = MappingProxyType({})
 
 
-@dataclass(frozen=True)
-class OrderSpec:
-    """A parsed order request; prices and sizes already decimals, enums already lower-case."""
+class OrderSpec(NamedTuple):
+    """A parsed order request; prices and sizes already decimals, enums already lower-case.
+
+    Immutable, and a tuple rather than a frozen dataclass: one is built per order, ~4x cheaper."""
 
     symbol: str
     side: str
@@ -48,7 +51,7 @@ class OrderSpec:
     force: str = "gtc"
     price: Decimal | None = None
     client_oid: str | None = None
-    presets: dict[str, str | None] = field(default_factory=dict)
+    presets: Mapping[str, str | None] = NO_PRESETS  # the TP/SL prices given (absent ones read as None)
 
 
 @dataclass(frozen=True)
@@ -101,16 +104,13 @@ class Trading:
         reserve = price * spec.size if is_buy and spec.order_type == "limit" else spec.size
         balance = account.balance(sym.quote if is_buy else sym.base)
         Ledger.require(balance, reserve)
-        order = Order(
-            oid=self.ids.next(), uid=uid, sym=sym, side=spec.side, order_type=spec.order_type,
-            force=spec.force, price=price, size=spec.size,
-            client_oid=spec.client_oid or self._fresh_client_oid(orders),
-            ctime=now_ms, utime=now_ms, presets=dict(spec.presets),
+        order = Order(  # positional: the fields in order, oid to presets
+            self.ids.next(), uid, sym, spec.side, spec.order_type, spec.force, price, spec.size,
+            spec.client_oid or self._fresh_client_oid(orders), now_ms, now_ms, dict(spec.presets),
         )
         Ledger.freeze(balance, reserve, now_ms)
         order.frozen = reserve
-        orders.add_open(order)
-        self._execute(account, orders, order, now_ms)
+        self._execute(account, orders, order, balance, now_ms)
         return order
 
     def place_batch(self, uid: str, items: list[OrderSpec | BitgetError], now_ms: int) -> list[Order | BitgetError]:
@@ -136,14 +136,14 @@ class Trading:
         """Precision (40808), minimum value (45110), price band (43008/43009), post_only (43002)."""
         market_buy = spec.order_type == "market" and spec.side == "buy"
         scale = sym.quote_precision if market_buy else sym.quantity_precision
-        if decimal_places(spec.size) > scale:
+        if more_places(spec.size, scale):
             raise BitgetError("40808", "size scale")
         last = self.market.last_price(sym, now_ms)
         if spec.order_type == "market":
             value = spec.size if market_buy else spec.size * last
         else:
             price = spec.price or ZERO
-            if decimal_places(price) > sym.price_precision:
+            if more_places(price, sym.price_precision):
                 raise BitgetError("40808", "price scale")
             value = price * spec.size
         if value < sym.min_trade_usdt:
@@ -160,8 +160,12 @@ class Trading:
             if crosses:
                 raise BitgetError(POST_ONLY_CROSSES)
 
-    def _execute(self, account: Account, orders: AccountOrders, order: Order, now_ms: int) -> None:
-        """Take what the book offers now; then rest, finish or cancel the remainder by `force`."""
+    def _execute(self, account: Account, orders: AccountOrders, order: Order, frozen: Balance,
+                 now_ms: int) -> None:
+        """Take what the book offers now; then rest, finish or cancel the remainder by `force`.
+
+        `frozen` is the balance the order reserves from. Only an order that rests enters the open
+        index: one that closes here goes straight to the closed one."""
         sym = order.sym
         book = self.market.book(sym, now_ms)
         levels = book.asks if order.is_buy else book.bids
@@ -177,14 +181,18 @@ class Trading:
         for price, qty in got.fills:
             self._fill(account, orders, order, price, qty, False, now_ms)
         if order.order_type == "market":
-            done = order.base_volume > 0 and not got.book_exhausted
-            self._close(orders, order, FILLED if done else CANCELLED, now_ms)
+            status = FILLED if order.base_volume > 0 and not got.book_exhausted else CANCELLED
         elif order.remaining == 0:
-            self._close(orders, order, FILLED, now_ms)
+            status = FILLED
         elif order.force in ("ioc", "fok"):
-            self._close(orders, order, CANCELLED, now_ms)
+            status = CANCELLED
         else:
+            orders.add_open(order)
             self.books[sym.symbol].add(order)
+            return
+        self._finish(frozen, order, status, now_ms)
+        orders.add_closed(order)
+        orders.prune(now_ms - self.limits.retention_ms, self.limits.max_closed_orders)
 
     def _fill(self, account: Account, orders: AccountOrders, order: Order, price: Decimal, qty: Decimal,
               maker: bool, now_ms: int) -> None:
@@ -204,20 +212,25 @@ class Trading:
         order.utime = now_ms
         if order.status == LIVE:
             order.status = PARTIAL
-        orders.add_fill(Fill(self.ids.next(), order, price, qty, fee, "maker" if maker else "taker", now_ms))
+        orders.add_fill(order, Fill.of(order, self.ids.next(), price, qty, fee, "maker" if maker else "taker", now_ms))
         orders.prune(now_ms - self.limits.retention_ms, self.limits.max_closed_orders)
 
     def _close(self, orders: AccountOrders, order: Order, status: str, now_ms: int) -> None:
+        """Close an open order (cancelled, or filled while resting)."""
+        self._finish(self.accounts.account(order.uid).balance(order.frozen_coin), order, status, now_ms)
+        self.books[order.sym.symbol].remove(order)
+        orders.close(order)
+        orders.prune(now_ms - self.limits.retention_ms, self.limits.max_closed_orders)
+
+    @staticmethod
+    def _finish(frozen: Balance, order: Order, status: str, now_ms: int) -> None:
+        """Release what the order still reserves (from `frozen`) and give it its final status."""
         if order.frozen:
-            account = self.accounts.account(order.uid)
-            Ledger.unfreeze(account.balance(order.frozen_coin), order.frozen, now_ms)
+            Ledger.unfreeze(frozen, order.frozen, now_ms)
             order.frozen = ZERO
         order.status = status
         order.cancel_reason = CANCEL_REASON if status == CANCELLED else ""
         order.utime = now_ms
-        self.books[order.sym.symbol].remove(order)
-        orders.close(order)
-        orders.prune(now_ms - self.limits.retention_ms, self.limits.max_closed_orders)
 
     # -- the clock ----------------------------------------------------------------------
     def catch_up(self, now_ms: int) -> None:
@@ -350,3 +363,18 @@ def decimal_places(value: Decimal) -> int:
     """Decimals a value really has: trailing zeros do not count (`1.10` has 1)."""
     exponent = value.normalize().as_tuple().exponent
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+_QUANTA = [Decimal(1).scaleb(-places) for places in range(19)]
+
+
+def more_places(value: Decimal, places: int) -> bool:
+    """`decimal_places(value) > places`, cheaply for the common answer: a value equal to itself
+    rounded to `places` decimals has no more than that. Any other answer is counted the slow way."""
+    if 0 <= places < len(_QUANTA):
+        try:
+            if value.quantize(_QUANTA[places]) == value:
+                return False
+        except InvalidOperation:  # more digits than the context's precision
+            pass
+    return decimal_places(value) > places
