@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -10,7 +11,9 @@ from ..endpoint import post
 from ..errors import BitgetError, invalid, missing
 from ..request import ApiRequest
 from ..services import Services
+from ..state.accounts import parse_amount
 from ..state.market import plain
+from ..state.orders import NO_PRESETS
 from ..state.trading import OrderSpec
 
 SIDES = ("buy", "sell")
@@ -18,6 +21,7 @@ ORDER_TYPES = ("limit", "market")
 FORCES = ("gtc", "post_only", "fok", "ioc")
 STP_MODES = ("none", "cancel_taker", "cancel_maker", "cancel_both")
 PRESETS = ("presetTakeProfitPrice", "executeTakeProfitPrice", "presetStopLossPrice", "executeStopLossPrice")
+_PRESET_NAMES = frozenset(PRESETS)
 MAX_BATCH = 50
 _CLIENT_OID = re.compile(r"[0-9A-Za-z+_#-]{1,50}")
 
@@ -33,10 +37,11 @@ def client_oid(req: ApiRequest, name: str = "clientOid") -> str | None:
 
 
 def positive(req: ApiRequest, name: str) -> Decimal:
-    value = req.amount(name, required=True)
-    if value is None or value <= 0:
-        raise invalid(name)
-    return value
+    """A required amount above zero (40019 when missing, 40020 when not a positive number)."""
+    value = req.params.get(name)
+    if value is None or value == "":
+        raise missing(name)
+    return parse_amount(value, name, allow_zero=False)
 
 
 def parse_order(req: ApiRequest, symbol: str | None = None) -> OrderSpec:
@@ -53,12 +58,10 @@ def parse_order(req: ApiRequest, symbol: str | None = None) -> OrderSpec:
         raise invalid("tpslType")  # plan (TP/SL) orders are not simulated
     if "stpMode" in params:
         req.choice("stpMode", STP_MODES, default="none")
-    presets: dict[str, str | None] = {}
-    for name in PRESETS:
-        if name in params:
-            amount = req.amount(name)
-            if amount is not None:
-                presets[name] = plain(amount)
+    presets: Mapping[str, str | None] = NO_PRESETS
+    if not _PRESET_NAMES.isdisjoint(params):
+        given = {name: req.amount(name) for name in PRESETS}
+        presets = {name: plain(amount) for name, amount in given.items() if amount is not None}
     return OrderSpec(symbol, side, order_type, size, force if order_type == "limit" else "gtc", price,
                      client_oid(req), presets)
 

@@ -69,7 +69,9 @@ class Account:
         return self.wallets.setdefault(account_type, {})
 
     def balance(self, coin: str, account_type: str = "spot") -> Balance:
-        w = self.wallet(account_type)
+        w = self.wallets.get(account_type)
+        if w is None:
+            w = self.wallets[account_type] = {}
         b = w.get(coin)
         if b is None:
             b = w[coin] = Balance()
@@ -88,7 +90,7 @@ def parse_amount(value: Any, name: str, allow_zero: bool = True) -> Decimal:
         amount = Decimal(text)
     except (InvalidOperation, ValueError):
         raise invalid(name) from None
-    if not amount.is_finite() or amount < 0 or (amount == 0 and not allow_zero):
+    if not amount.is_finite() or amount < ZERO or (not allow_zero and amount == ZERO):
         raise invalid(name)
     # At most 31 characters and no exponent: at most 31 digits, 30 after a point, so within bounds.
     if (len(text) > 31 or "e" in text or "E" in text) and (

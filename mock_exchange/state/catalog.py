@@ -38,6 +38,16 @@ class SpotSymbol:
     def lot(self) -> Decimal:
         return D(1).scaleb(-self.quantity_precision)
 
+    @cached_property
+    def buy_cap(self) -> Decimal:
+        """A limit buy may be priced at most this many times the last price."""
+        return 1 + self.buy_limit_ratio
+
+    @cached_property
+    def sell_floor(self) -> Decimal:
+        """A limit sell may be priced at least this many times the last price."""
+        return 1 - self.sell_limit_ratio
+
 
 @dataclass(frozen=True)
 class Chain:

@@ -74,6 +74,7 @@ class Market:
         self._books: dict[tuple[str, int], Book] = {}
         self._tickers: dict[tuple[str, int], dict[str, str]] = {}
         self._last: dict[str, tuple[int, Decimal]] = {}  # symbol -> (step, price): every order asks
+        self._latest: dict[str, Book] = {}  # symbol -> its newest book: every order asks too
 
     # -- lookups ------------------------------------------------------------------------
     @staticmethod
@@ -94,7 +95,7 @@ class Market:
         return D(repr(self.mid(sym, step))).quantize(sym.tick)
 
     def last_price(self, sym: SpotSymbol, now_ms: int) -> Decimal:
-        step = step_of(now_ms)
+        step = now_ms // STEP_MS
         cached = self._last.get(sym.symbol)
         if cached is not None and cached[0] == step:
             return cached[1]
@@ -106,11 +107,20 @@ class Market:
         return max(1, round(mid * 0.00002 / float(sym.tick)))
 
     def book(self, sym: SpotSymbol, now_ms: int) -> Book:
-        step = step_of(now_ms)
+        step = now_ms // STEP_MS
+        latest = self._latest.get(sym.symbol)
+        if latest is not None and latest.step == step:
+            return latest
         key = (sym.symbol, step)
         cached = self._books.get(key)
-        if cached is not None:
-            return cached
+        if cached is None:
+            if len(self._books) > CACHE_ENTRIES:
+                self._books.clear()
+            cached = self._books[key] = self._build_book(sym, step)
+        self._latest[sym.symbol] = cached
+        return cached
+
+    def _build_book(self, sym: SpotSymbol, step: int) -> Book:
         mid = self.mid(sym, step)
         last = self.price(sym, step)
         tick = sym.tick
@@ -129,11 +139,7 @@ class Market:
             asks.append(Level(ask, self._level_size(sym, step, i, ask, 1)))
             if bid > 0:
                 bids.append(Level(bid, self._level_size(sym, step, i, bid, 2)))
-        book = Book(step, tuple(asks), tuple(bids))
-        if len(self._books) > CACHE_ENTRIES:
-            self._books.clear()
-        self._books[key] = book
-        return book
+        return Book(step, tuple(asks), tuple(bids))
 
     def _level_size(self, sym: SpotSymbol, step: int, level: int, price: Decimal, side: int) -> Decimal:
         notional = (200.0 + 4800.0 * unit(self.seed, sym.index, 900 + side, step, level)) * (1 + level * 0.05)

@@ -18,7 +18,7 @@ MAX_SAMPLES = 240
 
 
 class Take(NamedTuple):  # one per order: a tuple is cheaper to build than a frozen dataclass
-    fills: list[tuple[Decimal, Decimal]]  # (price, base size), best level first
+    fills: Sequence[tuple[Decimal, Decimal]]  # (price, base size), best level first
     book_exhausted: bool  # the levels ran out before the order did
 
 

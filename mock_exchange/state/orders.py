@@ -9,9 +9,10 @@ from __future__ import annotations
 import random
 from array import array
 from bisect import bisect_left, insort
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
 from sortedcontainers import SortedList
@@ -21,6 +22,7 @@ from .catalog import SpotSymbol
 ZERO = Decimal(0)
 LIVE, PARTIAL, FILLED, CANCELLED = "live", "partially_filled", "filled", "cancelled"
 STATUS_RANK = {LIVE: 0, PARTIAL: 1, FILLED: 2, CANCELLED: 2}
+NO_PRESETS: Mapping[str, str | None] = MappingProxyType({})
 T = TypeVar("T")
 
 
@@ -67,7 +69,7 @@ class Order:
     client_oid: str
     ctime: int
     utime: int
-    presets: dict[str, str | None] = field(default_factory=dict)
+    presets: Mapping[str, str | None] = field(default_factory=lambda: NO_PRESETS)  # TP/SL prices (read only)
     status: str = LIVE
     base_volume: Decimal = ZERO
     quote_volume: Decimal = ZERO

@@ -10,7 +10,6 @@ import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from ..errors import BitgetError
@@ -23,6 +22,7 @@ from .orders import (
     CANCELLED,
     FILLED,
     LIVE,
+    NO_PRESETS,
     PARTIAL,
     ZERO,
     AccountOrders,
@@ -36,7 +36,7 @@ from .pricewalk import step_of
 
 CANCEL_REASON = "normal_cancel"
 POST_ONLY_CROSSES = "43002"  # Bitget's "Pending order failed": a post_only order that would take
-NO_PRESETS: Mapping[str, str | None] = MappingProxyType({})
+NO_TAKE = Take((), False)
 
 
 class OrderSpec(NamedTuple):
@@ -103,12 +103,11 @@ class Trading:
         is_buy = spec.side == "buy"
         reserve = price * spec.size if is_buy and spec.order_type == "limit" else spec.size
         balance = account.balance(sym.quote if is_buy else sym.base)
-        Ledger.require(balance, reserve)
+        Ledger.freeze(balance, reserve, now_ms)  # the last check (43012): nothing below can fail
         order = Order(  # positional: the fields in order, oid to presets
             self.ids.next(), uid, sym, spec.side, spec.order_type, spec.force, price, spec.size,
-            spec.client_oid or self._fresh_client_oid(orders), now_ms, now_ms, dict(spec.presets),
+            spec.client_oid or self._fresh_client_oid(orders), now_ms, now_ms, spec.presets,
         )
-        Ledger.freeze(balance, reserve, now_ms)
         order.frozen = reserve
         self._execute(account, orders, order, balance, now_ms)
         return order
@@ -150,10 +149,10 @@ class Trading:
             raise BitgetError("45110", plain(sym.min_trade_usdt))
         if spec.order_type == "market" or spec.price is None:
             return
-        if spec.side == "buy" and spec.price > last * (1 + sym.buy_limit_ratio):
-            raise BitgetError("43009", plain((last * (1 + sym.buy_limit_ratio)).quantize(sym.tick)), sym.quote)
-        if spec.side == "sell" and spec.price < last * (1 - sym.sell_limit_ratio):
-            raise BitgetError("43008", plain((last * (1 - sym.sell_limit_ratio)).quantize(sym.tick)), sym.quote)
+        if spec.side == "buy" and spec.price > last * sym.buy_cap:
+            raise BitgetError("43009", plain((last * sym.buy_cap).quantize(sym.tick)), sym.quote)
+        if spec.side == "sell" and spec.price < last * sym.sell_floor:
+            raise BitgetError("43008", plain((last * sym.sell_floor).quantize(sym.tick)), sym.quote)
         if spec.force == "post_only":
             book = self.market.book(sym, now_ms)
             crosses = (spec.price >= book.asks[0].price) if spec.side == "buy" else (spec.price <= book.bids[0].price)
@@ -167,22 +166,25 @@ class Trading:
         `frozen` is the balance the order reserves from. Only an order that rests enters the open
         index: one that closes here goes straight to the closed one."""
         sym = order.sym
+        is_buy = order.is_buy
         book = self.market.book(sym, now_ms)
-        levels = book.asks if order.is_buy else book.bids
+        levels = book.asks if is_buy else book.bids
         if order.order_type == "market":
-            if order.is_buy:
+            if is_buy:
                 got = take(levels, True, sym.lot, budget=order.size)
             else:
                 got = take(levels, False, sym.lot, qty=order.size)
-        else:
-            got = take(levels, order.is_buy, sym.lot, limit=order.price, qty=order.size)
+        elif levels and (levels[0].price <= order.price if is_buy else levels[0].price >= order.price):
+            got = take(levels, is_buy, sym.lot, limit=order.price, qty=order.size)
             if order.force == "fok" and sum(q for _, q in got.fills) < order.size:
-                got = Take([], False)  # all or nothing
+                got = NO_TAKE  # all or nothing
+        else:
+            got = NO_TAKE  # the best level is beyond the limit price: nothing to take
         for price, qty in got.fills:
             self._fill(account, orders, order, price, qty, False, now_ms)
         if order.order_type == "market":
             status = FILLED if order.base_volume > 0 and not got.book_exhausted else CANCELLED
-        elif order.remaining == 0:
+        elif got.fills and order.remaining == 0:
             status = FILLED
         elif order.force in ("ioc", "fok"):
             status = CANCELLED
