@@ -10,7 +10,7 @@ import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from ..errors import BitgetError
 from .accounts import Account, AccountStore, Balance
@@ -114,16 +114,7 @@ class Trading:
 
     def place_batch(self, uid: str, items: list[OrderSpec | BitgetError], now_ms: int) -> list[Order | BitgetError]:
         """Each item placed on its own (partial success); items that failed to parse pass through."""
-        out: list[Order | BitgetError] = []
-        for item in items:
-            if isinstance(item, BitgetError):
-                out.append(item)
-                continue
-            try:
-                out.append(self.place(uid, item, now_ms))
-            except BitgetError as exc:
-                out.append(exc)
-        return out
+        return _each(items, lambda spec: self.place(uid, spec, now_ms))
 
     def _fresh_client_oid(self, orders: AccountOrders) -> str:
         oid = new_client_oid(self.rng)
@@ -288,16 +279,7 @@ class Trading:
     def cancel_batch(self, uid: str, items: list[tuple[str | None, str | None, str | None] | BitgetError],
                      now_ms: int) -> list[Order | BitgetError]:
         """Each (symbol, orderId, clientOid) cancelled on its own (partial success); errors pass through."""
-        out: list[Order | BitgetError] = []
-        for item in items:
-            if isinstance(item, BitgetError):
-                out.append(item)
-                continue
-            try:
-                out.append(self.cancel(uid, *item, now_ms))
-            except BitgetError as exc:
-                out.append(exc)
-        return out
+        return _each(items, lambda ref: self.cancel(uid, *ref, now_ms))
 
     def cancel_symbol(self, uid: str, symbol: str, now_ms: int) -> str:
         """Cancel every open order of one symbol; returns the symbol's canonical name."""
@@ -380,3 +362,20 @@ def more_places(value: Decimal, places: int) -> bool:
         except InvalidOperation:  # more digits than the context's precision
             pass
     return decimal_places(value) > places
+
+
+T = TypeVar("T")
+
+
+def _each(items: list[T | BitgetError], act: Callable[[T], Order]) -> list[Order | BitgetError]:
+    """A batch's partial success: act on each item on its own; errors (given or raised) take its place."""
+    out: list[Order | BitgetError] = []
+    for item in items:
+        if isinstance(item, BitgetError):
+            out.append(item)
+            continue
+        try:
+            out.append(act(item))
+        except BitgetError as exc:
+            out.append(exc)
+    return out
