@@ -72,3 +72,19 @@ def test_compaction_keeps_order_and_contents() -> None:
     for _ in range(3000):
         log.pop_oldest()
     assert len(log._items) < 5000 and log.oldest() == 3000 and list(log.newest(3003)) == [3002, 3001, 3000]
+
+
+def test_pruning_oldest_first_keeps_the_id_list_bounded() -> None:
+    """The history cap forgets the oldest order each time a new one arrives: memory must not grow."""
+    index: IdIndex[int] = IdIndex()
+    cap = 500
+    for key in range(50_000):
+        index.add(key, key)
+        if len(index) > cap:
+            oldest = index.oldest()
+            assert oldest is not None
+            index.discard(oldest)
+    assert len(index) == cap
+    assert len(index._ids) <= 3 * cap + 2048  # stale ids in front are dropped, not kept forever
+    assert index.oldest() == 50_000 - cap
+    assert list(index.newest(None))[:3] == [49_999, 49_998, 49_997]
