@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import random
 from array import array
-from bisect import bisect_left, insort
-from collections.abc import Callable, Iterator, Mapping
+from bisect import bisect_left
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
@@ -23,6 +23,7 @@ ZERO = Decimal(0)
 LIVE, PARTIAL, FILLED, CANCELLED = "live", "partially_filled", "filled", "cancelled"
 STATUS_RANK = {LIVE: 0, PARTIAL: 1, FILLED: 2, CANCELLED: 2}
 NO_PRESETS: Mapping[str, str | None] = MappingProxyType({})
+_NEVER = 2**63  # a time after every other
 T = TypeVar("T")
 
 
@@ -48,7 +49,7 @@ def new_client_oid(rng: random.Random) -> str:
 
     The text of `uuid.UUID(int=rng.getrandbits(128), version=4)`, built without the UUID object.
     """
-    h = "%032x" % (rng.getrandbits(128) & _UUID_CLEAR | _UUID_V4)
+    h = (rng.getrandbits(128) & _UUID_CLEAR | _UUID_V4).to_bytes(16, "big").hex()
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
@@ -76,7 +77,7 @@ class Order:
     fee: Decimal = ZERO
     frozen: Decimal = ZERO  # what the order still reserves: quote for buys, base for sells
     cancel_reason: str = ""
-    fills: list[Fill] = field(default_factory=list)
+    fills: Sequence[Fill] = ()  # a list from the first fill on (most orders never fill)
 
     @property
     def is_open(self) -> bool:
@@ -157,8 +158,10 @@ class IdIndex(Generic[T]):
             ids = self._ids
             if not ids or key > ids[-1]:
                 ids.append(key)
-            else:
-                insort(ids, key, self._head)
+            else:  # an older id: inserted in place, unless it was discarded and is still listed
+                i = bisect_left(ids, key, self._head)
+                if i == len(ids) or ids[i] != key:
+                    ids.insert(i, key)
         self._items[key] = item
 
     def discard(self, key: int) -> None:
@@ -268,6 +271,9 @@ class AccountOrders:
         self.closed: BySymbol[Order] = BySymbol(IdIndex)
         self.fills: BySymbol[Fill] = BySymbol(AppendLog)
         self.by_client: dict[str, Order] = {}
+        # At most the ctime of the oldest closed order and of the oldest fill: while retention's
+        # cutoff is below it and both stores are within their cap, pruning has nothing to do.
+        self._floor_ms = _NEVER
 
     def find(self, oid: int) -> Order | None:
         found: Order | None = self.open.all.get(oid) or self.closed.all.get(oid)
@@ -281,14 +287,24 @@ class AccountOrders:
         """An order that closed in the call that placed it (ioc, fok, market): never open."""
         self.closed.add(order.oid, order.sym.symbol, order)
         self.by_client[order.client_oid] = order
+        if order.ctime < self._floor_ms:
+            self._floor_ms = order.ctime
 
     def close(self, order: Order) -> None:
         _discard(self.open, order.oid, order.sym.symbol)
         self.closed.add(order.oid, order.sym.symbol, order)
+        if order.ctime < self._floor_ms:
+            self._floor_ms = order.ctime
 
     def add_fill(self, order: Order, fill: Fill) -> None:
         self.fills.add(fill.tid, fill.symbol, fill)
-        order.fills.append(fill)
+        fills = order.fills
+        if isinstance(fills, list):
+            fills.append(fill)
+        else:
+            order.fills = [fill]
+        if fill.ctime < self._floor_ms:
+            self._floor_ms = fill.ctime
 
     def prune(self, cutoff_ms: int, max_kept: int, budget: int = 8) -> None:
         """Forget closed orders and fills past retention or over the cap, oldest first.
@@ -296,22 +312,35 @@ class AccountOrders:
         Called on every close and fill with a small budget, so the cost is amortised O(1) per
         write and the stores never grow past `max_kept` by more than a write's worth.
         """
-        closed = self.closed
-        every = closed.all
+        closed, fills = self.closed, self.fills
+        every, all_fills = closed.all, fills.all
+        if cutoff_ms <= self._floor_ms:  # nothing is past retention: only the caps can call for pruning
+            for _ in range(min(budget, len(every) - max_kept)):
+                self._forget(every.oldest())
+            for _ in range(min(budget, len(all_fills) - max_kept)):
+                fills.by_symbol[all_fills.oldest().symbol].pop_oldest()
+                all_fills.pop_oldest()
+            return  # the floor is still a bound: forgetting items only raises the oldest ctime
+        order: Order | None = every.oldest()
         for _ in range(budget):
-            order: Order | None = every.oldest()
             if order is None or (len(every) <= max_kept and order.ctime >= cutoff_ms):
                 break
-            _discard(closed, order.oid, order.sym.symbol)
-            if self.by_client.get(order.client_oid) is order:
-                del self.by_client[order.client_oid]
-        fills = self.fills
+            self._forget(order)
+            order = every.oldest()
+        fill: Fill | None = all_fills.oldest()
         for _ in range(budget):
-            fill: Fill | None = fills.all.oldest()
-            if fill is None or (len(fills) <= max_kept and fill.ctime >= cutoff_ms):
+            if fill is None or (len(all_fills) <= max_kept and fill.ctime >= cutoff_ms):
                 break
-            fills.all.pop_oldest()
+            all_fills.pop_oldest()
             fills.by_symbol[fill.symbol].pop_oldest()
+            fill = all_fills.oldest()
+        self._floor_ms = min(order.ctime if order is not None else _NEVER,
+                             fill.ctime if fill is not None else _NEVER)
+
+    def _forget(self, order: Order) -> None:
+        _discard(self.closed, order.oid, order.sym.symbol)
+        if self.by_client.get(order.client_oid) is order:
+            del self.by_client[order.client_oid]
 
 
 def _discard(index: BySymbol[Order], key: int, symbol: str) -> None:

@@ -1,0 +1,185 @@
+"""The place-order hot path's shortcuts agree with their plain definitions, and history stays bounded.
+
+Each cheap form (client ids, id steps, decimal formatting and parsing, precision checks) is checked
+against the straightforward code it replaced; the order and fill stores against leaks and cycles.
+"""
+
+from __future__ import annotations
+
+import gc
+import random
+import re
+import uuid
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mock_exchange.app import MockExchange
+from mock_exchange.clock import ManualClock
+from mock_exchange.errors import BitgetError, invalid
+from mock_exchange.state.accounts import parse_amount
+from mock_exchange.state.exchange import Exchange
+from mock_exchange.state.market import plain
+from mock_exchange.state.orders import CANCELLED, IdIndex, IdSequence, Order, new_client_oid
+from mock_exchange.state.trading import Limits, OrderSpec, decimal_places, more_places
+
+from .helpers import NOW, UID, seed_accounts
+from .trading_support import Api, last_price
+
+DECIMALS = st.one_of(
+    st.decimals(allow_nan=False, allow_infinity=False),
+    st.decimals(allow_nan=False, allow_infinity=False, places=8),
+    st.builds(lambda digits, exp: Decimal(digits).scaleb(exp), st.integers(-10**40, 10**40), st.integers(-45, 45)),
+)
+AMOUNT_TEXT = st.one_of(
+    st.text(alphabet="0123456789.eE+-_ ", max_size=40),
+    DECIMALS.map(str),
+    DECIMALS.map(lambda d: format(d, "f")),
+    st.floats(),
+    st.integers(),
+)
+
+
+def _exchange(**limits: int) -> tuple[Exchange, ManualClock]:
+    clock = ManualClock(NOW)
+    return Exchange(clock, 42, seed_accounts(), Limits(**limits)), clock
+
+
+def _parse_amount_by_definition(value: Any, name: str) -> Decimal:
+    """parse_amount as first written: every bound checked on the decimal's digits."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise invalid(name)
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise invalid(name) from None
+    exponent = amount.as_tuple().exponent
+    if not amount.is_finite() or amount < 0 or amount.adjusted() > 30 or not isinstance(exponent, int) \
+            or -exponent > 30:
+        raise invalid(name)
+    return amount
+
+
+def _outcome(parse: Any, value: Any) -> tuple[str, str]:
+    try:
+        return "ok", str(parse(value, "size"))
+    except BitgetError as exc:
+        return "error", exc.code
+
+
+# -- the cheap forms against their definitions --------------------------------------------------
+@given(DECIMALS)
+def test_plain_is_normalize_without_exponent(value: Decimal) -> None:
+    expected = format(value.normalize(), "f")
+    assert plain(value) == (expected if expected != "-0" else "0")
+
+
+@given(DECIMALS, st.integers(0, 20))
+def test_more_places_counts_like_decimal_places(value: Decimal, places: int) -> None:
+    assert more_places(value, places) == (decimal_places(value) > places)
+
+
+@given(AMOUNT_TEXT)
+def test_parse_amount_accepts_and_refuses_as_its_definition(value: Any) -> None:
+    assert _outcome(parse_amount, value) == _outcome(_parse_amount_by_definition, value)
+
+
+def test_client_oids_are_the_uuid4_text_of_the_same_bits() -> None:
+    ours, reference = random.Random(7), random.Random(7)
+    for _ in range(2000):
+        oid = new_client_oid(ours)
+        assert oid == str(uuid.UUID(int=reference.getrandbits(128), version=4))
+        assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", oid)
+
+
+def test_id_steps_are_those_randrange_draws() -> None:
+    ids, reference = IdSequence(random.Random(11)), random.Random(11)
+    last = 1_100_000_000_000_000_000 + reference.randrange(10**15)
+    for _ in range(5000):
+        last += 1 + reference.randrange(4096)
+        assert ids.next() == last
+
+
+# -- stores ---------------------------------------------------------------------------------------
+def test_id_index_stays_bounded_when_the_oldest_are_forgotten_first() -> None:
+    index: IdIndex[int] = IdIndex()
+    for key in range(60_000):
+        index.add(key, key)
+        if len(index) > 1000:  # how AccountOrders.prune forgets: oldest(), then discard it
+            oldest = index.oldest()
+            assert oldest == key - 1000
+            index.discard(oldest)
+        assert len(index._ids) <= 3 * 1000 + 1024
+    assert len(index) == 1000 and index.oldest() == 59_000
+    assert list(index.newest(59_003)) == [59_002, 59_001, 59_000]
+
+
+def test_a_discarded_id_added_again_is_listed_once() -> None:
+    index: IdIndex[str] = IdIndex()
+    for key in (5, 9):
+        index.add(key, f"v{key}")
+    index.discard(5)
+    index.add(5, "again")
+    assert list(index.newest(None)) == ["v9", "again"] and index.oldest() == "again"
+
+
+def test_an_ioc_order_goes_straight_to_the_closed_orders() -> None:
+    ex, clock = _exchange()
+    order = ex.trading.place(UID, OrderSpec("BTCUSDT", "buy", "limit", Decimal("0.01"), "ioc", Decimal("100")),
+                             clock.now_ms())
+    orders = ex.trading.orders_of(UID)
+    assert order.status == CANCELLED and order.frozen == 0
+    assert orders.open.all._ids == [] and len(orders.open) == 0  # never entered, not even for a moment
+    assert orders.find(order.oid) is order and orders.by_client[order.client_oid] is order
+
+
+def test_pruned_orders_and_fills_are_freed_without_the_cycle_collector() -> None:
+    ex, clock = _exchange(max_closed_orders=20)
+    gc.collect()
+    gc.disable()
+    try:
+        for i in range(200):
+            order = ex.trading.place(UID, OrderSpec("BTCUSDT", "buy", "market", Decimal("50"), client_oid=f"m{i}"),
+                                     clock.now_ms())
+            assert order.fills and not any(isinstance(r, Order) for r in gc.get_referents(order.fills[0]))
+        orders = ex.trading.orders_of(UID)
+        assert len(orders.closed) <= 28 and len(orders.fills) <= 28
+        del order
+        unreachable = gc.collect()
+    finally:
+        gc.enable()
+    assert unreachable == 0  # what pruning dropped went with its last reference
+
+
+def test_an_expired_order_that_closed_late_is_still_pruned_first() -> None:
+    ex, clock = _exchange(retention_ms=3_600_000)
+    rests = ex.trading.place(UID, OrderSpec("BTCUSDT", "buy", "limit", Decimal("0.01"), "gtc", Decimal("50000")),
+                             clock.now_ms())
+    clock.advance(1_800_000)
+    ioc = OrderSpec("BTCUSDT", "buy", "limit", Decimal("0.01"), "ioc", Decimal("50000"))
+    later = ex.trading.place(UID, ioc, clock.now_ms())
+    ex.trading.cancel(UID, None, str(rests.oid), None, clock.now_ms())  # closes now, placed an hour ago
+    clock.advance(1_800_001)  # the resting order is past retention, the later one is not
+    ex.trading.place(UID, ioc, clock.now_ms())
+    orders = ex.trading.orders_of(UID)
+    assert orders.find(rests.oid) is None and rests.client_oid not in orders.by_client
+    assert orders.find(later.oid) is later
+
+
+# -- over HTTP ------------------------------------------------------------------------------------
+def test_take_profit_and_stop_loss_prices_are_kept_as_given(app: MockExchange) -> None:
+    api = Api(app)
+    price = str((last_price(app) * Decimal("0.9")).quantize(Decimal("0.01")))
+    placed = api.place(side="buy", orderType="limit", price=price, size="0.001",
+                       presetTakeProfitPrice="99000.50", presetStopLossPrice=80000)
+    shown = api.ok("GET", "/api/v2/spot/trade/unfilled-orders", "symbol=BTCUSDT")
+    view = next(o for o in shown if o["orderId"] == placed["orderId"])
+    assert view["presetTakeProfitPrice"] == "99000.5" and view["presetStopLossPrice"] == "80000"
+    assert view["executeTakeProfitPrice"] is None and view["executeStopLossPrice"] is None
+    bad = api.post("/api/v2/spot/trade/place-order", {"symbol": "BTCUSDT", "side": "buy", "orderType": "limit",
+                                                      "force": "gtc", "price": price, "size": "0.001",
+                                                      "executeStopLossPrice": "-1"})
+    assert bad.json()["code"] == "40020"
+    assert len(api.ok("GET", "/api/v2/spot/trade/unfilled-orders", "symbol=BTCUSDT")) == len(shown)
