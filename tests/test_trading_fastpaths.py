@@ -103,19 +103,6 @@ def test_id_steps_are_those_randrange_draws() -> None:
 
 
 # -- stores ---------------------------------------------------------------------------------------
-def test_id_index_stays_bounded_when_the_oldest_are_forgotten_first() -> None:
-    index: IdIndex[int] = IdIndex()
-    for key in range(60_000):
-        index.add(key, key)
-        if len(index) > 1000:  # how AccountOrders.prune forgets: oldest(), then discard it
-            oldest = index.oldest()
-            assert oldest == key - 1000
-            index.discard(oldest)
-        assert len(index._ids) <= 3 * 1000 + 1024
-    assert len(index) == 1000 and index.oldest() == 59_000
-    assert list(index.newest(59_003)) == [59_002, 59_001, 59_000]
-
-
 def test_a_discarded_id_added_again_is_listed_once() -> None:
     index: IdIndex[str] = IdIndex()
     for key in (5, 9):

@@ -43,7 +43,8 @@ class Ledger:
 
     @staticmethod
     def freeze(balance: Balance, amount: Decimal, now_ms: int) -> None:
-        Ledger.require(balance, amount)
+        if balance.available < amount:  # Ledger.require, inline: every order freezes
+            raise BitgetError("43012")
         balance.available -= amount
         balance.frozen += amount
         balance.utime = now_ms

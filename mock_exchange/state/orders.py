@@ -310,16 +310,21 @@ class AccountOrders:
         """Forget closed orders and fills past retention or over the cap, oldest first.
 
         Called on every close and fill with a small budget, so the cost is amortised O(1) per
-        write and the stores never grow past `max_kept` by more than a write's worth.
+        write and the stores never grow past `max_kept` by more than a write's worth. While
+        retention's cutoff is below the floor, only the sizes need checking.
         """
         closed, fills = self.closed, self.fills
         every, all_fills = closed.all, fills.all
         if cutoff_ms <= self._floor_ms:  # nothing is past retention: only the caps can call for pruning
-            for _ in range(min(budget, len(every) - max_kept)):
-                self._forget(every.oldest())
-            for _ in range(min(budget, len(all_fills) - max_kept)):
-                fills.by_symbol[all_fills.oldest().symbol].pop_oldest()
-                all_fills.pop_oldest()
+            over = len(every) - max_kept
+            if over > 0:
+                for _ in range(min(budget, over)):
+                    self._forget(every.oldest())
+            over = len(all_fills) - max_kept
+            if over > 0:
+                for _ in range(min(budget, over)):
+                    fills.by_symbol[all_fills.oldest().symbol].pop_oldest()
+                    all_fills.pop_oldest()
             return  # the floor is still a bound: forgetting items only raises the oldest ctime
         order: Order | None = every.oldest()
         for _ in range(budget):
