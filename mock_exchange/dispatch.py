@@ -22,6 +22,32 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mock_exchange")
 NOT_FOUND = BitgetError("40404")
+# The only request headers anything below reads (auth, the journal); the rest are never decoded.
+_READ = {name.encode("ascii"): name for name in (
+    "access-key", "access-sign", "access-passphrase", "access-timestamp", "content-type", "paptrading")}
+
+
+def read_headers(raw: Iterable[tuple[bytes, bytes]]) -> tuple[dict[str, str], bytes | None]:
+    """The headers we read, by lower-case name, values as latin-1 (bytes kept 1:1; a repeated header:
+    the last wins), and the raw Content-Length. ASGI servers send lower-case names; others are folded."""
+    headers: dict[str, str] = {}
+    length = None
+    for name, value in raw:
+        key = _READ.get(name)
+        if key is None:
+            if name == b"content-length":
+                length = value
+                continue
+            if name.islower():
+                continue
+            folded = name.lower()
+            key = _READ.get(folded)
+            if key is None:
+                if folded == b"content-length":
+                    length = value
+                continue
+        headers[key] = value.decode("latin-1")
+    return headers, length
 
 
 class Dispatcher:
@@ -43,14 +69,14 @@ class Dispatcher:
         status = 200
         try:
             svc.exchange.catch_up(now)  # resting orders the price walk crossed fill before anyone looks
+            headers, length = read_headers(scope["headers"])
             try:  # the body-size guard comes before routing: an oversized body is 40017 on any path
-                body = await read_body(scope, receive, svc.config.max_body_bytes)
+                body = await read_body(receive, svc.config.max_body_bytes, length)
             except BodyTooLarge:
                 raise BitgetError("40017") from None
             ep = self.endpoint(scope["method"], scope["path"])
             if ep is None:
                 raise NOT_FOUND
-            headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
             req = ApiRequest(
                 scope["method"], scope["path"], scope.get("raw_path") or scope["path"].encode("utf-8"),
                 scope.get("query_string", b""), body, headers, (scope.get("client") or ("", 0))[0], now,
@@ -89,5 +115,6 @@ class Dispatcher:
         else:
             code = "00000"
         if info is not None:
+            info["status"] = status
             info["code"] = code
         await send_json(send, status, payload, extra)

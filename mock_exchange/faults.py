@@ -234,6 +234,7 @@ class FaultsMiddleware:
             await _drop(receive)
             return
         if info is not None:
+            info["status"] = rule.status
             info["code"] = rule.code if rule.kind == "status" else None
         await self._answer(rule, original, send)
 

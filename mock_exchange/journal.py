@@ -31,10 +31,12 @@ class Journal:
 
 
 class JournalMiddleware:
-    """Outermost layer of the API: opens the request's journal entry, closes it with the status.
+    """Outermost layer of the API: opens the request's journal entry and records it when the request ends.
 
-    Inner layers fill `scope["mock"]` (code, uid, apiKey, limit bucket, prehash); nothing they put
-    there is secret: the key's id, never its secret or passphrase.
+    Inner layers fill `scope["mock"]`: whoever answers sets `status` and `code` (the dispatcher, the
+    global limit, an injected fault), the dispatcher also uid, apiKey, limit bucket, prehash. Nothing
+    put there is secret: the key's id, never its secret or passphrase. A request that got no answer
+    (dropped by a fault, client gone) keeps status None.
     """
 
     def __init__(self, app: Any, journal: Journal, clock: Any) -> None:
@@ -43,12 +45,13 @@ class JournalMiddleware:
         self.clock = clock
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        info: dict[str, Any] = {
+        client = scope.get("client")
+        scope["mock"] = info = {
             "ts": self.clock.now_ms(),
             "method": scope["method"],
             "path": scope["path"],
             "query": scope.get("query_string", b"").decode("latin-1"),
-            "ip": (scope.get("client") or ("", 0))[0],
+            "ip": client[0] if client else "",
             "status": None,
             "code": None,
             "uid": None,
@@ -56,14 +59,7 @@ class JournalMiddleware:
             "apiKey": None,  # the key that verified (None when verification failed)
             "bucket": None,
         }
-        scope["mock"] = info
-
-        async def send_wrapper(message: dict[str, Any]) -> None:
-            if message["type"] == "http.response.start":
-                info["status"] = message["status"]
-            await send(message)
-
         try:
-            await self.app(scope, receive, send_wrapper)
+            await self.app(scope, receive, send)
         finally:
             self.journal.record(info)

@@ -161,3 +161,26 @@ def test_drop_closes_a_real_socket_without_an_answer_and_the_server_goes_on() ->
         with pytest.raises(httpx.RemoteProtocolError):
             client.get(TIME)
         assert client.get(TIME).json()["code"] == "00000"
+
+
+@pytest.mark.parametrize(("rule", "status", "code"), [
+    ({"kind": "status", "status": 503, "phase": "after"}, 503, "40015"),
+    ({"kind": "status", "status": 429}, 429, "429"),
+    ({"kind": "html"}, 502, None),
+    ({"kind": "malformed"}, 200, None),
+    ({"kind": "delay", "delay": [0, 0], "phase": "after"}, 200, "00000"),
+])
+def test_the_journal_records_the_status_the_client_received(api: Api, app: MockExchange, rule: dict[str, Any],
+                                                             status: int, code: str | None) -> None:
+    _ok(api, {"path": TIME, "count": 1, **rule})
+    assert api.client.get(TIME).status_code == status
+    entry = app.services.journal.newest(1)[0]
+    assert (entry["status"], entry["code"], entry["fault"]) == (status, code, 1)
+
+
+def test_a_dropped_request_is_journalled_without_a_status(api: Api, app: MockExchange) -> None:
+    _ok(api, {"path": TIME, "kind": "drop", "count": 1})
+    with pytest.raises(ConnectionDropped):
+        api.client.get(TIME)
+    entry = app.services.journal.newest(1)[0]
+    assert entry["path"] == TIME and entry["status"] is None and entry["fault"] == 1

@@ -36,6 +36,7 @@ class GlobalLimitMiddleware:
             return
         info = scope.get("mock")
         if info is not None:
+            info["status"] = 429
             info["code"] = "429"
             info["bucket"] = "global ip:" + ip
         headers = [(RETRY_HEADER, retry_after_value(wait))] if self.retry_after else None
