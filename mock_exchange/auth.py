@@ -64,8 +64,7 @@ def _hmac_b64(secret: str, message: bytes) -> bytes:
     return binascii.b2a_base64(outer.digest(), newline=False)
 
 
-def signature_matches(key: ApiKey, sign: str, candidates: list[bytes]) -> bool:
-    given = sign.encode("latin-1")
+def signature_matches(key: ApiKey, given: bytes, candidates: list[bytes]) -> bool:
     if key.public_key is not None or key.secret is None:
         return _rsa_matches(key, given, candidates)
     secret = key.secret
@@ -115,22 +114,22 @@ def verify(req: ApiRequest, keys: AccountStore, window_ms: int, permission: str,
            needs_whitelist: bool = False) -> ApiKey:
     """The verified key of a private request, or the BitgetError of the first check that fails."""
     h = req.headers
-    api_key, sign, passphrase = h.get("access-key"), h.get("access-sign"), h.get("access-passphrase")
+    api_key, sign, passphrase = h.get(b"access-key"), h.get(b"access-sign"), h.get(b"access-passphrase")
     if not api_key:
         raise BitgetError("40001")
     if not sign:
         raise BitgetError("40002")
     if not passphrase:
         raise BitgetError("40011")
-    ts_bytes = h.get("access-timestamp", "").encode("latin-1")
+    ts_bytes = h.get(b"access-timestamp", b"")
     if len(ts_bytes) > 19 or not ts_bytes.isdigit():  # bytes.isdigit: ASCII digits only, and not empty
         raise BitgetError("40005")
     if abs(int(ts_bytes) - req.now_ms) > window_ms:
         raise BitgetError("40008")
-    key = keys.key(api_key)
+    key = keys.key(api_key.decode("latin-1"))
     if key is None:
         raise BitgetError("40006")
-    if not hmac.compare_digest(passphrase.encode("latin-1"), key.passphrase.encode("utf-8")):
+    if not hmac.compare_digest(passphrase, key.passphrase.encode("utf-8")):
         raise BitgetError("40012")
     candidates = prehash_candidates(ts_bytes, req.method.encode("ascii"), req.raw_path, req.raw_query, req.body)
     if not signature_matches(key, sign, candidates):
@@ -141,7 +140,7 @@ def verify(req: ApiRequest, keys: AccountStore, window_ms: int, permission: str,
         raise BitgetError("40014", permission)
     if needs_whitelist and not key.ips:
         raise BitgetError("40018")
-    content_type = h.get("content-type")
-    if req.method == "POST" and (content_type is None or "application/json" not in content_type.lower()):
+    content_type = h.get(b"content-type")
+    if req.method == "POST" and (content_type is None or b"application/json" not in content_type.lower()):
         raise BitgetError("40007")
     return key

@@ -22,34 +22,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mock_exchange")
 NOT_FOUND = BitgetError("40404")
-# The only request headers anything below reads (auth, the journal); the rest are never decoded.
-_READ = {name.encode("ascii"): name for name in (
-    "access-key", "access-sign", "access-passphrase", "access-timestamp", "content-type", "paptrading")}
-
-
-def read_headers(raw: Iterable[tuple[bytes, bytes]]) -> tuple[dict[str, str], bytes | None]:
-    """The headers we read, by lower-case name, values as latin-1 (bytes kept 1:1; a repeated header:
-    the last wins), and the raw Content-Length. ASGI servers send lower-case names; others are folded."""
-    headers: dict[str, str] = {}
-    length = None
-    for name, value in raw:
-        key = _READ.get(name)
-        if key is None:
-            if name == b"content-length":
-                length = value
-                continue
-            if name.islower():
-                continue
-            folded = name.lower()
-            key = _READ.get(folded)
-            if key is None:
-                if folded == b"content-length":
-                    length = value
-                continue
-        headers[key] = value.decode("latin-1")
-    return headers, length
-
-
 class Dispatcher:
     def __init__(self, services: Services, endpoints: Iterable[Endpoint]) -> None:
         self.svc = services
@@ -69,9 +41,10 @@ class Dispatcher:
         status = 200
         try:
             svc.exchange.catch_up(now)  # resting orders the price walk crossed fill before anyone looks
-            headers, length = read_headers(scope["headers"])
+            # ASGI servers send header names in lower case; a repeated header: the last one counts
+            headers: dict[bytes, bytes] = dict(scope["headers"])
             try:  # the body-size guard comes before routing: an oversized body is 40017 on any path
-                body = await read_body(receive, svc.config.max_body_bytes, length)
+                body = await read_body(receive, svc.config.max_body_bytes, headers.get(b"content-length"))
             except BodyTooLarge:
                 raise BitgetError("40017") from None
             ep = self.endpoint(scope["method"], scope["path"])
@@ -82,9 +55,10 @@ class Dispatcher:
                 scope.get("query_string", b""), body, headers, (scope.get("client") or ("", 0))[0], now,
             )
             if info is not None:
-                info["key"] = headers.get("access-key", "")[:64] or None  # as presented, verified or not
-                if "paptrading" in headers:
-                    info["paptrading"] = headers["paptrading"]
+                # as presented, verified or not
+                info["key"] = headers.get(b"access-key", b"")[:64].decode("latin-1") or None
+                if b"paptrading" in headers:
+                    info["paptrading"] = headers[b"paptrading"].decode("latin-1")
             if ep.private:
                 req.key = verify(req, svc.exchange.accounts, svc.config.timestamp_window_ms,
                                  ep.permission, ep.whitelist)

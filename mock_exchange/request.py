@@ -28,13 +28,13 @@ class ApiRequest:
     __slots__ = ("_params", "body", "client_ip", "headers", "key", "method", "now_ms", "path", "raw_path", "raw_query")
 
     def __init__(self, method: str, path: str, raw_path: bytes, raw_query: bytes, body: bytes,
-                 headers: dict[str, str], client_ip: str, now_ms: int) -> None:
+                 headers: dict[bytes, bytes], client_ip: str, now_ms: int) -> None:
         self.method = method
         self.path = path
         self.raw_path = raw_path
         self.raw_query = raw_query
         self.body = body
-        self.headers = headers  # lower-case names, values decoded as latin-1 (bytes kept 1:1)
+        self.headers = headers  # as the ASGI server gave them: lower-case names, raw values
         self.client_ip = client_ip
         self.now_ms = now_ms
         self.key: ApiKey | None = None

@@ -53,8 +53,8 @@ def test_spec_vectors_verify(prehash: str, expected: str) -> None:
     key = ApiKey("k", "u", "p", frozenset({"read"}), secret=SPEC_SECRET)
     candidates = prehash_candidates(*_split(prehash))
     assert candidates[0] == prehash.encode()
-    assert signature_matches(key, expected, candidates)
-    assert not signature_matches(key, expected[:-2] + "A=", candidates)
+    assert signature_matches(key, expected.encode(), candidates)
+    assert not signature_matches(key, (expected[:-2] + "A=").encode(), candidates)
 
 
 def test_signed_private_get_is_accepted() -> None:

@@ -31,8 +31,9 @@ STORE = _store()
 
 def _request(method: str, path: str, query: bytes, body: bytes, ts: int, sig: str,
              passphrase: str = PASSPHRASE, now: int = NOW) -> ApiRequest:
-    headers = {"access-key": API_KEY, "access-sign": sig, "access-timestamp": str(ts),
-               "access-passphrase": passphrase, "content-type": "application/json"}
+    headers = {b"access-key": API_KEY.encode(), b"access-sign": sig.encode("latin-1"),
+               b"access-timestamp": str(ts).encode(), b"access-passphrase": passphrase.encode("latin-1"),
+               b"content-type": b"application/json"}
     return ApiRequest(method, path, path.encode(), query, body, headers, "127.0.0.1", now)
 
 
