@@ -13,10 +13,12 @@ import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mock_exchange.app import MockExchange
+from mock_exchange.request import ApiRequest
+from mock_exchange.routes.spot_trade import _parse_order, parse_order
 from mock_exchange.clock import ManualClock
 from mock_exchange.errors import BitgetError, invalid
 from mock_exchange.state.accounts import parse_amount
@@ -70,6 +72,52 @@ def _outcome(parse: Any, value: Any) -> tuple[str, str]:
 
 
 # -- the cheap forms against their definitions --------------------------------------------------
+ORDER_VALUES = st.sampled_from([
+    "", " ", None, True, 7, 1.5, float("nan"), ["buy"], {"a": 1}, "x" * 300, "abc", "-1", "0", "1e3", "0.02", "100",
+    "buy", "sell", "BUY", "limit", "market", "LIMIT", "gtc", "ioc", "post_only", "IOC", "normal", "tpsl", "none",
+    "BTCUSDT", "btcusdt", "oid-1", "bad oid",
+])
+ORDER_FIELDS = st.sampled_from(["symbol", "side", "orderType", "force", "size", "price", "clientOid", "tpslType",
+                                 "stpMode", "presetTakeProfitPrice", "other"])
+VALID_ORDERS = st.sampled_from([
+    {"symbol": "BTCUSDT", "side": "buy", "orderType": "limit", "force": "gtc", "size": "0.02", "price": "100"},
+    {"symbol": "ETHUSDT", "side": "sell", "orderType": "limit", "force": "ioc", "size": "1", "price": "2000"},
+    {"symbol": "BTCUSDT", "side": "buy", "orderType": "market", "size": "10"},
+    {"symbol": "BTCUSDT", "side": "sell", "orderType": "market", "force": "fok", "size": "0.5", "clientOid": "a-1"},
+])
+# a valid order with a few fields changed or removed: every branch of the fast path's conditions
+ORDER_PARAMS = st.builds(
+    lambda base, changed, removed: {k: v for k, v in {**base, **changed}.items() if k not in removed},
+    VALID_ORDERS, st.dictionaries(ORDER_FIELDS, ORDER_VALUES, max_size=3), st.sets(ORDER_FIELDS, max_size=2))
+
+
+def _order_outcome(parse: Any, params: dict[str, Any], symbol: str | None) -> Any:
+    req = ApiRequest("POST", "/p", b"/p", b"", b"", {}, "127.0.0.1", NOW)
+    req._params = params
+    try:
+        return parse(req, symbol)
+    except BitgetError as exc:
+        return (exc.code, exc.msg)
+
+
+@settings(max_examples=600)
+@given(ORDER_PARAMS, st.sampled_from([None, "BTCUSDT"]))
+def test_the_order_parser_fast_path_answers_as_the_full_parser(params: dict[str, Any], symbol: str | None) -> None:
+    assert _order_outcome(parse_order, params, symbol) == _order_outcome(_parse_order, params, symbol)
+
+
+@given(st.sampled_from(["buy", "sell"]), st.sampled_from(["gtc", "ioc", "fok", "post_only"]),
+       st.sampled_from(["0.02", "1", "100.5"]), st.sampled_from([None, "oid-1"]))
+def test_the_common_order_shapes_parse_alike(side: str, force: str, amount: str, oid: str | None) -> None:
+    limit = {"symbol": "BTCUSDT", "side": side, "orderType": "limit", "force": force, "size": amount, "price": amount}
+    market = {"symbol": "BTCUSDT", "side": side, "orderType": "market", "size": amount}
+    for params in (limit, market, {**market, "force": force}):
+        if oid is not None:
+            params["clientOid"] = oid
+        fast = _order_outcome(parse_order, params, None)
+        assert isinstance(fast, OrderSpec) and fast == _order_outcome(_parse_order, params, None)
+
+
 @given(DECIMALS)
 def test_plain_is_normalize_without_exponent(value: Decimal) -> None:
     expected = format(value.normalize(), "f")

@@ -44,8 +44,33 @@ def positive(req: ApiRequest, name: str) -> Decimal:
     return parse_amount(value, name, allow_zero=False)
 
 
+_SIDE_SET = frozenset(SIDES)
+_FORCE_SET = frozenset(FORCES)
+_RARE = frozenset(("tpslType", "stpMode", *PRESETS))  # fields the fast path leaves to the full parser
+
+
 def parse_order(req: ApiRequest, symbol: str | None = None) -> OrderSpec:
-    """One order's parameters (place-order body, or one batch item with the batch's symbol)."""
+    """One order's parameters (place-order body, or one batch item with the batch's symbol).
+
+    The common shape (plain strings, lower-case enums as clients send them, no TP/SL fields) is read
+    directly; anything else goes through `_parse_order`, which gives every other case its answer."""
+    p = req.params
+    sym = p.get("symbol") if symbol is None else symbol
+    side, order_type, force, size = p.get("side"), p.get("orderType"), p.get("force"), p.get("size")
+    if (type(sym) is str and type(side) is str and type(size) is str and 0 < len(sym) <= 256 and size
+            and side in _SIDE_SET and _RARE.isdisjoint(p)):
+        if order_type == "limit" and type(force) is str and force in _FORCE_SET:
+            price = p.get("price")
+            if type(price) is str and price:
+                return OrderSpec(sym, side, order_type, parse_amount(size, "size", allow_zero=False), force,
+                                 parse_amount(price, "price", allow_zero=False), client_oid(req))
+        elif order_type == "market" and (force is None or (type(force) is str and force in _FORCE_SET)):
+            return OrderSpec(sym, side, order_type, parse_amount(size, "size", allow_zero=False), "gtc", None,
+                             client_oid(req))
+    return _parse_order(req, symbol)
+
+
+def _parse_order(req: ApiRequest, symbol: str | None = None) -> OrderSpec:
     if symbol is None:
         symbol = req.text("symbol", required=True) or ""
     side = req.choice("side", SIDES, required=True) or ""
