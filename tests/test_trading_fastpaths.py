@@ -17,10 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mock_exchange.app import MockExchange
-from mock_exchange.request import ApiRequest
-from mock_exchange.routes.spot_trade import _parse_order, parse_order
 from mock_exchange.clock import ManualClock
 from mock_exchange.errors import BitgetError, invalid
+from mock_exchange.request import ApiRequest
+from mock_exchange.routes.spot_trade import _parse_order, parse_order
 from mock_exchange.state.accounts import parse_amount
 from mock_exchange.state.exchange import Exchange
 from mock_exchange.state.market import plain
