@@ -44,13 +44,15 @@ class MockExchange(Starlette):
             exception_handlers={HTTPException: admin_error, Exception: admin_error},
         )
         self.router.redirect_slashes = False  # `/_mock` and `/_mock/x/` are 404 envelopes, not bare redirects
-        api: Any = Dispatcher(services, ENDPOINTS)
-        self.dispatcher = api
-        api = FaultsMiddleware(api, services.faults, services.clock)
+        # Each layer is handed the next one's bound `__call__`: calling an instance goes through its
+        # type's call slot on every request, a bound method does not.
+        self.dispatcher = Dispatcher(services, ENDPOINTS)
+        api: Any = FaultsMiddleware(self.dispatcher.__call__, services.faults, services.clock)
         services.limiter = build_limiter(services.config, ENDPOINTS)
         if services.limiter is not None and services.limiter.global_limit is not None:
-            api = GlobalLimitMiddleware(api, services.limiter.global_limit, services.clock, services.config.retry_after)
-        self.api = JournalMiddleware(api, services.journal, services.clock)
+            api = GlobalLimitMiddleware(api.__call__, services.limiter.global_limit, services.clock,
+                                        services.config.retry_after)
+        self.api = JournalMiddleware(api.__call__, services.journal, services.clock).__call__
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from starlette.types import Receive, Send
+from starlette.types import Message, Receive, Send
 
 
 class BodyTooLarge(Exception):
@@ -13,19 +13,23 @@ class ClientGone(Exception):
     pass
 
 
-async def read_body(receive: Receive, limit: int, content_length: bytes | None = None) -> bytes:
-    """The whole request body, refusing anything over `limit` bytes (without reading any of it when
-    the announced `content_length` is already over)."""
-    if content_length is not None:
-        try:
-            if int(content_length) > limit:
-                raise BodyTooLarge
-        except ValueError:
-            pass
+def announced_too_large(content_length: bytes | None, limit: int) -> bool:
+    """Whether the request's Content-Length already says its body is over `limit` bytes."""
+    if content_length is None:
+        return False
+    try:
+        return int(content_length) > limit
+    except ValueError:
+        return False
+
+
+async def read_body(receive: Receive, limit: int, first: Message | None = None) -> bytes:
+    """The whole request body (starting from `first`, a message already received), refusing
+    anything over `limit` bytes as soon as it gets there."""
     chunks = []
     size = 0
+    message = first if first is not None else await receive()
     while True:
-        message = await receive()
         if message["type"] == "http.disconnect":
             raise ClientGone
         chunk = message.get("body", b"")
@@ -36,6 +40,7 @@ async def read_body(receive: Receive, limit: int, content_length: bytes | None =
             chunks.append(chunk)
         if not message.get("more_body", False):
             break
+        message = await receive()
     return b"".join(chunks)
 
 

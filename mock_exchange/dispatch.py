@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Iterable
 from starlette.types import Receive, Scope, Send
 
 from . import envelope
-from .asgi import BodyTooLarge, ClientGone, read_body, send_json
+from .asgi import BodyTooLarge, ClientGone, announced_too_large, read_body, send_json
 from .auth import SignatureError, json_escape, verify
 from .endpoint import Endpoint
 from .errors import BitgetError
@@ -29,10 +29,6 @@ class Dispatcher:
         for ep in endpoints:
             self.routes.setdefault(ep.path, {})[ep.method] = ep
 
-    def endpoint(self, method: str, path: str) -> Endpoint | None:
-        methods = self.routes.get(path)
-        return None if methods is None else methods.get(method)
-
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         svc = self.svc
         now = svc.clock.now_ms()
@@ -43,11 +39,23 @@ class Dispatcher:
             svc.exchange.catch_up(now)  # resting orders the price walk crossed fill before anyone looks
             # ASGI servers send header names in lower case; a repeated header: the last one counts
             headers: dict[bytes, bytes] = dict(scope["headers"])
-            try:  # the body-size guard comes before routing: an oversized body is 40017 on any path
-                body = await read_body(receive, svc.config.max_body_bytes, headers.get(b"content-length"))
-            except BodyTooLarge:
-                raise BitgetError("40017") from None
-            ep = self.endpoint(scope["method"], scope["path"])
+            # the body-size guard comes before routing: an oversized body is 40017 on any path
+            limit = svc.config.max_body_bytes
+            length = headers.get(b"content-length")
+            if length is not None and announced_too_large(length, limit):
+                raise BitgetError("40017")
+            message = await receive()
+            if message["type"] == "http.request" and not message.get("more_body", False):
+                body = message.get("body", b"")  # the whole body in one message: the common case
+                if len(body) > limit:
+                    raise BitgetError("40017")
+            else:
+                try:
+                    body = await read_body(receive, limit, message)
+                except BodyTooLarge:
+                    raise BitgetError("40017") from None
+            methods = self.routes.get(scope["path"])
+            ep = None if methods is None else methods.get(scope["method"])
             if ep is None:
                 raise NOT_FOUND
             req = ApiRequest(

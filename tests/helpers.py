@@ -76,7 +76,7 @@ class Answer:
 async def asgi_call(app: Any, method: str, path: str, raw_query: bytes = b"",
                     headers: list[tuple[bytes, bytes]] | None = None, body: bytes = b"",
                     client: tuple[str, int] = ("127.0.0.1", 50000),
-                    raw_path: bytes | None = None) -> Answer:
+                    raw_path: bytes | None = None, chunks: list[bytes] | None = None) -> Answer:
     """Call the app with a hand-built scope, so path, query and body reach it byte for byte."""
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
@@ -85,26 +85,24 @@ async def asgi_call(app: Any, method: str, path: str, raw_query: bytes = b"",
         "headers": [(k.lower(), v) for k, v in headers or []],  # servers hand ASGI lower-case names
         "server": ("127.0.0.1", 8080),
     }
-    sent_body = False
+    pending = list(chunks) if chunks is not None else [body]  # the body as one message, or as `chunks`
     started: dict[str, Any] = {}
-    chunks: list[bytes] = []
+    answer: list[bytes] = []
 
     async def receive() -> dict[str, Any]:
-        nonlocal sent_body
-        if not sent_body:
-            sent_body = True
-            return {"type": "http.request", "body": body, "more_body": False}
+        if pending:
+            return {"type": "http.request", "body": pending.pop(0), "more_body": bool(pending)}
         return {"type": "http.disconnect"}
 
     async def send(message: dict[str, Any]) -> None:
         if message["type"] == "http.response.start":
             started.update(message)
         elif message["type"] == "http.response.body":
-            chunks.append(message.get("body", b""))
+            answer.append(message.get("body", b""))
 
     await app(scope, receive, send)
     hdrs = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in started.get("headers", [])}
-    return Answer(int(started.get("status", 0)), hdrs, b"".join(chunks))
+    return Answer(int(started.get("status", 0)), hdrs, b"".join(answer))
 
 
 def call(app: Any, method: str, path: str, raw_query: bytes = b"", headers: dict[str, str] | None = None,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
+from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from .helpers import API_KEY, NOW, PASSPHRASE, asgi_call, make_app
+from .helpers import API_KEY, NOW, PASSPHRASE, asgi_call, make_app, signed_headers
 
 APP = make_app()
 PATHS = [
@@ -72,3 +74,47 @@ def test_huge_body_is_40017_before_routing() -> None:
     big = b"x" * ((1 << 20) + 1)
     r = asyncio.run(asgi_call(APP, "POST", "/no/such/path", b"", [], big))
     assert (r.status, json.loads(r.body)["code"]) == (400, "40017")
+
+
+ORDER = b'{"symbol":"BTCUSDT","side":"buy","orderType":"limit","force":"ioc","price":"100","size":"0.02"}'
+
+
+def _signed_post(body: bytes) -> list[tuple[bytes, bytes]]:
+    headers = signed_headers("POST", "/api/v2/spot/trade/place-order", body=body.decode())
+    return [(k.encode(), v.encode()) for k, v in headers.items()]
+
+
+@given(st.lists(st.integers(0, len(ORDER)), max_size=4))
+def test_a_body_in_several_messages_is_read_whole_and_verifies(cuts: list[int]) -> None:
+    edges = [0, *sorted(cuts), len(ORDER)]
+    chunks = [ORDER[a:b] for a, b in itertools.pairwise(edges)]
+    r = asyncio.run(asgi_call(make_app(), "POST", "/api/v2/spot/trade/place-order", b"", _signed_post(ORDER),
+                              chunks=chunks))
+    assert (r.status, r.json()["code"]) == (200, "00000"), r.body
+
+
+def test_a_body_over_the_limit_in_several_messages_is_40017() -> None:
+    app = make_app(max_body_bytes=64)
+    chunks = [ORDER[:40], ORDER[40:80], ORDER[80:]]
+    r = asyncio.run(asgi_call(app, "POST", "/api/v2/spot/trade/place-order", b"", _signed_post(ORDER), chunks=chunks))
+    assert (r.status, r.json()["code"]) == (400, "40017")
+    assert r.json()["data"] is None and len(app.services.exchange.trading.orders_of("1000000001").closed) == 0
+
+
+def test_a_client_gone_mid_body_gets_no_answer_and_changes_nothing() -> None:
+    app = make_app()
+    messages = [{"type": "http.request", "body": ORDER[:10], "more_body": True}, {"type": "http.disconnect"}]
+    sent: list[Any] = []
+
+    async def receive() -> Any:
+        return messages.pop(0)
+
+    async def send(message: Any) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/api/v2/spot/trade/place-order",
+             "raw_path": b"/api/v2/spot/trade/place-order", "query_string": b"", "headers": _signed_post(ORDER),
+             "client": ("127.0.0.1", 5000)}
+    asyncio.run(app(scope, receive, send))
+    assert sent == [] and app.services.journal.newest(1)[0]["status"] is None
+    assert len(app.services.exchange.trading.orders_of("1000000001").closed) == 0
