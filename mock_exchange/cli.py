@@ -106,7 +106,8 @@ def serve(config: Config) -> int:
     app = create_app(config)
     print(banner(app, config), flush=True)
     uvicorn.run(app, host=config.host, port=config.port, access_log=config.access_log,
-                log_level="info" if config.access_log else "warning", lifespan="off", ws="none")
+                log_level="info" if config.access_log else "warning", lifespan="off", ws="none",
+                server_header=False)  # Bitget does not answer "server: uvicorn"
     return 0
 
 

@@ -124,29 +124,31 @@ class Trading:
 
     def _check(self, sym: SpotSymbol, spec: OrderSpec, now_ms: int) -> None:
         """Precision (40808), minimum value (45110), price band (43008/43009), post_only (43002)."""
-        market_buy = spec.order_type == "market" and spec.side == "buy"
-        scale = sym.quote_precision if market_buy else sym.quantity_precision
-        if more_places(spec.size, scale):
-            raise BitgetError("40808", "size scale")
-        last = self.market.last_price(sym, now_ms)
+        size, price = spec.size, spec.price
         if spec.order_type == "market":
-            value = spec.size if market_buy else spec.size * last
-        else:
-            price = spec.price or ZERO
-            if more_places(price, sym.price_precision):
-                raise BitgetError("40808", "price scale")
-            value = price * spec.size
-        if value < sym.min_trade_usdt:
-            raise BitgetError("45110", plain(sym.min_trade_usdt))
-        if spec.order_type == "market" or spec.price is None:
+            scale = sym.quote_precision if spec.side == "buy" else sym.quantity_precision
+            if more_places(size, scale):
+                raise BitgetError("40808", "size scale")
+            value = size if spec.side == "buy" else size * self.market.last_price(sym, now_ms)
+            if value < sym.min_trade_usdt:
+                raise BitgetError("45110", plain(sym.min_trade_usdt))
             return
-        if spec.side == "buy" and spec.price > last * sym.buy_cap:
-            raise BitgetError("43009", plain((last * sym.buy_cap).quantize(sym.tick)), sym.quote)
-        if spec.side == "sell" and spec.price < last * sym.sell_floor:
+        if not _on_grid(size, sym.lot) and more_places(size, sym.quantity_precision):
+            raise BitgetError("40808", "size scale")
+        price = price or ZERO
+        if not _on_grid(price, sym.tick) and more_places(price, sym.price_precision):
+            raise BitgetError("40808", "price scale")
+        if price * size < sym.min_trade_usdt:
+            raise BitgetError("45110", plain(sym.min_trade_usdt))
+        last = self.market.last_price(sym, now_ms)
+        if spec.side == "buy":
+            if price > last * sym.buy_cap:
+                raise BitgetError("43009", plain((last * sym.buy_cap).quantize(sym.tick)), sym.quote)
+        elif price < last * sym.sell_floor:
             raise BitgetError("43008", plain((last * sym.sell_floor).quantize(sym.tick)), sym.quote)
         if spec.force == "post_only":
             book = self.market.book(sym, now_ms)
-            crosses = (spec.price >= book.asks[0].price) if spec.side == "buy" else (spec.price <= book.bids[0].price)
+            crosses = (price >= book.asks[0].price) if spec.side == "buy" else (price <= book.bids[0].price)
             if crosses:
                 raise BitgetError(POST_ONLY_CROSSES)
 
@@ -350,6 +352,15 @@ def decimal_places(value: Decimal) -> int:
 
 
 _QUANTA = [Decimal(1).scaleb(-places) for places in range(19)]
+
+
+def _on_grid(value: Decimal, quantum: Decimal) -> bool:
+    """`value` has no more decimals than `quantum` (a power of ten): the fast yes of `more_places`,
+    inline on the order path; False also when it cannot tell (then ask `more_places`)."""
+    try:
+        return value.quantize(quantum) == value
+    except InvalidOperation:
+        return False
 
 
 def more_places(value: Decimal, places: int) -> bool:
