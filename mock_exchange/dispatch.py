@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mock_exchange")
 NOT_FOUND = BitgetError("40404")
+
+
 class Dispatcher:
     def __init__(self, services: Services, endpoints: Iterable[Endpoint]) -> None:
         self.svc = services
