@@ -106,8 +106,8 @@ def fmt_row(cells: list[str], widths: list[int]) -> str:
 
 
 def report(all_sc: list[Scenario]) -> tuple[str, list[dict[str, object]]]:
-    head = ["scenario", "req/s", "p50 ms", "p99 ms", "non-2xx", "busy", "cpu µs/req", "vs bare",
-            "(medians)", "target", "verdict"]
+    head = ["scenario", "req/s", "p50 ms", "p99 ms", "non-2xx", "busy", "cpu µs/req", "paired ratios %",
+            "vs bare", "(medians)", "target", "verdict"]
     rows: list[list[str]] = []
     data: list[dict[str, object]] = []
     base = next(s for s in all_sc if s.server == "bare")
@@ -116,8 +116,7 @@ def report(all_sc: list[Scenario]) -> tuple[str, list[dict[str, object]]]:
     base_cpu = statistics.median(r.cpu_us_per_request for r in base.results) if base_ok else 0.0
     for sc in all_sc:
         if sc.skipped:
-            rows.append([sc.name, "-", "-", "-", "-", "-", "-", "-", "-", "-", fmt_target(sc),
-                         f"skipped: {sc.skipped}"])
+            rows.append([sc.name, *["-"] * 9, fmt_target(sc), f"skipped: {sc.skipped}"])
             continue
         problems = [p for r in sc.results if (p := r.unexpected(sc.expected, sc.tolerated))]
         med = sorted(sc.results, key=lambda r: r.rps)[len(sc.results) // 2]
@@ -129,12 +128,13 @@ def report(all_sc: list[Scenario]) -> tuple[str, list[dict[str, object]]]:
         cpu_ratio = base_cpu / cpu if cpu else 0.0
         paired = statistics.median(sc.paired) if sc.paired and base_ok else (1.0 if sc is base else 0.0)
         if problems:
-            rows.append([sc.name, "INVALID", "-", "-", str(non2xx), "-", "-", "-", "-", "-", fmt_target(sc),
+            rows.append([sc.name, "INVALID", "-", "-", str(non2xx), *["-"] * 5, fmt_target(sc),
                          "INVALID: " + problems[0]])
         else:
             verdict = "" if sc.target is None else ("ok" if paired >= sc.target else "BELOW TARGET")
             rows.append([sc.name, f"{rps:,.0f}", f"{med.p50_ms:.2f}", f"{med.p99_ms:.2f}", str(non2xx),
-                         f"{busy:.0%}", f"{cpu:.1f}", f"{paired:.0%}", f"{ratio:.0%}", fmt_target(sc), verdict])
+                         f"{busy:.0%}", f"{cpu:.1f}", " ".join(f"{x:.0%}"[:-1] for x in sc.paired) or "-",
+                         f"{paired:.0%}", f"{ratio:.0%}", fmt_target(sc), verdict])
         data.append({"scenario": sc.name, "rps": [round(r.rps) for r in sc.results], "median_rps": round(rps),
                      "p50_ms": med.p50_ms, "p99_ms": med.p99_ms, "non2xx": non2xx,
                      "busy": round(busy, 3), "cpu_us_per_request": round(cpu, 1), "ratio": round(ratio, 3),
