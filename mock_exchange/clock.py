@@ -55,8 +55,8 @@ class ExchangeClock:
     def __init__(self, base: Clock | None = None, manual: bool = False, start_ms: int | None = None) -> None:
         base = base if base is not None else SystemClock()
         self._base: Clock = base
-        # plain wall time (no injected source, no offset of its own): read inline, as it is on every request
-        self._base_is_system = type(base) is SystemClock and base._source is wall_ms and base.offset_ms == 0
+        # plain wall time (no injected source): read inline, as it is on every request
+        self._system = base if type(base) is SystemClock and base._source is wall_ms else None
         self.offset_ms = 0
         self._manual: ManualClock | None = None
         if manual:
@@ -70,8 +70,9 @@ class ExchangeClock:
         manual = self._manual
         if manual is not None:
             return manual._now
-        if self._base_is_system:  # the common case, read without the two calls it wraps (every request)
-            return time.time_ns() // 1_000_000 + self.offset_ms
+        system = self._system
+        if system is not None:  # the common case, read without the two calls it wraps (every request)
+            return time.time_ns() // 1_000_000 + system.offset_ms + self.offset_ms
         return self._base.now_ms() + self.offset_ms
 
     def _freeze(self) -> ManualClock:

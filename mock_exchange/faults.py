@@ -231,6 +231,8 @@ class FaultsMiddleware:
                 await self.app(scope, receive, send)
             return
         if rule.kind == "drop":
+            if info is not None:
+                info["status"] = None  # no answer reaches the client, even one the dispatcher made (after)
             await _drop(receive)
             return
         if info is not None:

@@ -205,3 +205,18 @@ def test_seed_file_accepts_snake_case_spellings() -> None:
         parse_accounts({"accounts": [{"uid": "1", "keys": [{"secret": "s"}]}]})
     with pytest.raises(ValueError, match="array of tables"):
         parse_accounts({"accounts": {"uid": "1"}})
+
+
+def test_the_exchange_clock_follows_its_system_clock_and_both_offsets(monkeypatch: pytest.MonkeyPatch) -> None:
+    import types
+
+    from mock_exchange import clock as clock_module
+
+    monkeypatch.setattr(clock_module, "time", types.SimpleNamespace(time_ns=lambda: 1_700_000_000_123_456_789))
+    base = clock_module.SystemClock()
+    exchange = clock_module.ExchangeClock(base)
+    assert exchange.now_ms() == 1_700_000_000_123 == clock_module.wall_ms()
+    base.offset_ms = 45_000  # the system clock's own offset counts, even set after the exchange clock is built
+    assert exchange.now_ms() == 1_700_000_045_123
+    assert exchange.set_offset(-1_000) == 1_700_000_044_123
+    assert exchange.advance(10) == 1_700_000_044_133 and exchange.is_manual

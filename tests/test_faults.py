@@ -178,8 +178,9 @@ def test_the_journal_records_the_status_the_client_received(api: Api, app: MockE
     assert (entry["status"], entry["code"], entry["fault"]) == (status, code, 1)
 
 
-def test_a_dropped_request_is_journalled_without_a_status(api: Api, app: MockExchange) -> None:
-    _ok(api, {"path": TIME, "kind": "drop", "count": 1})
+@pytest.mark.parametrize("phase", ["before", "after"])
+def test_a_dropped_request_is_journalled_without_a_status(api: Api, app: MockExchange, phase: str) -> None:
+    _ok(api, {"path": TIME, "kind": "drop", "phase": phase, "count": 1})
     with pytest.raises(ConnectionDropped):
         api.client.get(TIME)
     entry = app.services.journal.newest(1)[0]
