@@ -114,7 +114,12 @@ def verify(req: ApiRequest, keys: AccountStore, window_ms: int, permission: str,
            needs_whitelist: bool = False) -> ApiKey:
     """The verified key of a private request, or the BitgetError of the first check that fails."""
     h = req.headers
-    api_key, sign, passphrase = h.get(b"access-key"), h.get(b"access-sign"), h.get(b"access-passphrase")
+    api_key = h.get(b"access-key")
+    if api_key is None and not all(name.islower() for name in h):
+        # header names should reach us lower-case (the ASGI spec says so); fold them for a caller that broke it
+        h = req.headers = {name.lower(): value for name, value in h.items()}
+        api_key = h.get(b"access-key")
+    sign, passphrase = h.get(b"access-sign"), h.get(b"access-passphrase")
     if not api_key:
         raise BitgetError("40001")
     if not sign:

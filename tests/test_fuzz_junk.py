@@ -118,3 +118,21 @@ def test_a_client_gone_mid_body_gets_no_answer_and_changes_nothing() -> None:
     asyncio.run(app(scope, receive, send))
     assert sent == [] and app.services.journal.newest(1)[0]["status"] is None
     assert len(app.services.exchange.trading.orders_of("1000000001").closed) == 0
+
+
+def test_header_names_in_capitals_from_a_hand_built_scope_still_verify() -> None:
+    signed = signed_headers("GET", "/api/v2/spot/account/assets")
+    headers = [(k.upper().encode(), v.encode()) for k, v in signed.items()]
+    scope = {"type": "http", "method": "GET", "path": "/api/v2/spot/account/assets",
+             "raw_path": b"/api/v2/spot/account/assets", "query_string": b"", "headers": headers,
+             "client": ("127.0.0.1", 5000)}
+    sent: list[Any] = []
+
+    async def receive() -> Any:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: Any) -> None:
+        sent.append(message)
+
+    asyncio.run(make_app()(scope, receive, send))
+    assert sent[0]["status"] == 200 and json.loads(sent[1]["body"])["code"] == "00000"
