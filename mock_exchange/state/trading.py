@@ -104,9 +104,15 @@ class Trading:
         reserve = price * spec.size if is_buy and spec.order_type == "limit" else spec.size
         balance = account.balance(sym.quote if is_buy else sym.base)
         Ledger.freeze(balance, reserve, now_ms)  # the last check (43012): nothing below can fail
+        oid = self.ids.next()
+        client = spec.client_oid
+        if client is None:  # Bitget makes one up; drawn after the order id, so seeds give the same ids
+            client = new_client_oid(self.rng)
+            while client in orders.by_client:
+                client = new_client_oid(self.rng)
         order = Order(  # positional: the fields in order, oid to presets
-            self.ids.next(), uid, sym, spec.side, spec.order_type, spec.force, price, spec.size,
-            spec.client_oid or self._fresh_client_oid(orders), now_ms, now_ms, spec.presets,
+            oid, uid, sym, spec.side, spec.order_type, spec.force, price, spec.size, client, now_ms, now_ms,
+            spec.presets,
         )
         order.frozen = reserve
         self._execute(account, orders, order, balance, now_ms)
@@ -115,12 +121,6 @@ class Trading:
     def place_batch(self, uid: str, items: list[OrderSpec | BitgetError], now_ms: int) -> list[Order | BitgetError]:
         """Each item placed on its own (partial success); items that failed to parse pass through."""
         return _each(items, lambda spec: self.place(uid, spec, now_ms))
-
-    def _fresh_client_oid(self, orders: AccountOrders) -> str:
-        oid = new_client_oid(self.rng)
-        while oid in orders.by_client:
-            oid = new_client_oid(self.rng)
-        return oid
 
     def _check(self, sym: SpotSymbol, spec: OrderSpec, now_ms: int) -> None:
         """Precision (40808), minimum value (45110), price band (43008/43009), post_only (43002)."""
@@ -186,8 +186,7 @@ class Trading:
             self.books[sym.symbol].add(order)
             return
         self._finish(frozen, order, status, now_ms)
-        orders.add_closed(order)
-        orders.prune(now_ms - self.limits.retention_ms, self.limits.max_closed_orders)
+        orders.add_closed(order, now_ms - self.limits.retention_ms, self.limits.max_closed_orders)
 
     def _fill(self, account: Account, orders: AccountOrders, order: Order, price: Decimal, qty: Decimal,
               maker: bool, now_ms: int) -> None:
