@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from collections.abc import MutableMapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -62,7 +63,7 @@ async def place_orders(app: MockExchange, n: int) -> tuple[list[float], float, d
     async def receive() -> dict[str, Any]:
         return message
 
-    async def send(msg: dict[str, Any]) -> None:
+    async def send(msg: MutableMapping[str, Any]) -> None:
         if msg["type"] == "http.response.start":
             statuses[msg["status"]] = statuses.get(msg["status"], 0) + 1
 
