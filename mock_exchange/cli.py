@@ -4,6 +4,7 @@ environment as MOCK_EXCHANGE_<FLAG> (e.g. MOCK_EXCHANGE_PORT=9000, MOCK_EXCHANGE
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from pathlib import Path
@@ -105,6 +106,12 @@ def serve(config: Config) -> int:
 
     app = create_app(config)
     print(banner(app, config), flush=True)
+    # A server process's tuning, not the library's: what exists after start-up lives as long as the
+    # process, so the cycle collector stops scanning it; and young-generation collections run every
+    # 20,000 allocations rather than 700 (each request allocates a few dozen objects; a collection
+    # mostly walks the requests in flight), which spends ~2 % less CPU per request.
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
     uvicorn.run(app, host=config.host, port=config.port, access_log=config.access_log,
                 log_level="info" if config.access_log else "warning", lifespan="off", ws="none",
                 server_header=False)  # Bitget does not answer "server: uvicorn"
