@@ -21,13 +21,19 @@ from .request import ApiRequest
 from .state.accounts import AccountStore, ApiKey
 
 
+def literal_prehash(ts: bytes, method: bytes, path: bytes, raw_query: bytes, body: bytes) -> bytes:
+    """The prehash of the request exactly as it was sent: the form nearly every client signs."""
+    return ts + method + path + (b"?" + raw_query if raw_query else b"") + body
+
+
 def prehash_candidates(ts: bytes, method: bytes, path: bytes, raw_query: bytes, body: bytes) -> list[bytes]:
     """Every prehash a correct client may have signed for this request, most literal first."""
+    out = [literal_prehash(ts, method, path, raw_query, body)]
     head = ts + method + path
     if not raw_query:
         # a bare trailing `?` reaches us as an empty query: accept it signed with or without
-        return [head + body, head + b"?" + body]
-    out = [head + b"?" + raw_query + body]
+        out.append(head + b"?" + body)
+        return out
     decoded = unquote_to_bytes(raw_query)
     if decoded != raw_query:
         out.append(head + b"?" + decoded + body)
@@ -64,10 +70,15 @@ def _hmac_b64(secret: str, message: bytes) -> bytes:
     return binascii.b2a_base64(outer.digest(), newline=False)
 
 
+def _hmac_secret(key: ApiKey) -> str | None:
+    """The secret of an HMAC key; None for an RSA key (verified with its public key instead)."""
+    return key.secret if key.public_key is None else None
+
+
 def signature_matches(key: ApiKey, given: bytes, candidates: list[bytes]) -> bool:
-    if key.public_key is not None or key.secret is None:
+    secret = _hmac_secret(key)
+    if secret is None:
         return _rsa_matches(key, given, candidates)
-    secret = key.secret
     # Each compare is constant-time. Stopping at the first form that matches (almost always the
     # literal one, so one HMAC per request) reveals only which form the client signed, no secret;
     # a signature that matches no form is compared against every form.
@@ -137,12 +148,11 @@ def verify(req: ApiRequest, keys: AccountStore, window_ms: int, permission: str,
     if not hmac.compare_digest(passphrase, key.passphrase.encode("utf-8")):
         raise BitgetError("40012")
     method = req.method.encode("ascii")
-    secret = key.secret
-    # The form nearly every client signs (the query as sent) first, with one HMAC; only when that does
-    # not match are all the forms tried, each compared in constant time (see signature_matches).
-    if secret is None or key.public_key is not None or not hmac.compare_digest(
-            _hmac_b64(secret, ts_bytes + method + req.raw_path + (b"?" + req.raw_query if req.raw_query else b"")
-                      + req.body), sign):
+    secret = _hmac_secret(key)
+    # The literal form first, with one HMAC; only when that does not match are all the forms tried,
+    # each compared in constant time (see signature_matches).
+    literal = literal_prehash(ts_bytes, method, req.raw_path, req.raw_query, req.body)
+    if secret is None or not hmac.compare_digest(_hmac_b64(secret, literal), sign):
         candidates = prehash_candidates(ts_bytes, method, req.raw_path, req.raw_query, req.body)
         if not signature_matches(key, sign, candidates):
             raise SignatureError(candidates[0])

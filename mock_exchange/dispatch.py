@@ -43,19 +43,18 @@ class Dispatcher:
             headers: dict[bytes, bytes] = dict(scope["headers"])
             # the body-size guard comes before routing: an oversized body is 40017 on any path
             limit = svc.config.max_body_bytes
-            length = headers.get(b"content-length")
-            if length is not None and announced_too_large(length, limit):
-                raise BitgetError("40017")
-            message = await receive()
-            if message["type"] == "http.request" and not message.get("more_body", False):
-                body = message.get("body", b"")  # the whole body in one message: the common case
-                if len(body) > limit:
-                    raise BitgetError("40017")
-            else:
-                try:
+            try:
+                if announced_too_large(headers.get(b"content-length"), limit):
+                    raise BodyTooLarge
+                message = await receive()
+                if message["type"] == "http.request" and not message.get("more_body", False):
+                    body = message.get("body", b"")  # the whole body in one message: the common case
+                    if len(body) > limit:
+                        raise BodyTooLarge
+                else:
                     body = await read_body(receive, limit, message)
-                except BodyTooLarge:
-                    raise BitgetError("40017") from None
+            except BodyTooLarge:
+                raise BitgetError("40017") from None
             methods = self.routes.get(scope["path"])
             ep = None if methods is None else methods.get(scope["method"])
             if ep is None:

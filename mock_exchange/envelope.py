@@ -21,8 +21,8 @@ def dumps(value: Any) -> bytes:
 
 
 def ok(data: Any, now_ms: int) -> bytes:
-    return orjson.dumps({"code": "00000", "msg": "success", "requestTime": now_ms, "data": data}, default=_default)
+    return dumps({"code": "00000", "msg": "success", "requestTime": now_ms, "data": data})
 
 
 def error(err: BitgetError, now_ms: int) -> bytes:
-    return orjson.dumps({"code": err.code, "msg": err.msg, "requestTime": now_ms, "data": None}, default=_default)
+    return dumps({"code": err.code, "msg": err.msg, "requestTime": now_ms, "data": None})

@@ -283,15 +283,12 @@ class AccountOrders:
         self.open.add(order.oid, order.sym.symbol, order)
         self.by_client[order.client_oid] = order
 
-    def add_closed(self, order: Order, cutoff_ms: int, max_kept: int) -> None:
-        """An order that closed in the call that placed it (ioc, fok, market): never open. Then
-        `prune`, when it has anything to do (nearly never: the test is inline, on the hot path)."""
+    def add_closed(self, order: Order) -> None:
+        """An order that closed in the call that placed it (ioc, fok, market): never open."""
         self.closed.add(order.oid, order.sym.symbol, order)
         self.by_client[order.client_oid] = order
         if order.ctime < self._floor_ms:
             self._floor_ms = order.ctime
-        if cutoff_ms > self._floor_ms or len(self.closed.all) > max_kept:
-            self.prune(cutoff_ms, max_kept)
 
     def close(self, order: Order) -> None:
         _discard(self.open, order.oid, order.sym.symbol)

@@ -133,10 +133,10 @@ class Trading:
             if value < sym.min_trade_usdt:
                 raise BitgetError("45110", plain(sym.min_trade_usdt))
             return
-        if not _on_grid(size, sym.lot) and more_places(size, sym.quantity_precision):
+        if more_places(size, sym.quantity_precision):
             raise BitgetError("40808", "size scale")
         price = price or ZERO
-        if not _on_grid(price, sym.tick) and more_places(price, sym.price_precision):
+        if more_places(price, sym.price_precision):
             raise BitgetError("40808", "price scale")
         if price * size < sym.min_trade_usdt:
             raise BitgetError("45110", plain(sym.min_trade_usdt))
@@ -186,7 +186,8 @@ class Trading:
             self.books[sym.symbol].add(order)
             return
         self._finish(frozen, order, status, now_ms)
-        orders.add_closed(order, now_ms - self.limits.retention_ms, self.limits.max_closed_orders)
+        orders.add_closed(order)
+        orders.prune(now_ms - self.limits.retention_ms, self.limits.max_closed_orders)
 
     def _fill(self, account: Account, orders: AccountOrders, order: Order, price: Decimal, qty: Decimal,
               maker: bool, now_ms: int) -> None:
@@ -351,15 +352,6 @@ def decimal_places(value: Decimal) -> int:
 
 
 _QUANTA = [Decimal(1).scaleb(-places) for places in range(19)]
-
-
-def _on_grid(value: Decimal, quantum: Decimal) -> bool:
-    """`value` has no more decimals than `quantum` (a power of ten): the fast yes of `more_places`,
-    inline on the order path; False also when it cannot tell (then ask `more_places`)."""
-    try:
-        return value.quantize(quantum) == value
-    except InvalidOperation:
-        return False
 
 
 def more_places(value: Decimal, places: int) -> bool:
