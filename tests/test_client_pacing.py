@@ -9,7 +9,7 @@ import pytest
 
 from client import BitgetClient, Pacer
 from client.pacing import DEFAULT_PRIVATE, DEFAULT_PUBLIC, LIMITS
-from mock_exchange.pytest_plugin import ServerThread
+from mock_exchange.server import ServerThread
 from mock_exchange.ratelimit.limits import BITGET_LIMITS, PRIVATE_DEFAULT, PUBLIC_DEFAULT
 
 from .client_support import CREDENTIALS, VirtualTime, asgi_client, codes
