@@ -1,4 +1,4 @@
-"""Run a mock exchange in a background thread or in a child process (for the pytest plugin, the harness and scripts; no pytest)."""
+"""Run a mock exchange in a background thread or a child process (for the plugin, the harness, scripts; no pytest)."""
 
 from __future__ import annotations
 
