@@ -6,6 +6,7 @@ from typing import Any
 
 from ..endpoint import get
 from ..errors import BitgetError
+from ..ratelimit.limits import per_ip
 from ..request import ApiRequest
 from ..services import Services
 from ..state.catalog import CONTRACTS, DEMO_PRODUCT_TYPES, PRODUCT_TYPES, Contract
@@ -75,4 +76,4 @@ def contracts(svc: Services, req: ApiRequest) -> Any:
     return chosen
 
 
-ENDPOINTS = (get("/api/v2/mix/market/contracts", contracts),)
+ENDPOINTS = (get("/api/v2/mix/market/contracts", contracts, limit=per_ip(20)),)  # spot account
