@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from ..config import Config
     from ..endpoint import Endpoint
+    from ..journal import JournalEntry
     from ..request import ApiRequest
 
 REMAIN_HEADER = b"x-mbx-used-remain-limit"
@@ -133,7 +134,7 @@ class EndpointLimiter:
     def rules(self) -> list[Rule]:
         return sorted(self._rules.values(), key=lambda r: (r.endpoint.path, r.endpoint.method))
 
-    def check(self, ep: Endpoint, req: ApiRequest, info: dict[str, Any] | None) -> Headers:
+    def check(self, ep: Endpoint, req: ApiRequest, info: JournalEntry | None) -> Headers:
         """Admit (returning the remaining-quota header) or raise RateLimited."""
         rule = self._rules.get(id(ep))
         if rule is None or rule.endpoint is not ep:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_DOWN, Decimal
 
-from ..errors import BitgetError
+from ..errors import PARAM_NOT_FOUND, BitgetError
 from .catalog import SPOT_SYMBOLS, SYMBOLS_BY_NAME, SpotSymbol
 from .pricewalk import STEP_MS, price_at_step, prices_down, step_of, unit
 
@@ -83,7 +83,7 @@ class Market:
         if found is None:
             found = SYMBOLS_BY_NAME.get(name.upper())
         if found is None:
-            raise BitgetError("40034", name)
+            raise BitgetError(PARAM_NOT_FOUND, name)
         return found
 
     # -- the walk -----------------------------------------------------------------------
@@ -232,7 +232,7 @@ class Market:
         starts: list[tuple[int, int]] = []
         t = last_ms
         while len(starts) < limit:
-            b0, b1 = _bucket(t, length, offset)
+            b0, b1 = bucket(t, length, offset)
             if start is not None and b1 <= start:
                 break
             starts.append((b0, b1))
@@ -267,7 +267,7 @@ def _ratio(last: Decimal, ref: Decimal) -> str:
     return plain(((last - ref) / ref).quantize(D("0.0001")))
 
 
-def _bucket(t: int, length: int | None, offset: int) -> tuple[int, int]:
+def bucket(t: int, length: int | None, offset: int) -> tuple[int, int]:
     """The [start, end) of the candle bucket holding t."""
     if length is not None:
         b0 = ((t - offset) // length) * length + offset
