@@ -50,7 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="leave X-Mock-Prehash out of 40009 answers")
     s.add_argument("--no-access-log", action="store_true", default=_env("no_access_log", False))
     s.add_argument("--state", default=_env("state", None), metavar="FILE",
-                   help="persist state in SQLite (not built yet: refused)")
+                   help="keep accounts, keys, balances, orders, wallet records and the clock in this SQLite "
+                        "file (created 0600; reopened as it was left); default: in memory")
     s.add_argument("--admin-token", default=_env("admin_token", None),
                    help="require X-Mock-Admin-Token on /_mock/ and allow non-loopback admin callers")
     s.add_argument("--journal-size", type=int, default=_env("journal_size", 1000))
@@ -78,6 +79,7 @@ def config_from_args(args: argparse.Namespace) -> Config:
         admin_token=args.admin_token,
         journal_size=args.journal_size,
         max_closed_orders=args.max_closed_orders,
+        state_file=Path(args.state) if args.state else None,
     )
 
 
@@ -121,8 +123,6 @@ def serve(config: Config) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.state:
-        parser.error("--state (SQLite persistence) is not built yet; state lives in memory")
     try:
         config = config_from_args(args)
         from .app import create_app  # noqa: F401  (import errors surface before the banner)

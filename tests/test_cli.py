@@ -106,10 +106,13 @@ def test_flags_map_onto_config() -> None:
             cfg.retry_after) == (9001, "off", 5000, False, 10, True)
 
 
-def test_state_flag_is_refused_until_built() -> None:
-    result = subprocess.run([*_command(), "serve", "--state", "x.db"], capture_output=True, text=True, timeout=30,
-                            check=False)
-    assert result.returncode != 0 and "not built" in result.stderr
+def test_unusable_state_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "notes.txt"
+    bad.write_text("not a database at all, just some text that is long enough\n" * 20, encoding="utf-8")
+    result = subprocess.run([*_command(), "serve", "--port", "1", "--state", str(bad)], capture_output=True,
+                            text=True, timeout=30, check=False)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "not a bitget-mock state file" in result.stderr
 
 
 def test_bad_accounts_file_is_a_clear_error(tmp_path: Path) -> None:

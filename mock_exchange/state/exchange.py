@@ -1,16 +1,23 @@
-"""The root of the mock's state: accounts, keys, market, orders, wallet. Rebuilt from its seeds on reset."""
+"""The root of the mock's state: accounts, keys, market, orders, wallet. Rebuilt from its seeds on reset.
+
+`components()` names the parts whose @mutation calls a store records (docs/persistence.md): a new
+part of the state joins persistence by being listed there and marking its changing methods.
+"""
 
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from ..clock import Clock
-from .accounts import AccountStore, ApiKey, load_public_key
+from ..store.recorder import mutation
+from .accounts import AccountStore, ApiKey, KeyMint, load_public_key
 from .futures_market import FuturesMarket
 from .futures_series import FuturesSeries
 from .ledger import Ledger
 from .market import Market
 from .orders import IdSequence
+from .pricewalk import step_of
 from .seed import AccountSeed
 from .trading import Limits, Trading
 from .wallet import Wallet
@@ -26,12 +33,22 @@ class Exchange:
         # futures market data: pure functions of seed and clock over the spot walk (no state to reset)
         self.futures_market = FuturesMarket(seed, self.market)
         self.futures_series = FuturesSeries(self.futures_market)
-        self.reset()
+        self.mint = KeyMint()  # outlives resets: keys made after one never repeat earlier ones
+        self.restart(clock.now_ms())
+
+    def components(self) -> dict[str, Any]:
+        """The parts of the state by stable names (what recorded calls refer to)."""
+        return {"exchange": self, "clock": self.clock, "accounts": self.accounts, "trading": self.trading,
+                "wallet": self.wallet}
 
     def reset(self) -> None:
+        self.restart(self.clock.now_ms())
+
+    @mutation
+    def restart(self, now: int) -> None:
+        """Back to the seeded state, as of `now`."""
         self.rng = random.Random(self.seed)
-        self.accounts = AccountStore(self.rng)
-        now = self.clock.now_ms()
+        self.accounts = AccountStore(self.rng, self.mint)
         for a in self.account_seeds:
             self.accounts.create_account(now, a.uid)
             self.accounts.set_balances(a.uid, a.balances, now)
@@ -51,4 +68,9 @@ class Exchange:
 
     def catch_up(self, now_ms: int) -> None:
         """Bring time-driven state up to `now_ms`: resting orders the price walk crossed get filled."""
+        if step_of(now_ms) != self.trading.last_step:  # at most once per step of the walk
+            self.advance(now_ms)
+
+    @mutation
+    def advance(self, now_ms: int) -> None:
         self.trading.catch_up(now_ms)
