@@ -19,7 +19,7 @@ import httpx
 from mock_exchange.app import MockExchange, create_app
 from mock_exchange.clock import wall_ms
 from mock_exchange.config import Config
-from mock_exchange.pytest_plugin import ServerThread
+from mock_exchange.server import ServerThread
 from mock_exchange.state.seed import AccountSeed, KeySeed
 
 from .adapters.base import Credentials

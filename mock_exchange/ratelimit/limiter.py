@@ -104,7 +104,7 @@ class Rule:
     __slots__ = ("basis", "by_uid", "count", "endpoint", "prefix", "remain", "window_ms")
 
     def __init__(self, ep: Endpoint, table: LimitTable) -> None:
-        limit = table.limit_for(ep.path, ep.private)
+        limit = table.limit_for(ep.path, ep.limit)
         self.endpoint = ep
         self.count = limit.count
         self.window_ms = limit.window_ms

@@ -1,8 +1,9 @@
-"""Bitget API endpoints, one module per area; ENDPOINTS lists them all."""
+"""Bitget API endpoints, one module per area; ENDPOINTS lists them all (docs/adding-an-endpoint.md)."""
 
 from __future__ import annotations
 
 from ..endpoint import Endpoint
+from ..ratelimit.limits import Limit
 from . import common, mix, mix_account, public, spot_account, spot_market, spot_orders, spot_trade, wallet
 
 ENDPOINTS: tuple[Endpoint, ...] = (
@@ -17,4 +18,11 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     *common.ENDPOINTS,
 )
 
-__all__ = ["ENDPOINTS"]
+
+
+def endpoint_limits() -> dict[str, Limit]:
+    """Bitget's rate-limit table as the declarations give it: path -> limit."""
+    return {ep.path: ep.limit for ep in ENDPOINTS}
+
+
+__all__ = ["ENDPOINTS", "endpoint_limits"]

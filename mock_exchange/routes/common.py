@@ -6,6 +6,7 @@ from typing import Any
 
 from ..endpoint import get
 from ..errors import BitgetError
+from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
 from ..services import Services
 from ..state.market import plain
@@ -31,4 +32,5 @@ def trade_rate(svc: Services, req: ApiRequest) -> Any:
     return {"makerFeeRate": plain(sym.maker_fee), "takerFeeRate": plain(sym.taker_fee)}
 
 
-ENDPOINTS = (get("/api/v2/common/trade-rate", trade_rate, private=True),)
+# doc 10/s (Get-Trade-Rate)
+ENDPOINTS = (get("/api/v2/common/trade-rate", trade_rate, private=True, limit=per_uid(10)),)

@@ -6,6 +6,7 @@ from typing import Any
 
 from ..endpoint import get
 from ..errors import BitgetError
+from ..ratelimit.limits import per_ip
 from ..request import ApiRequest
 from ..services import Services
 from ..state.catalog import COINS, SPOT_SYMBOLS, Coin, SpotSymbol
@@ -122,8 +123,8 @@ def margin_currencies(svc: Services, req: ApiRequest) -> Any:
 
 
 ENDPOINTS = (
-    get("/api/v2/public/time", server_time),
-    get("/api/v2/spot/public/coins", coins),
-    get("/api/v2/spot/public/symbols", symbols),
-    get("/api/v2/margin/currencies", margin_currencies),
+    get("/api/v2/public/time", server_time, limit=per_ip(20)),
+    get("/api/v2/spot/public/coins", coins, limit=per_ip(3)),
+    get("/api/v2/spot/public/symbols", symbols, limit=per_ip(20)),
+    get("/api/v2/margin/currencies", margin_currencies, limit=per_ip(20)),
 )

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..endpoint import get
 from ..errors import BitgetError, invalid
+from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
 from ..services import Services
 from ..state.catalog import COINS_BY_NAME
@@ -121,8 +122,9 @@ def bills(svc: Services, req: ApiRequest) -> Any:
 
 
 ENDPOINTS = (
-    get("/api/v2/spot/account/info", account_info, private=True),
-    get("/api/v2/spot/account/assets", assets, private=True),
-    get("/api/v2/spot/account/transferRecords", transfer_records, private=True),
-    get("/api/v2/spot/account/bills", bills, private=True),
+    get("/api/v2/spot/account/info", account_info, private=True, limit=per_uid(1)),
+    get("/api/v2/spot/account/assets", assets, private=True, limit=per_uid(10)),
+    # not in spec §5: DECISIONS default (doc page says 20/s)
+    get("/api/v2/spot/account/transferRecords", transfer_records, private=True, limit=per_uid(10)),
+    get("/api/v2/spot/account/bills", bills, private=True, limit=per_uid(10)),  # doc 10/s (Get-Account-Bills)
 )

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..endpoint import get
 from ..errors import invalid
+from ..ratelimit.limits import per_ip
 from ..request import ApiRequest
 from ..services import Services
 from ..state.market import BOOK_DEPTH, GRANULARITIES, plain
@@ -75,10 +76,12 @@ def fills_history(svc: Services, req: ApiRequest) -> Any:
 
 
 ENDPOINTS = (
-    get("/api/v2/spot/market/tickers", tickers),
-    get("/api/v2/spot/market/orderbook", orderbook),
-    get("/api/v2/spot/market/candles", candles),
-    get("/api/v2/spot/market/history-candles", history_candles),
-    get("/api/v2/spot/market/fills", recent_fills),
-    get("/api/v2/spot/market/fills-history", fills_history),
+    get("/api/v2/spot/market/tickers", tickers, limit=per_ip(20)),
+    get("/api/v2/spot/market/orderbook", orderbook, limit=per_ip(20)),
+    get("/api/v2/spot/market/candles", candles, limit=per_ip(20)),
+    # doc 20/s (Get-History-Candle-Data); JKorf 20/s
+    get("/api/v2/spot/market/history-candles", history_candles, limit=per_ip(20)),
+    get("/api/v2/spot/market/fills", recent_fills, limit=per_ip(10)),  # doc 10/s; JKorf says 20/s
+    # not in spec §5: DECISIONS default (doc page says 10/s)
+    get("/api/v2/spot/market/fills-history", fills_history, limit=per_ip(20)),
 )

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..endpoint import post
 from ..errors import BitgetError, invalid, missing
+from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
 from ..services import Services
 from ..state.accounts import parse_amount
@@ -187,9 +188,11 @@ def cancel_symbol_order(svc: Services, req: ApiRequest) -> Any:
 
 _TRADE = {"private": True, "permission": "spot_trade"}
 ENDPOINTS = (
-    post("/api/v2/spot/trade/place-order", place_order, **_TRADE),
-    post("/api/v2/spot/trade/batch-orders", batch_orders, **_TRADE),
-    post("/api/v2/spot/trade/cancel-order", cancel_order, **_TRADE),
-    post("/api/v2/spot/trade/batch-cancel-order", batch_cancel_order, **_TRADE),
-    post("/api/v2/spot/trade/cancel-symbol-order", cancel_symbol_order, **_TRADE),
+    post("/api/v2/spot/trade/place-order", place_order, **_TRADE, limit=per_uid(10)),
+    post("/api/v2/spot/trade/batch-orders", batch_orders, **_TRADE, limit=per_uid(5)),
+    post("/api/v2/spot/trade/cancel-order", cancel_order, **_TRADE, limit=per_uid(10)),
+    # doc 10/s (Batch-Cancel-Orders)
+    post("/api/v2/spot/trade/batch-cancel-order", batch_cancel_order, **_TRADE, limit=per_uid(10)),
+    # not in spec §5: DECISIONS default
+    post("/api/v2/spot/trade/cancel-symbol-order", cancel_symbol_order, **_TRADE, limit=per_uid(10)),
 )

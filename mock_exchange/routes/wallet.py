@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..endpoint import get, post
+from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
 from ..services import Services
 from ..state.market import plain
@@ -114,9 +115,13 @@ def deposit_records(svc: Services, req: ApiRequest) -> Any:
 
 
 ENDPOINTS = (
-    post("/api/v2/spot/wallet/transfer", transfer, private=True, permission="transfer"),
-    post("/api/v2/spot/wallet/withdrawal", withdrawal, private=True, permission="withdraw", whitelist=True),
-    get("/api/v2/spot/wallet/withdrawal-records", withdrawal_records, private=True),
-    get("/api/v2/spot/wallet/deposit-address", deposit_address, private=True),
-    get("/api/v2/spot/wallet/deposit-records", deposit_records, private=True),
+    post("/api/v2/spot/wallet/transfer", transfer, private=True, permission="transfer", limit=per_uid(10)),
+    # doc 5/s; ccxt and JKorf say 10/s
+    post("/api/v2/spot/wallet/withdrawal", withdrawal, private=True, permission="withdraw", whitelist=True,
+         limit=per_uid(5)),
+    get("/api/v2/spot/wallet/withdrawal-records", withdrawal_records, private=True, limit=per_uid(10)),
+    # doc 10/s (Get-Deposit-Address)
+    get("/api/v2/spot/wallet/deposit-address", deposit_address, private=True, limit=per_uid(10)),
+    # doc 10/s (Get-Deposit-Record)
+    get("/api/v2/spot/wallet/deposit-records", deposit_records, private=True, limit=per_uid(10)),
 )

@@ -232,7 +232,7 @@ class Market:
         starts: list[tuple[int, int]] = []
         t = last_ms
         while len(starts) < limit:
-            b0, b1 = _bucket(t, length, offset)
+            b0, b1 = bucket(t, length, offset)
             if start is not None and b1 <= start:
                 break
             starts.append((b0, b1))
@@ -267,7 +267,7 @@ def _ratio(last: Decimal, ref: Decimal) -> str:
     return plain(((last - ref) / ref).quantize(D("0.0001")))
 
 
-def _bucket(t: int, length: int | None, offset: int) -> tuple[int, int]:
+def bucket(t: int, length: int | None, offset: int) -> tuple[int, int]:
     """The [start, end) of the candle bucket holding t."""
     if length is not None:
         b0 = ((t - offset) // length) * length + offset
