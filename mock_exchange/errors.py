@@ -42,6 +42,22 @@ ERRORS: dict[str, tuple[int, str]] = {
     "45001": (400, "Unknown error"),
     "45110": (400, "less than the minimum amount {0} USDT"),
     "40306": (400, "Batch processing orders can only process up to {0}"),
+    # futures (mix) trading: bitget-v2-futures.md B.4; where the refusal has no documented code, docs/futures.md
+    "22002": (400, "No position to close"),
+    "40104": (400, "Lever adjustment failure"),
+    "40109": (400, "The data of the order cannot be found, please confirm the order number"),
+    "40709": (400, "There is no position in this position, and no automatic margin call can be set"),
+    "40711": (400, "Insufficient contract account balance"),
+    "40712": (400, "Insufficient margin"),
+    "40757": (400, "Not enough position is available."),
+    "40762": (400, "The order amount exceeds the balance"),
+    "40768": (400, "Order does not exist"),
+    "40774": (400, "The order type for unilateral position must also be the unilateral position type."),
+    "40786": (400, "Duplicate clientOid"),
+    "40917": (400, "Stop price for long positions please < mark price {0}"),
+    "45111": (400, "less than the minimum order quantity"),
+    "45117": (400, "Currently holding positions or orders, the margin mode cannot be adjusted"),
+    "45122": (400, "Short position stop loss price please > mark price {0}"),
 }
 
 # Codes whose message is rendered without a placeholder when no argument is given.

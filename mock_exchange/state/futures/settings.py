@@ -63,8 +63,7 @@ class FuturesSettings:
             lev = new.leverage(side)
             if p.margin_mode == ISOLATED and lev == p.leverage:
                 continue
-            value = p.entry * p.size
-            if lev > c.tier_for(value).leverage:
+            if lev > c.tier_for(p.entry * p.size).leverage:
                 raise BitgetError("40104")
             changes.append((p, lev, mg.initial_margin(p.entry, p.size, lev)))
         extra = sum((m - p.margin for p, _, m in changes), Decimal(0))

@@ -65,8 +65,9 @@ class FuturesBook:
             if oldest is not None:
                 self.closed.all.discard(oldest.oid)
                 self.closed.scope(oldest.contract.symbol).discard(oldest.oid)
-                if self.by_client.get(oldest.client_oid) is oldest:
-                    del self.by_client[oldest.client_oid]
+                client = oldest.client_oid
+                if self.by_client.get(client) is oldest:
+                    del self.by_client[client]
 
 
 def _trim_log(index: BySymbol[Any], max_kept: int, symbol_of: Any) -> None:

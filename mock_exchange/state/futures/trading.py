@@ -75,6 +75,8 @@ class FuturesTrading:
                 raise BitgetError("22002")
             if spec.size > target.available:
                 raise BitgetError("40757")
+        if spec.presets and not closes:
+            self._check_presets(c, hold_side, spec, now_ms)
         orders = eng.book(uid, c.product_type)
         if spec.client_oid is not None and spec.client_oid in orders.by_client:
             raise BitgetError("40786")
@@ -140,6 +142,26 @@ class FuturesTrading:
             raise BitgetError("40808", f"price checkBDScale error value={price} checkScale={c.price_place}")
         if price * spec.size < c.min_trade_usdt:
             raise BitgetError("45110", c.min_trade_usdt)
+
+    def _check_presets(self, c: Contract, hold_side: str, spec: FuturesOrderSpec, now_ms: int) -> None:
+        """Preset TP/SL prices of an opening order: on the price grid, and on the right side of the
+        mark price (a long's stop loss below it, 40917; a short's above it, 45122; take profits the
+        other way round, 40020)."""
+        mark = self.market.mark_price(c, now_ms)
+        long = hold_side == LONG
+        for name, value in spec.presets.items():
+            if value is None:
+                continue
+            price = Decimal(value)
+            if more_places(price, c.price_place) or price % c.tick:
+                raise BitgetError("40808", f"{name} checkBDScale error value={value} checkScale={c.price_place}")
+            if name == "presetStopLossPrice":
+                if long and price >= mark:
+                    raise BitgetError("40917", mark)
+                if not long and price <= mark:
+                    raise BitgetError("45122", mark)
+            elif (price <= mark) if long else (price >= mark):
+                raise invalid(name)
 
     def _take(self, c: Contract, spec: FuturesOrderSpec, now_ms: int) -> Take:
         """What the synthetic book gives the order now (a market order its size, a crossing limit up
