@@ -51,6 +51,7 @@ class Exchange:
                              self.seed)
         self.futures = Futures(self.accounts, self.ledger, self.ids, self.rng, self.futures_market,
                                self.limits.max_closed_orders, self.seed, now)
+        self.wallet.futures = self.futures
 
     def catch_up(self, now_ms: int) -> None:
         """Bring time-driven state up to `now_ms`: resting orders the price walk crossed get filled;

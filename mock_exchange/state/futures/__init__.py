@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import random
+from decimal import Decimal
 
+from ...errors import BitgetError
 from ..accounts import AccountStore
 from ..futures_market import FuturesMarket
 from ..ledger import Ledger
 from ..orders import IdSequence
+from ..wallet import FUTURES_WALLETS
 from .clockwork import FuturesClock
 from .engine import FuturesEngine
 from .settings import FuturesSettings
@@ -26,3 +29,22 @@ class Futures:
 
     def catch_up(self, now_ms: int) -> None:
         self.clock.catch_up(now_ms)
+
+    # -- transfers (state.wallet.FuturesWallets) ---------------------------------------------
+    def check_out(self, uid: str, account_type: str, coin: str, amount: Decimal, now_ms: int) -> None:
+        """A transfer out of a futures wallet may take only `maxTransferOut` (43012 beyond)."""
+        product = _PRODUCTS.get(account_type)
+        if product is not None and amount > self.trading.max_available(uid, product, coin, now_ms):
+            raise BitgetError("43012")
+
+    def moved(self, uid: str, from_type: str, to_type: str, coin: str, amount: Decimal, now_ms: int) -> None:
+        """The futures bill of a transfer (Bitget's trans_from_exchange / trans_to_exchange for spot)."""
+        for account_type, sign, other in ((to_type, 1, from_type), (from_type, -1, to_type)):
+            product = _PRODUCTS.get(account_type)
+            if product is not None:
+                direction = "trans_from_" if sign > 0 else "trans_to_"
+                business = direction + ("exchange" if other == "spot" else "contract")
+                self.engine.bill(uid, product, "", coin, business, amount * sign, Decimal(0), now_ms)
+
+
+_PRODUCTS = {wallet: product for product, wallet in FUTURES_WALLETS.items()}
