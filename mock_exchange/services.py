@@ -38,8 +38,12 @@ class Services:
         self.faults = Faults(config.seed)
 
     def on_clock_moved(self) -> None:
-        """Let time-driven state (resting orders meeting the price walk) catch up with the clock."""
-        self.exchange.catch_up(self.clock.now_ms())
+        """Let time-driven state (resting orders meeting the price walk) catch up with the clock; a
+        clock set back also takes rate-limit entries "from the future" back."""
+        now = self.clock.now_ms()
+        self.exchange.catch_up(now)
+        if self.limiter is not None:
+            self.limiter.rewind(now)
 
     def reset(self) -> None:
         """Back to the seeded state: accounts, keys, balances, orders; journal, counters and faults cleared.

@@ -206,6 +206,10 @@ class RateLimiter:
     def reset(self) -> None:
         self.storage.clear()
 
+    def rewind(self, now_ms: int) -> None:
+        """The mock's clock was moved (admin API): entries after `now_ms` are forgotten."""
+        self.storage.rewind(now_ms)
+
     def snapshot(self, now_ms: int, ip: str | None = None, uid: str | None = None) -> dict[str, Any]:
         """The live counters of an IP (global + IP-keyed endpoints) and/or a UID (UID-keyed endpoints)."""
         out: dict[str, Any] = {"algorithm": self.algorithm}
