@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..endpoint import get
-from ..errors import BitgetError
+from ..errors import PARAM_NOT_FOUND, BitgetError
 from ..ratelimit.limits import per_ip
 from ..request import ApiRequest
 from ..services import Services
@@ -72,7 +72,7 @@ def contracts(svc: Services, req: ApiRequest) -> Any:
         return views
     chosen = [v for v in views if v["symbol"] == symbol.upper()]
     if not chosen:
-        raise BitgetError("40034", symbol)
+        raise BitgetError(PARAM_NOT_FOUND, symbol)
     return chosen
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..endpoint import get
-from ..errors import BitgetError, invalid
+from ..errors import PARAM_NOT_FOUND, BitgetError, invalid
 from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
 from ..services import Services
@@ -48,7 +48,7 @@ def assets(svc: Services, req: ApiRequest) -> Any:
     if coin is not None:
         name = coin if coin in COINS_BY_NAME else coin.upper()
         if name not in COINS_BY_NAME:
-            raise BitgetError("40034", coin)
+            raise BitgetError(PARAM_NOT_FOUND, coin)
         chosen = [name]
     elif asset_type == "all":
         chosen = list(COINS_BY_NAME)

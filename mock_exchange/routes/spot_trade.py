@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..endpoint import post
-from ..errors import BitgetError, invalid, missing
+from ..errors import BATCH_TOO_LARGE, CLIENT_OID_INVALID, BitgetError, invalid, missing
 from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
 from ..services import Services
@@ -33,7 +33,7 @@ def client_oid(req: ApiRequest, name: str = "clientOid") -> str | None:
     if raw is None or raw == "":
         return None
     if isinstance(raw, bool) or not isinstance(raw, (str, int)) or _CLIENT_OID.fullmatch(str(raw)) is None:
-        raise BitgetError("40304")
+        raise BitgetError(CLIENT_OID_INVALID)
     return str(raw)
 
 
@@ -105,7 +105,7 @@ def order_list(req: ApiRequest) -> list[Any]:
     if not isinstance(raw, list):
         raise invalid("orderList")
     if len(raw) > MAX_BATCH:
-        raise BitgetError("40306", MAX_BATCH)
+        raise BitgetError(BATCH_TOO_LARGE, MAX_BATCH)
     return raw
 
 

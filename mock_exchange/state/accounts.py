@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..errors import BitgetError, invalid
+from ..errors import NOT_FOUND, PARAM_NOT_FOUND, PARAMS_INVALID, PASSPHRASE_RULE, TOO_MANY_KEYS, BitgetError, invalid
 from .catalog import COINS_BY_NAME
 
 PERMISSIONS = ("read", "spot_trade", "margin_trade", "contract_trade", "transfer", "withdraw")
@@ -101,7 +101,7 @@ def parse_amount(value: Any, name: str, allow_zero: bool = True) -> Decimal:
 
 def check_passphrase(passphrase: Any) -> str:
     if not isinstance(passphrase, str) or _PASSPHRASE.fullmatch(passphrase) is None:
-        raise BitgetError("40070")
+        raise BitgetError(PASSPHRASE_RULE)
     return passphrase
 
 
@@ -155,19 +155,19 @@ class AccountStore:
     def account(self, uid: str) -> Account:
         found = self.accounts.get(uid)
         if found is None:
-            raise BitgetError("40404")
+            raise BitgetError(NOT_FOUND)
         return found
 
     def set_balances(self, uid: str, balances: Any, now_ms: int, account_type: str = "spot") -> dict[str, str]:
         account = self.account(uid)
         if not isinstance(balances, dict):
-            raise BitgetError("40017")
+            raise BitgetError(PARAMS_INVALID)
         if account_type not in _ACCOUNT_TYPES:
             raise invalid("accountType")
         parsed: dict[str, Decimal] = {}
         for coin, amount in balances.items():
             if coin not in COINS_BY_NAME:
-                raise BitgetError("40034", coin)
+                raise BitgetError(PARAM_NOT_FOUND, coin)
             parsed[coin] = parse_amount(amount, coin)
         for coin, amount in parsed.items():
             bal = account.balance(coin, account_type)
@@ -195,7 +195,7 @@ class AccountStore:
         """
         account = self.account(uid)
         if len(account.keys) >= MAX_KEYS_PER_UID:
-            raise BitgetError("40063")
+            raise BitgetError(TOO_MANY_KEYS)
         perms = check_permissions(permissions)
         fixed = fixed_api_key is not None or fixed_secret is not None
         if passphrase is None and not fixed:
@@ -224,7 +224,7 @@ class AccountStore:
         """Install a key with given credentials (seed files, tests): formats are not enforced."""
         account = self.account(uid)
         if len(account.keys) >= MAX_KEYS_PER_UID:
-            raise BitgetError("40063")
+            raise BitgetError(TOO_MANY_KEYS)
         if key.api_key in self.keys:
             raise invalid("apiKey")
         self._add_key(account, key)
@@ -237,7 +237,7 @@ class AccountStore:
     def delete_key(self, api_key: str) -> None:
         key = self.keys.pop(api_key, None)
         if key is None:
-            raise BitgetError("40404")
+            raise BitgetError(NOT_FOUND)
         self.accounts[key.uid].keys.remove(api_key)
 
     def key(self, api_key: str) -> ApiKey | None:

@@ -15,7 +15,7 @@ import random
 from collections import defaultdict
 from decimal import Decimal
 
-from ..errors import BitgetError
+from ..errors import INSUFFICIENT_BALANCE, BitgetError
 from .accounts import Account, Balance
 from .orders import AppendLog, IdSequence
 from .records import Bill, newest_page
@@ -39,12 +39,12 @@ class Ledger:
     @staticmethod
     def require(balance: Balance, amount: Decimal) -> None:
         if balance.available < amount:
-            raise BitgetError("43012")
+            raise BitgetError(INSUFFICIENT_BALANCE)
 
     @staticmethod
     def freeze(balance: Balance, amount: Decimal, now_ms: int) -> None:
         if balance.available < amount:  # Ledger.require, inline: every order freezes
-            raise BitgetError("43012")
+            raise BitgetError(INSUFFICIENT_BALANCE)
         balance.available -= amount
         balance.frozen += amount
         balance.utime = now_ms

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_DOWN, Decimal
 
-from ..errors import BitgetError
+from ..errors import PARAM_NOT_FOUND, BitgetError
 from .catalog import SPOT_SYMBOLS, SYMBOLS_BY_NAME, SpotSymbol
 from .pricewalk import STEP_MS, price_at_step, prices_down, step_of, unit
 
@@ -83,7 +83,7 @@ class Market:
         if found is None:
             found = SYMBOLS_BY_NAME.get(name.upper())
         if found is None:
-            raise BitgetError("40034", name)
+            raise BitgetError(PARAM_NOT_FOUND, name)
         return found
 
     # -- the walk -----------------------------------------------------------------------
