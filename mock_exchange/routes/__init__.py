@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from ..endpoint import Endpoint
 from ..ratelimit.limits import Limit
-from . import common, mix, mix_account, public, spot_account, spot_market, spot_orders, spot_trade, wallet
+from . import common, mix, mix_account, mix_market, public, spot_account, spot_market, spot_orders, spot_trade, wallet
 
 ENDPOINTS: tuple[Endpoint, ...] = (
     *public.ENDPOINTS,
     *spot_market.ENDPOINTS,
     *spot_account.ENDPOINTS,
     *mix.ENDPOINTS,
+    *mix_market.ENDPOINTS,
     *spot_trade.ENDPOINTS,
     *spot_orders.ENDPOINTS,
     *wallet.ENDPOINTS,
