@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from ..endpoint import get
-from ..errors import BitgetError
+from ..errors import PARAM_NOT_FOUND, BitgetError
 from ..ratelimit.limits import per_ip
 from ..request import ApiRequest
 from ..services import Services
 from ..state.catalog import CONTRACTS, DEMO_PRODUCT_TYPES, PRODUCT_TYPES, Contract
-from ..state.market import plain
+from ..views import plain
 
 PRODUCT_TYPE_CHOICES = PRODUCT_TYPES + tuple(DEMO_PRODUCT_TYPES)
 
@@ -72,7 +72,7 @@ def contracts(svc: Services, req: ApiRequest) -> Any:
         return views
     chosen = [v for v in views if v["symbol"] == symbol.upper()]
     if not chosen:
-        raise BitgetError("40034", symbol)
+        raise BitgetError(PARAM_NOT_FOUND, symbol)
     return chosen
 
 

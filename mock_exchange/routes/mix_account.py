@@ -15,8 +15,8 @@ from ..state.accounts import parse_amount
 from ..state.catalog import SYMBOLS_BY_NAME
 from ..state.futures.model import HEDGE, ONE_WAY
 from ..state.futures.queries import FuturesPage, page
-from ..state.market import plain
 from ..state.wallet import MARGIN_COINS
+from ..views import plain
 from .mix import product_type
 from .mix_views import bill_view
 from .params import page_limit, time_range

@@ -7,14 +7,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..endpoint import get, post
-from ..errors import BitgetError, invalid, missing
+from ..errors import BATCH_TOO_LARGE, BitgetError, invalid, missing
 from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
 from ..services import Services
 from ..state.futures.model import FuturesOrder, FuturesOrderSpec
 from ..state.futures.queries import FuturesPage, page
-from ..state.market import plain
 from ..state.orders import NO_PRESETS
+from ..views import plain
 from .mix import product_type
 from .mix_views import fill_view, order_detail, order_item
 from .params import page_limit, time_range
@@ -74,7 +74,7 @@ def _order_list(req: ApiRequest, name: str = "orderList") -> list[Any]:
     if not isinstance(raw, list):
         raise invalid(name)
     if len(raw) > MAX_BATCH:
-        raise BitgetError("40306", MAX_BATCH)
+        raise BitgetError(BATCH_TOO_LARGE, MAX_BATCH)
     return raw
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from ..state.futures import margin as mg
 from ..state.futures.engine import FuturesEngine
 from ..state.futures.model import CROSSED, HEDGE, ZERO, ClosedPosition, FuturesBill, FuturesFill, FuturesOrder, Position
-from ..state.market import plain
+from ..views import plain
 
 
 def _neg(value: Decimal) -> str:

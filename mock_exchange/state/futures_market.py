@@ -24,9 +24,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 
-from ..errors import BitgetError
+from ..errors import PARAM_NOT_FOUND, BitgetError
 from .catalog import CONTRACTS, CONTRACTS_BY_KEY, DEMO_PRODUCT_TYPES, SYMBOLS_BY_NAME, Contract, SpotSymbol
-from .market import BOOK_DEPTH, CACHE_ENTRIES, DAY_MS, Book, Level, Market
+from .constants import DAY_MS
+from .market import BOOK_DEPTH, CACHE_ENTRIES, Book, Level, Market
 from .pricewalk import STEP_MS, unit
 
 D = Decimal
@@ -112,7 +113,7 @@ class FuturesMarket:
         real = DEMO_PRODUCT_TYPES.get(product_type, product_type)
         found = CONTRACTS_BY_KEY.get((real, symbol)) or CONTRACTS_BY_KEY.get((real, symbol.upper()))
         if found is None:
-            raise BitgetError("40034", symbol)
+            raise BitgetError(PARAM_NOT_FOUND, symbol)
         return found
 
     @staticmethod

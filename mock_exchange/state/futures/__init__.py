@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
-from ...errors import BitgetError
+from ...errors import INSUFFICIENT_BALANCE, BitgetError
 from ..accounts import AccountStore
 from ..futures_market import FuturesMarket
 from ..ledger import Ledger
@@ -35,7 +35,7 @@ class Futures:
         """A transfer out of a futures wallet may take only `maxTransferOut` (43012 beyond)."""
         product = _PRODUCTS.get(account_type)
         if product is not None and amount > self.trading.max_available(uid, product, coin, now_ms):
-            raise BitgetError("43012")
+            raise BitgetError(INSUFFICIENT_BALANCE)
 
     def moved(self, uid: str, from_type: str, to_type: str, coin: str, amount: Decimal, now_ms: int) -> None:
         """The futures bill of a transfer (Bitget's trans_from_exchange / trans_to_exchange for spot)."""

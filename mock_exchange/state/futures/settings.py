@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ...errors import BitgetError, invalid
+from ...errors import (
+    FUTURES_BALANCE_LOW,
+    LEVERAGE_REFUSED,
+    MARGIN_LOW,
+    MARGIN_MODE_LOCKED,
+    NO_POSITION_FOR_MARGIN,
+    ORDER_EXCEEDS_BALANCE,
+    PARAM_MISSING,
+    PARAMS_INVALID,
+    BitgetError,
+    invalid,
+)
 from ..catalog import Contract
 from . import margin as mg
 from .margin import LONG, SHORT
@@ -40,7 +51,7 @@ class FuturesSettings:
         new = SymbolSettings(s.margin_mode, s.cross_leverage, s.long_leverage, s.short_leverage)
         if s.margin_mode == CROSSED:
             if leverage is None:
-                raise BitgetError("40019", "leverage")
+                raise BitgetError(PARAM_MISSING, "leverage")
             new.cross_leverage = leverage
         else:
             hedge = eng.pos_mode(uid, c.product_type) == HEDGE
@@ -50,7 +61,7 @@ class FuturesSettings:
                 long_value = leverage if hold_side == LONG else None
                 short_value = leverage if hold_side == SHORT else None
             if long_value is None and short_value is None:
-                raise BitgetError("40019", "leverage")
+                raise BitgetError(PARAM_MISSING, "leverage")
             new.long_leverage = long_value if long_value is not None else s.long_leverage
             new.short_leverage = short_value if short_value is not None else s.short_leverage
         # the positions' margin at the new leverage; all checked before any changes
@@ -64,11 +75,11 @@ class FuturesSettings:
             if p.margin_mode == ISOLATED and lev == p.leverage:
                 continue
             if lev > c.tier_for(p.entry * p.size).leverage:
-                raise BitgetError("40104")
+                raise BitgetError(LEVERAGE_REFUSED)
             changes.append((p, lev, mg.initial_margin(p.entry, p.size, lev)))
         extra = sum((m - p.margin for p, _, m in changes), Decimal(0))
         if extra > 0 and extra > self.trading.max_available(uid, c.product_type, coin.upper(), now_ms):
-            raise BitgetError("40762")
+            raise BitgetError(ORDER_EXCEEDS_BALANCE)
         for p, lev, m in changes:
             if m > p.margin:
                 eng.lock(wallet, m - p.margin, now_ms)
@@ -83,7 +94,7 @@ class FuturesSettings:
         c = self._contract(uid, product, symbol, coin)
         s = self.engine.symbol_settings(uid, c)
         if mode != s.margin_mode and self.trading._busy(uid, c):
-            raise BitgetError("45117")
+            raise BitgetError(MARGIN_MODE_LOCKED)
         s.margin_mode = mode
         return c, s
 
@@ -92,7 +103,7 @@ class FuturesSettings:
         eng = self.engine
         eng.accounts.account(uid)
         if mode != eng.pos_mode(uid, product) and (eng.positions_of(uid, product) or len(eng.book(uid, product).open)):
-            raise BitgetError("40017")
+            raise BitgetError(PARAMS_INVALID)
         eng.pos_modes[(uid, product)] = mode
         return mode
 
@@ -107,20 +118,20 @@ class FuturesSettings:
         else:
             found = eng.position(uid, c.symbol, hold_side)
         if found is None:
-            raise BitgetError("40709")
+            raise BitgetError(NO_POSITION_FOR_MARGIN)
         if found.margin_mode != ISOLATED:
             raise invalid("marginMode")
         wallet = eng.wallet(uid, c.product_type, found.margin_coin)
         if amount > 0:
             if amount > self.trading.max_available(uid, c.product_type, found.margin_coin, now_ms):
-                raise BitgetError("40711")
+                raise BitgetError(FUTURES_BALANCE_LOW)
             eng.lock(wallet, amount, now_ms)
             found.margin += amount
             business = "append_margin"
         else:
             floor = mg.initial_margin(found.entry, found.size, found.leverage)
             if found.margin + amount < floor:
-                raise BitgetError("40712")
+                raise BitgetError(MARGIN_LOW)
             eng.release(wallet, -amount, now_ms)
             found.margin += amount
             business = "reduce_margin"

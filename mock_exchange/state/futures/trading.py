@@ -8,7 +8,26 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import TypeVar
 
-from ...errors import BitgetError, invalid
+from ...errors import (
+    BELOW_MINIMUM_AMOUNT,
+    BELOW_MINIMUM_SIZE,
+    FUTURES_CLIENT_OID_DUPLICATE,
+    FUTURES_NOTHING_TO_CANCEL,
+    FUTURES_ORDER_NOT_FOUND,
+    LONG_STOP_ABOVE_MARK,
+    MARGIN_MODE_LOCKED,
+    NO_POSITION,
+    ORDER_EXCEEDS_BALANCE,
+    ORDER_FAILED,
+    PARAM_SCALE,
+    POSITION_TOO_SMALL,
+    PRICE_ABOVE_LIMIT,
+    PRICE_BELOW_LIMIT,
+    SHORT_STOP_BELOW_MARK,
+    TRADE_SIDE_MISMATCH,
+    BitgetError,
+    invalid,
+)
 from ..catalog import Contract
 from ..futures_market import FuturesMarket
 from ..matching import Take, take
@@ -54,11 +73,11 @@ class FuturesTrading:
         if spec.margin_mode != settings.margin_mode:
             # the order's marginMode sets the symbol's (ccxt PR 21517), unless positions or orders hold the other
             if self._busy(uid, c):
-                raise BitgetError("45117")
+                raise BitgetError(MARGIN_MODE_LOCKED)
         pos_mode = eng.pos_mode(uid, c.product_type)
         trade_side = spec.trade_side if pos_mode == HEDGE else None
         if pos_mode == HEDGE and trade_side is None:
-            raise BitgetError("40774")
+            raise BitgetError(TRADE_SIDE_MISMATCH)
         self._check_shape(c, spec)
         is_buy = spec.side == "buy"
         reduce_only = spec.reduce_only and pos_mode != HEDGE
@@ -72,14 +91,14 @@ class FuturesTrading:
         if closes:
             target = eng.position(uid, c.symbol, hold_side)
             if target is None:
-                raise BitgetError("22002")
+                raise BitgetError(NO_POSITION)
             if spec.size > target.available:
-                raise BitgetError("40757")
+                raise BitgetError(POSITION_TOO_SMALL)
         if spec.presets and not closes:
             self._check_presets(c, hold_side, spec, now_ms)
         orders = eng.book(uid, c.product_type)
         if spec.client_oid is not None and spec.client_oid in orders.by_client:
-            raise BitgetError("40786")
+            raise BitgetError(FUTURES_CLIENT_OID_DUPLICATE)
         got = self._take(c, spec, now_ms)
         leverage = replace(settings, margin_mode=spec.margin_mode).leverage(hold_side)
         reserve = ZERO
@@ -89,7 +108,7 @@ class FuturesTrading:
             else:
                 reserve = sum((_reservation(p * q, leverage, c.taker_fee) for p, q in got.fills), ZERO)
             if reserve > self.max_available(uid, c.product_type, coin, now_ms):
-                raise BitgetError("40762")
+                raise BitgetError(ORDER_EXCEEDS_BALANCE)
         # -- nothing below can fail -------------------------------------------------------
         settings.margin_mode = spec.margin_mode
         oid = eng.ids.next()
@@ -132,16 +151,16 @@ class FuturesTrading:
     def _check_shape(self, c: Contract, spec: FuturesOrderSpec) -> None:
         """Precision (40808), size bounds (45111), value (45110), price band (43008/43009)."""
         if more_places(spec.size, c.volume_place) or spec.size % c.lot:
-            raise BitgetError("40808", f"size checkBDScale error value={spec.size} checkScale={c.volume_place}")
+            raise BitgetError(PARAM_SCALE, f"size checkBDScale error value={spec.size} checkScale={c.volume_place}")
         if spec.size < c.min_trade_num:
-            raise BitgetError("45111")
+            raise BitgetError(BELOW_MINIMUM_SIZE)
         if spec.order_type != "limit" or spec.price is None:
             return
         price = spec.price
         if more_places(price, c.price_place) or price % c.tick:
-            raise BitgetError("40808", f"price checkBDScale error value={price} checkScale={c.price_place}")
+            raise BitgetError(PARAM_SCALE, f"price checkBDScale error value={price} checkScale={c.price_place}")
         if price * spec.size < c.min_trade_usdt:
-            raise BitgetError("45110", c.min_trade_usdt)
+            raise BitgetError(BELOW_MINIMUM_AMOUNT, c.min_trade_usdt)
 
     def _check_presets(self, c: Contract, hold_side: str, spec: FuturesOrderSpec, now_ms: int) -> None:
         """Preset TP/SL prices of an opening order: on the price grid, and on the right side of the
@@ -154,12 +173,12 @@ class FuturesTrading:
                 continue
             price = Decimal(value)
             if more_places(price, c.price_place) or price % c.tick:
-                raise BitgetError("40808", f"{name} checkBDScale error value={value} checkScale={c.price_place}")
+                raise BitgetError(PARAM_SCALE, f"{name} checkBDScale error value={value} checkScale={c.price_place}")
             if name == "presetStopLossPrice":
                 if long and price >= mark:
-                    raise BitgetError("40917", mark)
+                    raise BitgetError(LONG_STOP_ABOVE_MARK, mark)
                 if not long and price <= mark:
-                    raise BitgetError("45122", mark)
+                    raise BitgetError(SHORT_STOP_BELOW_MARK, mark)
             elif (price <= mark) if long else (price >= mark):
                 raise invalid(name)
 
@@ -172,19 +191,19 @@ class FuturesTrading:
         if spec.order_type == "market":
             got = take(levels, is_buy, c.lot, qty=spec.size)
             if got.fills and sum((p * q for p, q in got.fills), ZERO) < c.min_trade_usdt:
-                raise BitgetError("45110", c.min_trade_usdt)
+                raise BitgetError(BELOW_MINIMUM_AMOUNT, c.min_trade_usdt)
             return got
         price = spec.price or ZERO
         mark = self.market.mark_price(c, now_ms)
         if is_buy and price > mark * (1 + c.buy_limit_ratio):
-            raise BitgetError("43009", (mark * (1 + c.buy_limit_ratio)).quantize(c.tick), c.quote)
+            raise BitgetError(PRICE_ABOVE_LIMIT, (mark * (1 + c.buy_limit_ratio)).quantize(c.tick), c.quote)
         if not is_buy and price < mark * (1 - c.sell_limit_ratio):
-            raise BitgetError("43008", (mark * (1 - c.sell_limit_ratio)).quantize(c.tick), c.quote)
+            raise BitgetError(PRICE_BELOW_LIMIT, (mark * (1 - c.sell_limit_ratio)).quantize(c.tick), c.quote)
         crosses = bool(levels) and (levels[0].price <= price if is_buy else levels[0].price >= price)
         if not crosses:
             return NO_TAKE
         if spec.force == "post_only":
-            raise BitgetError("43002")
+            raise BitgetError(ORDER_FAILED)
         got = take(levels, is_buy, c.lot, limit=price, qty=spec.size)
         if spec.force == "fok" and sum((q for _, q in got.fills), ZERO) < spec.size:
             return NO_TAKE  # all or nothing
@@ -227,7 +246,7 @@ class FuturesTrading:
 
     # -- cancelling and finding -----------------------------------------------------------
     def find(self, uid: str, product: str, symbol: str | None, order_id: str | None,
-             client_oid: str | None, missing_code: str = "40109") -> FuturesOrder:
+             client_oid: str | None, missing_code: str = FUTURES_ORDER_NOT_FOUND) -> FuturesOrder:
         book = self.engine.book(uid, product)
         found: FuturesOrder | None = None
         if order_id is not None:
@@ -243,9 +262,9 @@ class FuturesTrading:
                now_ms: int) -> FuturesOrder:
         if symbol is not None:
             self.contract(product, symbol)
-        order = self.find(uid, product, symbol, order_id, client_oid, "40768")
+        order = self.find(uid, product, symbol, order_id, client_oid, FUTURES_NOTHING_TO_CANCEL)
         if not order.is_open:
-            raise BitgetError("40768")
+            raise BitgetError(FUTURES_NOTHING_TO_CANCEL)
         self.close_open(order, "canceled", now_ms)
         return order
 
@@ -267,11 +286,11 @@ class FuturesTrading:
                new_client_oid: str, size: Decimal | None, price: Decimal | None, now_ms: int) -> FuturesOrder:
         """Bitget's modify: the old order is cancelled and a new one placed with the new size/price
         (and the new clientOid); if the new one is refused, the old one stays."""
-        old = self.find(uid, product, symbol, order_id, client_oid, "40768")
+        old = self.find(uid, product, symbol, order_id, client_oid, FUTURES_NOTHING_TO_CANCEL)
         if not old.is_open or old.order_type != "limit":
-            raise BitgetError("40768")
+            raise BitgetError(FUTURES_NOTHING_TO_CANCEL)
         if new_client_oid in self.engine.book(uid, product).by_client:
-            raise BitgetError("40786")
+            raise BitgetError(FUTURES_CLIENT_OID_DUPLICATE)
         spec = FuturesOrderSpec(old.contract.symbol, product, old.margin_coin, old.margin_mode, old.side, "limit",
                                 size if size is not None else old.remaining,
                                 price if price is not None else old.price, old.force,
@@ -313,7 +332,7 @@ class FuturesTrading:
                   if (c is None or p.contract is c)
                   and (hold_side is None or eng.pos_mode(uid, product) != HEDGE or p.hold_side == hold_side)]
         if not chosen:
-            raise BitgetError("22002")
+            raise BitgetError(NO_POSITION)
         results: list[FuturesOrder | BitgetError] = []
         for p in chosen:
             for order in list(eng.book(uid, product).open.scope(p.contract.symbol).values()):
