@@ -17,9 +17,9 @@ from starlette.routing import Route
 
 from . import envelope
 from .errors import IP_NOT_ALLOWED, KEY_INVALID, PARAM_MISSING, PARAMS_INVALID, BitgetError, invalid
-from .routes.wallet import deposit_view
 from .services import Services
 from .state.accounts import parse_amount
+from .views import deposit_view
 
 AdminHandler = Callable[[Request], Awaitable[Any]]
 

@@ -13,8 +13,8 @@ from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
 from ..services import Services
 from ..state.catalog import SYMBOLS_BY_NAME
-from ..state.market import plain
 from ..state.wallet import FUTURES_WALLETS, MARGIN_COINS
+from ..views import plain
 from .mix import product_type
 
 _EIGHT = Decimal("1e-8")

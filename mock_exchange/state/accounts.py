@@ -12,13 +12,12 @@ from typing import Any
 
 from ..errors import NOT_FOUND, PARAM_NOT_FOUND, PARAMS_INVALID, PASSPHRASE_RULE, TOO_MANY_KEYS, BitgetError, invalid
 from .catalog import COINS_BY_NAME
+from .constants import ACCOUNT_TYPES, ZERO
 
 PERMISSIONS = ("read", "spot_trade", "margin_trade", "contract_trade", "transfer", "withdraw")
 MAX_KEYS_PER_UID = 10
 MAX_WHITELIST_IPS = 30
 _PASSPHRASE = re.compile(r"(?=.*[A-Za-z])(?=.*[0-9])[A-Za-z0-9]{8,32}")
-_ACCOUNT_TYPES = ("spot", "p2p", "coin_futures", "usdt_futures", "usdc_futures", "crossed_margin", "isolated_margin")
-ZERO = Decimal(0)
 
 
 @dataclass
@@ -162,7 +161,7 @@ class AccountStore:
         account = self.account(uid)
         if not isinstance(balances, dict):
             raise BitgetError(PARAMS_INVALID)
-        if account_type not in _ACCOUNT_TYPES:
+        if account_type not in ACCOUNT_TYPES:
             raise invalid("accountType")
         parsed: dict[str, Decimal] = {}
         for coin, amount in balances.items():

@@ -27,7 +27,8 @@ from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 
 from ..errors import PARAM_NOT_FOUND, BitgetError
 from .catalog import CONTRACTS, CONTRACTS_BY_KEY, DEMO_PRODUCT_TYPES, SYMBOLS_BY_NAME, Contract, SpotSymbol
-from .market import BOOK_DEPTH, CACHE_ENTRIES, DAY_MS, Book, Level, Market
+from .constants import DAY_MS
+from .market import BOOK_DEPTH, CACHE_ENTRIES, Book, Level, Market
 from .pricewalk import STEP_MS, unit
 
 D = Decimal

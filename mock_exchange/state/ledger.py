@@ -17,16 +17,14 @@ from decimal import Decimal
 
 from ..errors import INSUFFICIENT_BALANCE, BitgetError
 from .accounts import Account, Balance
+from .constants import RETENTION_MS, ZERO
 from .orders import AppendLog, IdSequence
 from .records import Bill, newest_page
-
-ZERO = Decimal(0)
-DAY_MS = 86_400_000
 
 
 class Ledger:
     def __init__(self, bill_ids: IdSequence | None = None, max_bills: int = 100_000,
-                 retention_ms: int = 90 * DAY_MS) -> None:
+                 retention_ms: int = RETENTION_MS) -> None:
         self.fees: defaultdict[str, Decimal] = defaultdict(Decimal)
         self.market_flows: defaultdict[str, Decimal] = defaultdict(Decimal)
         self.withdrawn: defaultdict[str, Decimal] = defaultdict(Decimal)

@@ -22,10 +22,12 @@ from ..errors import (
     PRICE_BELOW_LIMIT,
     BitgetError,
 )
+from ..views import plain
 from .accounts import Account, AccountStore, Balance
 from .catalog import SYMBOLS_BY_NAME, SpotSymbol
+from .constants import RETENTION_MS
 from .ledger import Ledger
-from .market import Market, plain
+from .market import Market
 from .matching import Extremes, Take, take, touch_volume, walk_extremes
 from .orders import (
     CANCELLED,
@@ -66,7 +68,7 @@ class OrderSpec(NamedTuple):
 @dataclass(frozen=True)
 class Limits:
     max_closed_orders: int = 100_000
-    retention_ms: int = 90 * 24 * 3600 * 1000
+    retention_ms: int = RETENTION_MS
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,12 @@ from ..errors import PARAM_NOT_FOUND, TRANSFER_COIN_INVALID, BitgetError, invali
 from .accounts import AccountStore, Balance
 from .addresses import address_from, deposit_address
 from .catalog import COINS_BY_NAME, CONTRACTS, SPOT_SYMBOLS, SYMBOLS_BY_NAME, Chain, Coin
-from .ledger import ZERO, Ledger
+from .constants import ZERO
+from .ledger import Ledger
 from .orders import IdIndex, IdSequence
 from .records import Deposit, Transfer, in_window, newest_page
 from .trading import decimal_places
 
-ACCOUNT_TYPES = ("spot", "p2p", "coin_futures", "usdt_futures", "usdc_futures", "crossed_margin", "isolated_margin")
 FUTURES_WALLETS = {"USDT-FUTURES": "usdt_futures", "COIN-FUTURES": "coin_futures", "USDC-FUTURES": "usdc_futures"}
 # futures product type -> the margin coins its wallet holds
 MARGIN_COINS: dict[str, tuple[str, ...]] = {
