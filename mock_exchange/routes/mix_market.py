@@ -12,11 +12,14 @@ from ..ratelimit.limits import per_ip
 from ..request import ApiRequest
 from ..services import Services
 from ..state.catalog import Contract
+from ..state.constants import DAY_MS
 from ..state.futures_market import FuturesMarket, merge_levels
-from ..state.futures_series import GRANULARITIES, KLINE_TYPES, Candle, PublicTrade
-from ..state.market import BOOK_DEPTH, Level, plain
+from ..state.futures_series import GRANULARITIES, KLINE_TYPES
+from ..state.market import BOOK_DEPTH, Level
+from ..state.values import Candle, PublicTrade
+from ..views import plain
 from .mix import product_type
-from .params import DAY_MS, time_range
+from .params import time_range
 
 _PRECISIONS = ("scale0", "scale1", "scale2", "scale3")  # merge-depth: the tick x 10^n
 _DEPTH_DEFAULT = 100  # Get-Merge-Depth: "the default gear is 100"
