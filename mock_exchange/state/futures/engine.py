@@ -65,11 +65,18 @@ class FuturesEngine:
         return found
 
     def symbol_settings(self, uid: str, contract: Contract) -> SymbolSettings:
-        key = (uid, contract.symbol)
-        found = self.settings.get(key)
+        """The account's settings for a contract, to read (the defaults are not stored)."""
+        found = self.settings.get((uid, contract.symbol))
         if found is None:
             lev = min(max(DEFAULT_LEVERAGE, contract.min_lever), contract.max_lever)
-            found = self.settings[key] = SymbolSettings(CROSSED, lev, lev, lev)
+            return SymbolSettings(CROSSED, lev, lev, lev)
+        return found
+
+    def stored_settings(self, uid: str, contract: Contract) -> SymbolSettings:
+        """The account's settings for a contract, to change."""
+        found = self.settings.get((uid, contract.symbol))
+        if found is None:
+            found = self.settings[(uid, contract.symbol)] = self.symbol_settings(uid, contract)
         return found
 
     def pos_mode(self, uid: str, product: str) -> str:
@@ -267,7 +274,7 @@ def _business(order: FuturesOrder, profit: Decimal) -> str:
     if order.source == "liquidation":
         if order.pos_mode == HEDGE:
             return "burst_long_loss_query" if order.hold_side == LONG else "burst_short_loss_query"
-        return "burst_buy" if order.is_buy else "burst_sell"
+        return "burst_buy" if order.buys else "burst_sell"
     if order.pos_mode == HEDGE:
         return ("close_" if order.trade_side == CLOSE else "open_") + order.hold_side
     return "buy" if order.is_buy else "sell"
