@@ -44,6 +44,39 @@ ERRORS: dict[str, tuple[int, str]] = {
     "40306": (400, "Batch processing orders can only process up to {0}"),
 }
 
+# WebSocket error events (bitget-v2-websocket.md A.5): numeric code -> msg template. Sent as
+# {"event":"error","code":<int>,"msg":...} with the offending `arg` when there is one.
+WS_ERRORS: dict[int, str] = {
+    30001: "instType:{0},channel:{1},instId:{2} doesn't exist",
+    30002: "illegal request",
+    30003: "Invalid op",
+    30004: "User needs to log in",
+    30005: "login failed",
+    30006: "Request too many",
+    30007: "Request over limit,connection close",
+    30011: "Invalid ACCESS_KEY",
+    30012: "Invalid ACCESS_PASSPHRASE",
+    30013: "Invalid ACCESS_TIMESTAMP",
+    30014: "Request timestamp expired",
+    30015: "Invalid sign",
+    30016: "Param error",
+}
+
+
+class WsError(Exception):
+    """A WebSocket error event: raised in the socket layer, rendered in one place (ws/protocol.py)."""
+
+    def __init__(self, code: int, *args: Any, arg: Any = None) -> None:
+        template = WS_ERRORS.get(code)
+        if template is None:
+            raise ValueError(f"unknown WebSocket error code {code!r}: add it to WS_ERRORS")
+        self.code = code
+        self.arg = arg
+        self.msg = template.format(*[str(a) for a in args]) if args else template.replace("{0}", "").replace(
+            "{1}", "").replace("{2}", "")
+        super().__init__(f"{code} {self.msg}")
+
+
 # Codes whose message is rendered without a placeholder when no argument is given.
 _FALLBACK_ARG = ""
 

@@ -27,6 +27,7 @@ class Services:
         self.exchange = Exchange(self.clock, config.seed, accounts, limits)
         self.journal = Journal(config.journal_size)
         self.limiter: Any = None  # set by create_app when rate limits are on
+        self.sockets: Any = None  # the WebSocket hub, set by create_app
         self.faults = Faults(config.seed)
 
     def on_clock_moved(self) -> None:
@@ -43,3 +44,5 @@ class Services:
         if self.limiter is not None:
             self.limiter.reset()
         self.faults.clear()
+        if self.sockets is not None:
+            self.sockets.reset()
