@@ -123,6 +123,6 @@ def test_journal_records_socket_events_without_secrets(mock: Mock) -> None:
     assert SECRET not in text and PASSPHRASE not in text and "wrong" not in text
     entries = [e for e in mock.admin("GET", "/journal")["entries"] if e["method"] == "WS"]
     verdicts = [(e["ws"], e["code"]) for e in reversed(entries) if e["ws"] == "login"]
-    assert verdicts == [("login", 0), ("login", 30012)]
+    assert verdicts == [("login", "0"), ("login", "30012")]
     assert {e["ws"] for e in entries} >= {"connect", "login", "subscribe"}
     assert all(e["key"] in (None, API_KEY) for e in entries)

@@ -9,11 +9,12 @@ from decimal import Decimal
 from typing import Any
 
 from ..endpoint import get
+from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
 from ..services import Services
 from ..state.catalog import SYMBOLS_BY_NAME
-from ..state.market import plain
 from ..state.wallet import FUTURES_WALLETS, MARGIN_COINS
+from ..views import plain
 from .mix import product_type
 
 _EIGHT = Decimal("1e-8")
@@ -65,4 +66,4 @@ def accounts(svc: Services, req: ApiRequest) -> Any:
     return out
 
 
-ENDPOINTS = (get("/api/v2/mix/account/accounts", accounts, private=True),)
+ENDPOINTS = (get("/api/v2/mix/account/accounts", accounts, private=True, limit=per_uid(10)),)

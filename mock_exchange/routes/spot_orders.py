@@ -13,11 +13,12 @@ import orjson
 
 from ..endpoint import get
 from ..errors import invalid
+from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
 from ..services import Services
-from ..state.market import plain
 from ..state.orders import Fill, Order
 from ..state.trading import Page
+from ..views import plain
 from .spot_trade import order_ref
 
 PAGE_MAX = 100
@@ -150,8 +151,8 @@ def fills(svc: Services, req: ApiRequest) -> Any:
 
 
 ENDPOINTS = (
-    get("/api/v2/spot/trade/orderInfo", order_info, private=True),
-    get("/api/v2/spot/trade/unfilled-orders", unfilled_orders, private=True),
-    get("/api/v2/spot/trade/history-orders", history_orders, private=True),
-    get("/api/v2/spot/trade/fills", fills, private=True),
+    get("/api/v2/spot/trade/orderInfo", order_info, private=True, limit=per_uid(20)),
+    get("/api/v2/spot/trade/unfilled-orders", unfilled_orders, private=True, limit=per_uid(20)),
+    get("/api/v2/spot/trade/history-orders", history_orders, private=True, limit=per_uid(20)),
+    get("/api/v2/spot/trade/fills", fills, private=True, limit=per_uid(10)),  # wallet
 )

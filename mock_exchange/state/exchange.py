@@ -7,6 +7,8 @@ import random
 from ..clock import Clock
 from .accounts import AccountStore, ApiKey, load_public_key
 from .events import ClockMoved, Events
+from .futures_market import FuturesMarket
+from .futures_series import FuturesSeries
 from .ledger import Ledger
 from .market import Market
 from .orders import IdSequence
@@ -24,6 +26,9 @@ class Exchange:
         self.market = Market(seed)
         self.events = Events()  # kept across resets: listeners (open sockets) outlive the state they watch
         self._caught_up_ms: int | None = None
+        # futures market data: pure functions of seed and clock over the spot walk (no state to reset)
+        self.futures_market = FuturesMarket(seed, self.market)
+        self.futures_series = FuturesSeries(self.futures_market)
         self.reset()
 
     def reset(self) -> None:

@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..errors import BitgetError
+from ..errors import NOT_FOUND, PARAMS_INVALID, BitgetError
 from .connection import GOING_AWAY
 from .hub import Hub
 
@@ -50,7 +50,7 @@ class SocketAdmin:
     async def drop_one(self, request: Request) -> Any:
         raw = request.path_params["conn_id"]
         if not raw.isdigit() or self.hub.drop(int(raw)) == 0:
-            raise BitgetError("40404")
+            raise BitgetError(NOT_FOUND)
         return {"dropped": 1}
 
     async def cut(self, request: Request) -> Any:
@@ -67,7 +67,7 @@ class SocketAdmin:
         except orjson.JSONDecodeError:
             body = None
         if not isinstance(body, dict):
-            raise BitgetError("40017")
+            raise BitgetError(PARAMS_INVALID)
         self.hub.faults.update(body)
         return self.hub.faults.view()
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import zlib
 from collections.abc import Sequence
 
-from ..state.market import Book, plain
+from ..state.market import Book
+from ..views import plain
 
 Level = tuple[str, str]  # (price, size) exactly as sent
 CHECKSUM_DEPTH = 25

@@ -12,8 +12,11 @@ from dataclasses import dataclass, field
 
 import orjson
 
+from ..state.catalog import SpotSymbol
 from ..state.market import Market
 from ..state.pricewalk import step_of
+from ..state.values import Candle, PublicTrade
+from ..views import candle_row, ticker_view, trade_view
 from .books import Level, checksum, delta, wire_levels
 from .protocol import BOOK_DEPTHS, CANDLES, SNAPSHOT, UPDATE, Topic
 
@@ -74,10 +77,10 @@ class PublicFeeds:
         if ch == "trade" and not backwards:
             sym = self.market.symbol(topic.target)
             count = min(step - previous, MAX_TRADES_PER_PUSH)
-            return UPDATE, orjson.dumps([_trade(t) for t in self.market.trades(sym, now_ms, count)])
+            return UPDATE, orjson.dumps(_trades(sym, self.market.trades(sym, now_ms, count)))
         if ch.startswith("candle") and not backwards:
             sym = self.market.symbol(topic.target)
-            rows = self.market.candles(sym, CANDLES[ch[6:]], now_ms, None, None, 2)
+            rows = _candles(sym, self.market.candles(sym, CANDLES[ch[6:]], now_ms, None, None, 2))
             bucket = int(rows[-1][0])
             rolled = state.bucket is not None and bucket != state.bucket
             state.bucket = bucket
@@ -98,13 +101,13 @@ class PublicFeeds:
                                                  BOOK_DEPTHS[ch])
         elif ch.startswith("candle"):
             sym = self.market.symbol(topic.target)
-            state.bucket = int(self.market.candles(sym, CANDLES[ch[6:]], now_ms, None, None, 1)[0][0])
+            state.bucket = self.market.candles(sym, CANDLES[ch[6:]], now_ms, None, None, 1)[0].ts
 
     def _data(self, topic: Topic, state: TopicState, now_ms: int, full: bool) -> bytes:
         sym = self.market.symbol(topic.target)
         ch = topic.channel
         if ch == "ticker":
-            return orjson.dumps([ticker_item(self.market.ticker(sym, now_ms))])
+            return orjson.dumps([ticker_item(ticker_view(sym, self.market.ticker(sym, now_ms)))])
         if ch in BOOK_DEPTHS:
             item: dict[str, object] = {"asks": state.asks, "bids": state.bids,
                                        "checksum": checksum(state.bids, state.asks), "ts": str(now_ms)}
@@ -112,9 +115,9 @@ class PublicFeeds:
                 item["seq"] = str(state.seq)
             return orjson.dumps([item])
         if ch == "trade":
-            return orjson.dumps([_trade(t) for t in self.market.trades(sym, now_ms, SNAPSHOT_TRADES)])
-        return orjson.dumps(self.market.candles(sym, CANDLES[ch[6:]], now_ms, None, None,
-                                                SNAPSHOT_CANDLES if full else 1))
+            return orjson.dumps(_trades(sym, self.market.trades(sym, now_ms, SNAPSHOT_TRADES)))
+        return orjson.dumps(_candles(sym, self.market.candles(sym, CANDLES[ch[6:]], now_ms, None, None,
+                                                              SNAPSHOT_CANDLES if full else 1)))
 
 
 def ticker_item(rest: dict[str, str]) -> dict[str, str]:
@@ -128,6 +131,15 @@ def ticker_item(rest: dict[str, str]) -> dict[str, str]:
     }
 
 
-def _trade(rest: dict[str, str]) -> dict[str, str]:
-    return {"ts": rest["ts"], "price": rest["price"], "size": rest["size"], "side": rest["side"],
-            "tradeId": rest["tradeId"]}
+def _trades(sym: SpotSymbol, trades: list[PublicTrade]) -> list[dict[str, str]]:
+    """The `trade` channel's items (A.8: ts, price, size, side, tradeId), newest first as REST's."""
+    out = []
+    for t in trades:
+        rest = trade_view(sym, t)
+        out.append({"ts": rest["ts"], "price": rest["price"], "size": rest["size"], "side": rest["side"],
+                    "tradeId": rest["tradeId"]})
+    return out
+
+
+def _candles(sym: SpotSymbol, candles: list[Candle]) -> list[list[str]]:
+    return [candle_row(c, sym.price_precision) for c in candles]

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from ..errors import WsError
+from ..errors import WS_TOO_MANY, WsError
+from ..journal import JournalEntry
 from ..state.events import BalanceChanged, ClockMoved, Event, FillMade, OrderChanged
 from ..state.orders import Fill, Order
 from .connection import GOING_AWAY, Connection, moving_window_full
@@ -51,9 +52,9 @@ class Hub:
         """None when a new connection from `ip` may open; else the error it gets before the close."""
         times = self.attempts.setdefault(ip, deque())
         if moving_window_full(times, now_ms, self.limits.attempts_window_ms, self.limits.attempts):
-            return WsError(30006)
+            return WsError(WS_TOO_MANY)
         if self.open_by_ip.get(ip, 0) >= self.limits.connections:
-            return WsError(30006)
+            return WsError(WS_TOO_MANY)
         return None
 
     def open(self, conn: Connection) -> None:
@@ -225,14 +226,17 @@ class Hub:
             await asyncio.sleep(TICK_S)
 
     # -- journal ------------------------------------------------------------------------
-    def record(self, conn: Connection, event: str, **extra: Any) -> None:
+    def record(self, conn: Connection, event: str, code: int | None = None, key: str | None = None,
+               arg: Any = None, reason: str | None = None) -> None:
         """One journal entry per socket event; only the key's id ever, never a passphrase or sign."""
-        entry: dict[str, Any] = {
+        entry: JournalEntry = {
             "ts": self.svc.clock.now_ms(), "method": "WS", "path": "/v2/ws/private" if conn.private
-            else "/v2/ws/public", "query": "", "ip": conn.ip, "status": None, "code": None,
-            "uid": conn.uid, "key": None, "apiKey": conn.api_key, "bucket": None, "ws": event,
-            "connection": conn.id,
+            else "/v2/ws/public", "query": "", "ip": conn.ip, "status": None,
+            "code": None if code is None else str(code), "uid": conn.uid, "key": key, "apiKey": conn.api_key,
+            "bucket": None, "ws": event, "connection": conn.id,
         }
-        entry.update(extra)
+        if arg is not None:
+            entry["arg"] = arg
+        if reason is not None:
+            entry["reason"] = reason
         self.svc.journal.record(entry)
-

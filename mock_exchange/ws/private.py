@@ -7,8 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from ..state.accounts import Account, Balance
-from ..state.market import plain
 from ..state.orders import Fill, Order
+from ..views import plain
 
 _AVG = Decimal("1e-8")
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from ..errors import WsError
+from ..errors import WS_BAD_OP, WS_NO_CHANNEL, WS_PARAM_ERROR, WsError
 from ..state.catalog import COINS_BY_NAME, SYMBOLS_BY_NAME
 
 PING, PONG = "ping", "pong"
@@ -69,23 +69,23 @@ def parse(text: str) -> Request:
     try:
         body = orjson.loads(text)
     except orjson.JSONDecodeError:
-        raise WsError(30016) from None
+        raise WsError(WS_PARAM_ERROR) from None
     if not isinstance(body, dict):
-        raise WsError(30016)
+        raise WsError(WS_PARAM_ERROR)
     op = body.get("op")
     if not isinstance(op, str):
-        raise WsError(30016)
+        raise WsError(WS_PARAM_ERROR)
     args = body.get("args")
     if op in ("subscribe", "unsubscribe"):
         if not isinstance(args, list) or not args:
-            raise WsError(30016)
+            raise WsError(WS_PARAM_ERROR)
         return Subscribe(op, tuple(args))
     if op == "login":
         if not isinstance(args, list) or len(args) != 1 or not isinstance(args[0], dict):
-            raise WsError(30016)
+            raise WsError(WS_PARAM_ERROR)
         a = args[0]
         return Login(a.get("apiKey"), a.get("passphrase"), a.get("timestamp"), a.get("sign"))
-    raise WsError(30003)
+    raise WsError(WS_BAD_OP)
 
 
 def _channel(name: str) -> str | None:
@@ -102,28 +102,28 @@ def _channel(name: str) -> str | None:
 def topic_of(arg: Any) -> Topic:
     """The topic a subscribe arg names; WsError carrying the arg when it names none."""
     if not isinstance(arg, dict):
-        raise WsError(30016, arg=arg)
+        raise WsError(WS_PARAM_ERROR, arg=arg)
     inst_type, channel = arg.get("instType"), arg.get("channel")
     if not isinstance(inst_type, str) or not isinstance(channel, str) or not inst_type or not channel:
-        raise WsError(30016, arg=arg)
+        raise WsError(WS_PARAM_ERROR, arg=arg)
     canonical = _channel(channel)
     kind = INST_TYPES.get(inst_type.upper())
     key = "coin" if canonical == "account" else "instId"
     target = arg.get(key)
     if target is not None and not isinstance(target, str):
-        raise WsError(30016, arg=arg)
+        raise WsError(WS_PARAM_ERROR, arg=arg)
     if canonical is None or kind is None:
-        raise WsError(30001, inst_type, channel, target or "", arg=arg)
+        raise WsError(WS_NO_CHANNEL, inst_type, channel, target or "", arg=arg)
     if canonical == "account":
         name = DEFAULT if target in (None, "") or target.lower() == DEFAULT else _coin(target)
     elif target is None or target == "":
-        raise WsError(30016, arg=arg)
+        raise WsError(WS_PARAM_ERROR, arg=arg)
     elif canonical in PRIVATE_CHANNELS and target.lower() == DEFAULT:
         name = DEFAULT
     else:
         name = _symbol(target)
     if name is None:
-        raise WsError(30001, inst_type, channel, target or "", arg=arg)
+        raise WsError(WS_NO_CHANNEL, inst_type, channel, target or "", arg=arg)
     return Topic(kind, canonical, name)
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from ..errors import WsError
+from ..errors import WS_ILLEGAL, WS_LOGIN_NEEDED, WS_NO_CHANNEL, WS_OVER_LIMIT, WS_PARAM_ERROR, WS_TOO_MANY, WsError
 from .connection import POLICY, TOO_BIG, Connection, moving_window_full
 from .login import verify_login
 from .private import account_snapshot
@@ -22,10 +22,10 @@ def handle(hub: Hub, conn: Connection, text: str | None, now_ms: int) -> None:
     """One inbound frame (`text` None: a binary frame, which no Bitget request is)."""
     limits = hub.limits
     if moving_window_full(conn.messages, now_ms, limits.messages_window_ms, limits.messages):
-        _fail(hub, conn, WsError(30007), close=True)
+        _fail(hub, conn, WsError(WS_OVER_LIMIT), close=True)
         return
     if text is None:
-        _fail(hub, conn, WsError(30016))
+        _fail(hub, conn, WsError(WS_PARAM_ERROR))
         return
     if len(text) > limits.frame_bytes or len(text.encode("utf-8", "surrogatepass")) > limits.frame_bytes:
         hub.record(conn, "error", code=TOO_BIG)
@@ -60,7 +60,7 @@ def _fail(hub: Hub, conn: Connection, exc: WsError, close: bool = False) -> None
 
 def _login(hub: Hub, conn: Connection, login: Login, now_ms: int) -> None:
     if not conn.private:
-        _fail(hub, conn, WsError(30002))  # login belongs to the private endpoint
+        _fail(hub, conn, WsError(WS_ILLEGAL))  # login belongs to the private endpoint
         return
     svc = hub.svc
     # the presented key's id only, and only when it is a short string (never a passphrase or sign)
@@ -83,11 +83,11 @@ def _login(hub: Hub, conn: Connection, login: Login, now_ms: int) -> None:
 def _subscription(hub: Hub, conn: Connection, request: Subscribe, arg: Any, now_ms: int) -> None:
     topic = topic_of(arg)
     if topic.private and not conn.private:
-        raise WsError(30004, arg=arg)
+        raise WsError(WS_LOGIN_NEEDED, arg=arg)
     if not topic.private and conn.private:
-        raise WsError(30001, topic.inst_type, topic.channel, topic.target, arg=arg)
+        raise WsError(WS_NO_CHANNEL, topic.inst_type, topic.channel, topic.target, arg=arg)
     if topic.private and conn.uid is None:
-        raise WsError(30004, arg=arg)
+        raise WsError(WS_LOGIN_NEEDED, arg=arg)
     if request.op == "unsubscribe":
         hub.unsubscribe(conn, topic)
         hub.record(conn, "unsubscribe", arg=arg)
@@ -95,9 +95,9 @@ def _subscription(hub: Hub, conn: Connection, request: Subscribe, arg: Any, now_
         return
     limits = hub.limits
     if topic not in conn.subs and len(conn.subs) >= limits.channels:
-        raise WsError(30006, arg=arg)
+        raise WsError(WS_TOO_MANY, arg=arg)
     if moving_window_full(conn.subscribes, now_ms, limits.subscribes_window_ms, limits.subscribes):
-        raise WsError(30006, arg=arg)
+        raise WsError(WS_TOO_MANY, arg=arg)
     fresh = hub.subscribe(conn, topic, arg)
     hub.record(conn, "subscribe", arg=arg)
     conn.send(ack("subscribe", arg))
