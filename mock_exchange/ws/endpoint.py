@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -14,6 +15,7 @@ from .hub import Hub
 from .protocol import error_event
 from .session import handle
 
+log = logging.getLogger("mock_exchange.ws")
 PUBLIC_PATH, PRIVATE_PATH = "/v2/ws/public", "/v2/ws/private"
 CLOSE_TIMEOUT_S = 2.0  # a client that does not take its last messages or the close frame is cut off
 
@@ -71,7 +73,10 @@ class SocketEndpoints:
                 text = message.get("text")
                 if text is None and message.get("bytes") is None:
                     continue
-                handle(self.hub, conn, text, clock.now_ms())
+                try:
+                    handle(self.hub, conn, text, clock.now_ms())
+                except Exception:  # a bug of ours: logged, and the connection carries on
+                    log.exception("socket message failed")
         except (WebSocketDisconnect, RuntimeError, OSError):
             pass
         conn.client_gone()

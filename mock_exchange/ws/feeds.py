@@ -107,7 +107,7 @@ class PublicFeeds:
         sym = self.market.symbol(topic.target)
         ch = topic.channel
         if ch == "ticker":
-            return orjson.dumps([ticker_item(ticker_view(sym, self.market.ticker(sym, now_ms)))])
+            return orjson.dumps([ticker_item(ticker_view(self.market.ticker(sym, now_ms)))])
         if ch in BOOK_DEPTHS:
             item: dict[str, object] = {"asks": state.asks, "bids": state.bids,
                                        "checksum": checksum(state.bids, state.asks), "ts": str(now_ms)}
