@@ -138,25 +138,26 @@ def history_mark_candles(svc: Services, req: ApiRequest) -> Any:
     return _candles(svc, req, "MARK", 200)
 
 
-def _trade_view(c: Contract, t: PublicTrade) -> dict[str, str]:
-    return {"tradeId": str(t.trade_id), "price": plain(t.price), "size": plain(t.size), "side": t.side,
+def _trade_view(c: Contract, t: PublicTrade, side: str) -> dict[str, str]:
+    return {"tradeId": str(t.trade_id), "price": plain(t.price), "size": plain(t.size), "side": side,
             "ts": str(t.ts), "symbol": c.symbol}
 
 
 def recent_fills(svc: Services, req: ApiRequest) -> Any:
     _, c = _contract(svc, req)
     limit = req.integer("limit", default=100, lo=1, hi=100) or 100
-    return [_trade_view(c, t) for t in svc.exchange.futures_series.trades(c, req.now_ms, limit)]
+    return [_trade_view(c, t, t.side) for t in svc.exchange.futures_series.trades(c, req.now_ms, limit)]
 
 
 def fills_history(svc: Services, req: ApiRequest) -> Any:
-    """The same trade stream, newest first, paged by idLessThan, within 90 days."""
+    """The same trade stream, newest first, paged by idLessThan, within 90 days. The side is capitalised here
+    ("Buy"/"Sell": Get-Fills-History's example and ccxt's recorded fetchTrades answer), unlike market/fills."""
     _, c = _contract(svc, req)
     limit = req.integer("limit", default=500, lo=1, hi=1000) or 500
     before = req.integer("idLessThan")
     start, end = time_range(req, max_ms=FILLS_HISTORY_WINDOW_MS)
     rows = svc.exchange.futures_series.trade_history(c, req.now_ms, before, start, end, limit)
-    return [_trade_view(c, t) for t in rows]
+    return [_trade_view(c, t, t.side.capitalize()) for t in rows]
 
 
 def symbol_price(svc: Services, req: ApiRequest) -> Any:
