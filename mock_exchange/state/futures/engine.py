@@ -168,7 +168,7 @@ class FuturesEngine:
         c = order.contract
         b = self.wallet(order.uid, order.product, order.margin_coin)
         if order.margin:
-            part = order.margin * qty / order.remaining
+            part = mg.share(order.margin, qty, order.remaining)
             self.release(b, part, now_ms)
             order.margin -= part
         fee = mg.fee(price, qty, c.maker_fee if maker else c.taker_fee)
@@ -183,14 +183,14 @@ class FuturesEngine:
         else:
             side = LONG if order.is_buy else SHORT
             against = self.position(order.uid, c.symbol, opposite(side))
-            left = qty
+            left, part_fee = qty, ZERO
             if against is not None:
                 part = min(qty, against.size)
-                profit = self._close(order, against.hold_side, price, part, fee * part / qty, now_ms,
-                                     order.reduce_only)
+                part_fee = mg.share(fee, part, qty)
+                profit = self._close(order, against.hold_side, price, part, part_fee, now_ms, order.reduce_only)
                 left -= part
             if left > 0:
-                self._open(order, side, price, left, fee * left / qty, now_ms)
+                self._open(order, side, price, left, fee - part_fee, now_ms)
         order.base_volume += qty
         order.quote_volume += price * qty
         order.fee += fee
@@ -235,7 +235,7 @@ class FuturesEngine:
         if p is None or qty <= 0:
             return ZERO
         b = self.wallet(order.uid, order.product, order.margin_coin)
-        freed = p.margin * qty / p.size
+        freed = mg.share(p.margin, qty, p.size)
         self.release(b, freed, now_ms)
         p.margin -= freed
         pnl = mg.realised_pnl(hold_side, p.entry, price, qty)

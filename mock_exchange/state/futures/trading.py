@@ -356,7 +356,7 @@ class FuturesTrading:
 
 def _reservation(notional: Decimal, leverage: int, taker: Decimal) -> Decimal:
     """What an opening order reserves: its margin plus the taker fee it may pay."""
-    return notional / leverage + mg.fee(notional, Decimal(1), taker)
+    return mg.amount(notional / leverage) + mg.fee(notional, Decimal(1), taker)
 
 
 def each(items: list[T | BitgetError], act: Callable[[T], FuturesOrder]) -> list[FuturesOrder | BitgetError]:
