@@ -206,3 +206,26 @@ def test_odd_parameters_get_an_answer_or_a_bitget_refusal(path: str, pair: tuple
     query = urlencode({"productType": pair[0], "symbol": pair[1], **params})
     r = call(app, "GET", M + path, raw_query=query.encode())
     assert (r.status, r.code) == (200, "00000") or (r.status == 400 and r.code in ("40019", "40020", "40034")), r.body
+
+
+def test_declared_parameters_are_the_ones_read() -> None:
+    from mock_exchange.routes.mix_market import ENDPOINTS
+
+    app = make_app(rate_limits="off")
+    full = {"productType": "USDT-FUTURES", "symbol": "BTCUSDT", "granularity": "1m"}
+    for ep in ENDPOINTS:
+        declared = {p.name: p for p in ep.params}
+        base = {k: v for k, v in full.items() if k in declared}
+        assert _code(app, ep.path[len(M):], "&".join(f"{k}={v}" for k, v in base.items())) == (200, "00000")
+        for name, param in declared.items():
+            if param.required:  # leaving it out is 40019 naming it
+                rest = "&".join(f"{k}={v}" for k, v in base.items() if k != name)
+                r = call(app, "GET", ep.path, raw_query=rest.encode())
+                assert (r.code, r.json()["msg"]) == ("40019", f"Parameter {name} cannot be empty"), ep.path
+            for option in param.enum:  # every declared option is accepted
+                chosen = {**base, name: option}
+                if name == "productType" and "symbol" in base:  # a contract of that product type
+                    real = DEMO_PRODUCT_TYPES.get(option, option)
+                    chosen["symbol"] = next(c.symbol for c in CONTRACTS if c.product_type == real)
+                q = "&".join(f"{k}={v}" for k, v in chosen.items())
+                assert _code(app, ep.path[len(M):], q) == (200, "00000"), (ep.path, name, option)
