@@ -9,7 +9,7 @@ from ..errors import PARAM_NOT_FOUND, BitgetError
 from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
 from ..services import Services
-from ..state.market import plain
+from ..views import plain
 from .mix import CONTRACT_VIEWS
 
 BUSINESS_TYPES = ("spot", "margin", "mix")

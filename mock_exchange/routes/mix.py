@@ -10,7 +10,7 @@ from ..ratelimit.limits import per_ip
 from ..request import ApiRequest
 from ..services import Services
 from ..state.catalog import CONTRACTS, DEMO_PRODUCT_TYPES, PRODUCT_TYPES, Contract
-from ..state.market import plain
+from ..views import plain
 
 PRODUCT_TYPE_CHOICES = PRODUCT_TYPES + tuple(DEMO_PRODUCT_TYPES)
 

@@ -10,7 +10,7 @@ from ..ratelimit.limits import per_ip
 from ..request import ApiRequest
 from ..services import Services
 from ..state.catalog import COINS, SPOT_SYMBOLS, Coin, SpotSymbol
-from ..state.market import plain
+from ..views import plain
 
 
 def _coin_view(c: Coin) -> dict[str, Any]:

@@ -11,10 +11,10 @@ from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
 from ..services import Services
 from ..state.catalog import COINS_BY_NAME
-from ..state.market import plain
+from ..state.constants import ACCOUNT_TYPES, DAY_MS
 from ..state.records import BUSINESS_TYPES, GROUP_TYPES, LEGACY_BUSINESS_TYPES, Bill, Transfer
-from ..state.wallet import ACCOUNT_TYPES
-from .params import DAY_MS, page_limit, time_range
+from ..views import plain
+from .params import page_limit, time_range
 
 RECORDS_WINDOW_MS = 90 * DAY_MS  # Bitget: startTime and endTime at most 90 days apart
 _AUTHORITIES = {

@@ -14,14 +14,14 @@ from typing import Any
 from ..errors import NOT_FOUND, PARAM_NOT_FOUND, PARAMS_INVALID, PASSPHRASE_RULE, TOO_MANY_KEYS, BitgetError, invalid
 from ..store.recorder import mutation
 from .catalog import COINS_BY_NAME
+from .constants import ACCOUNT_TYPES, ZERO
+from .events import BalanceChanged, Events
 
 PERMISSIONS = ("read", "spot_trade", "margin_trade", "contract_trade", "transfer", "withdraw")
 MAX_KEYS_PER_UID = 10
 MAX_WHITELIST_IPS = 30
 _PASSPHRASE = re.compile(r"(?=.*[A-Za-z])(?=.*[0-9])[A-Za-z0-9]{8,32}")
 _LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz"
-_ACCOUNT_TYPES = ("spot", "p2p", "coin_futures", "usdt_futures", "usdc_futures", "crossed_margin", "isolated_margin")
-ZERO = Decimal(0)
 
 
 @dataclass
@@ -167,8 +167,9 @@ class AccountStore:
     """All accounts and keys of one mock. Ids come from the seeded generator it owns, credentials
     from the mint it is given."""
 
-    def __init__(self, rng: random.Random, mint: KeyMint | None = None) -> None:
+    def __init__(self, rng: random.Random, events: Events | None = None, mint: KeyMint | None = None) -> None:
         self.rng = rng
+        self.events = events if events is not None else Events()
         self.mint = mint if mint is not None else KeyMint()
         self.accounts: dict[str, Account] = {}
         self.keys: dict[str, ApiKey] = {}
@@ -204,7 +205,7 @@ class AccountStore:
         account = self.account(uid)
         if not isinstance(balances, dict):
             raise BitgetError(PARAMS_INVALID)
-        if account_type not in _ACCOUNT_TYPES:
+        if account_type not in ACCOUNT_TYPES:
             raise invalid("accountType")
         parsed: dict[str, Decimal] = {}
         for coin, amount in balances.items():
@@ -214,6 +215,8 @@ class AccountStore:
         for coin, amount in parsed.items():
             bal = account.balance(coin, account_type)
             bal.available, bal.utime = amount, now_ms
+            if self.events.listeners:
+                self.events.emit(BalanceChanged(uid, coin, account_type))
         return {c: format(b.available, "f") for c, b in sorted(account.wallet(account_type).items())}
 
     # -- keys ---------------------------------------------------------------------------

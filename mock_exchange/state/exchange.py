@@ -12,6 +12,8 @@ from typing import Any
 from ..clock import Clock
 from ..store.recorder import mutation
 from .accounts import AccountStore, ApiKey, KeyMint, load_public_key
+from .events import ClockMoved, Events
+from .futures import Futures
 from .futures_market import FuturesMarket
 from .futures_series import FuturesSeries
 from .ledger import Ledger
@@ -30,6 +32,8 @@ class Exchange:
         self.account_seeds = accounts
         self.limits = limits or Limits()
         self.market = Market(seed)
+        self.events = Events()  # kept across resets: listeners (open sockets) outlive the state they watch
+        self._caught_up_ms: int | None = None
         # futures market data: pure functions of seed and clock over the spot walk (no state to reset)
         self.futures_market = FuturesMarket(seed, self.market)
         self.futures_series = FuturesSeries(self.futures_market)
@@ -39,7 +43,13 @@ class Exchange:
     def components(self) -> dict[str, Any]:
         """The parts of the state by stable names (what recorded calls refer to)."""
         return {"exchange": self, "clock": self.clock, "accounts": self.accounts, "trading": self.trading,
-                "wallet": self.wallet}
+                "wallet": self.wallet, "futures.trading": self.futures.trading,
+                "futures.settings": self.futures.settings}
+
+    def live_parts(self) -> dict[str, Any]:
+        """What belongs to the running server rather than to the state: kept out of snapshots, and the
+        new server's own are used when a stored state is loaded."""
+        return {"clock": self.clock, "events": self.events}
 
     def reset(self) -> None:
         self.restart(self.clock.now_ms())
@@ -48,7 +58,7 @@ class Exchange:
     def restart(self, now: int) -> None:
         """Back to the seeded state, as of `now`."""
         self.rng = random.Random(self.seed)
-        self.accounts = AccountStore(self.rng, self.mint)
+        self.accounts = AccountStore(self.rng, self.events, self.mint)
         for a in self.account_seeds:
             self.accounts.create_account(now, a.uid)
             self.accounts.set_balances(a.uid, a.balances, now)
@@ -60,17 +70,27 @@ class Exchange:
                 )
         # bills draw ids from their own seeded sequence, so recording them never shifts order or trade ids
         bill_ids = IdSequence(random.Random(self.seed * 1_000_003 + 1))
-        self.ledger = Ledger(bill_ids, self.limits.max_closed_orders, self.limits.retention_ms)
+        self.ledger = Ledger(bill_ids, self.limits.max_closed_orders, self.limits.retention_ms, self.events)
         self.ids = IdSequence(self.rng)
-        self.trading = Trading(self.accounts, self.market, self.ledger, self.ids, self.rng, self.limits, now)
+        self.trading = Trading(self.accounts, self.market, self.ledger, self.ids, self.rng, self.limits, now,
+                               self.events)
         self.wallet = Wallet(self.accounts, self.ledger, self.ids, self.rng, self.limits.max_closed_orders,
                              self.seed)
+        self.futures = Futures(self.accounts, self.ledger, self.ids, self.rng, self.futures_market,
+                               self.limits.max_closed_orders, self.seed, now)
+        self.wallet.futures = self.futures
 
     def catch_up(self, now_ms: int) -> None:
-        """Bring time-driven state up to `now_ms`: resting orders the price walk crossed get filled."""
-        if step_of(now_ms) != self.trading.last_step:  # at most once per step of the walk
+        """Bring time-driven state up to `now_ms`: resting orders the price walk crossed get filled;
+        futures funding settles and liquidations happen."""
+        step = step_of(now_ms)
+        if step != self.trading.last_step or step != self.futures.clock.last_step:  # once per step of the walk
             self.advance(now_ms)
+        if self.events.listeners and now_ms != self._caught_up_ms:
+            self._caught_up_ms = now_ms
+            self.events.emit(ClockMoved(now_ms))
 
     @mutation
     def advance(self, now_ms: int) -> None:
         self.trading.catch_up(now_ms)
+        self.futures.catch_up(now_ms)

@@ -7,14 +7,15 @@ at the last price, as on the spot side.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from typing import Callable
 
 from .catalog import Contract
+from .constants import DAY_MS
 from .futures_market import FuturesMarket
-from .market import DAY_MS, TRADE_ID_BASE, TRADE_ID_STRIDE, bucket
+from .market import TRADE_ID_BASE, TRADE_ID_STRIDE, bucket
 from .pricewalk import STEP_MS, prices_down, unit
+from .values import Candle, PublicTrade
 
 D = Decimal
 _UTC8_MS = 8 * 3600 * 1000
@@ -33,26 +34,6 @@ GRANULARITIES: dict[str, tuple[int | None, int]] = {
     "6Hutc": (21_600_000, 0), "12Hutc": (43_200_000, 0), "1Dutc": (DAY_MS, 0), "3Dutc": (3 * DAY_MS, 0),
     "1Wutc": (7 * DAY_MS, -3 * DAY_MS), "1Mutc": (None, 0),
 }
-
-
-@dataclass(frozen=True)
-class Candle:
-    ts: int  # the bucket's start
-    open: Decimal
-    high: Decimal
-    low: Decimal
-    close: Decimal
-    base_volume: Decimal  # 0 for mark and index candles (Bitget's mark-candle example shows "0")
-    quote_volume: Decimal
-
-
-@dataclass(frozen=True)
-class PublicTrade:
-    trade_id: int
-    price: Decimal
-    size: Decimal
-    side: str  # "buy" when the price did not fall from the step before
-    ts: int
 
 
 class FuturesSeries:

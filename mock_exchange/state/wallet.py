@@ -7,19 +7,19 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable, TypeVar
+from typing import Callable, Protocol, TypeVar
 
 from ..errors import PARAM_NOT_FOUND, TRANSFER_COIN_INVALID, BitgetError, invalid, missing
 from ..store.recorder import mutation
 from .accounts import AccountStore, Balance
 from .addresses import address_from, deposit_address
 from .catalog import COINS_BY_NAME, CONTRACTS, SPOT_SYMBOLS, SYMBOLS_BY_NAME, Chain, Coin
-from .ledger import ZERO, Ledger
+from .constants import ZERO
+from .ledger import Ledger
 from .orders import IdIndex, IdSequence
 from .records import Deposit, Transfer, in_window, newest_page
 from .trading import decimal_places
 
-ACCOUNT_TYPES = ("spot", "p2p", "coin_futures", "usdt_futures", "usdc_futures", "crossed_margin", "isolated_margin")
 FUTURES_WALLETS = {"USDT-FUTURES": "usdt_futures", "COIN-FUTURES": "coin_futures", "USDC-FUTURES": "usdc_futures"}
 # futures product type -> the margin coins its wallet holds
 MARGIN_COINS: dict[str, tuple[str, ...]] = {
@@ -30,6 +30,14 @@ _MARGIN_SYMBOL_COINS = frozenset(c for s in SPOT_SYMBOLS if s.margin for c in (s
 CONFIRM_MS = 60_000  # an on-chain withdrawal is "pending" this long on the mock's clock, then "success"
 MAX_DECIMALS = 8
 R = TypeVar("R")
+
+
+class FuturesWallets(Protocol):
+    """What futures trading says about coins moving in or out of its wallets (margin in use stays)."""
+
+    def check_out(self, uid: str, account_type: str, coin: str, amount: Decimal, now_ms: int) -> None: ...
+
+    def moved(self, uid: str, from_type: str, to_type: str, coin: str, amount: Decimal, now_ms: int) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -125,6 +133,7 @@ class Wallet:
         self.withdrawals: dict[str, IdIndex[Withdrawal]] = {}
         self.withdraw_clients: dict[str, dict[str, Withdrawal]] = {}
         self.deposits: dict[str, IdIndex[Deposit]] = {}
+        self.futures: FuturesWallets | None = None  # set by Exchange
 
     # -- transfers ----------------------------------------------------------------------
     @mutation
@@ -154,7 +163,11 @@ class Wallet:
                 raise BitgetError(TRANSFER_COIN_INVALID)
         _check_size(amount, "amount")
         source, target = account.balance(coin, from_type), account.balance(coin, to_type)
+        if self.futures is not None:
+            self.futures.check_out(uid, from_type, coin, amount, now_ms)
         Ledger.move(source, target, amount, now_ms)
+        if self.futures is not None:
+            self.futures.moved(uid, from_type, to_type, coin, amount, now_ms)
         if from_type == "spot":
             self.ledger.bill(uid, coin, "transfer", "TRANSFER_OUT", -amount, ZERO, source, now_ms)
         if to_type == "spot":

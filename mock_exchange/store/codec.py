@@ -1,4 +1,4 @@
-"""State to bytes and back (pickle, with three rules): the clock stays the running server's, the
+"""State to bytes and back (pickle, with three rules): the live parts (clock, event listeners) stay the running server's, the
 catalogue's shared constants (symbols, coins, chains) come back as the very same objects, and
 loading accepts only the mock's own classes and a short list of standard ones.
 
@@ -21,7 +21,6 @@ from typing import Any
 
 PROTOCOL = pickle.HIGHEST_PROTOCOL
 STATE_PACKAGE = "mock_exchange.state"
-CLOCK = "clock"
 _SAFE = {  # standard classes the state is made of (loading anything else is refused)
     "builtins": {"set", "frozenset", "bytearray", "complex", "slice", "range"},
     "collections": {"deque", "OrderedDict", "defaultdict", "Counter"},
@@ -38,8 +37,8 @@ _SAFE = {  # standard classes the state is made of (loading anything else is ref
 def _state_modules() -> list[ModuleType]:
     """Every module of the state package (all imported, so the answer never depends on import order)."""
     package = importlib.import_module(STATE_PACKAGE)
-    names = sorted(info.name for info in pkgutil.iter_modules(package.__path__))
-    return [package] + [importlib.import_module(f"{STATE_PACKAGE}.{name}") for name in names]
+    names = sorted(info.name for info in pkgutil.walk_packages(package.__path__, STATE_PACKAGE + "."))
+    return [package] + [importlib.import_module(name) for name in names]
 
 
 def _is_constant(value: Any) -> bool:
@@ -104,17 +103,14 @@ def _exception(cls: type[BaseException], args: tuple[Any, ...], state: dict[str,
 
 
 class _Pickler(pickle.Pickler):
-    def __init__(self, file: io.BytesIO, clock: Any, names: dict[int, tuple[Any, ...]]) -> None:
+    def __init__(self, file: io.BytesIO, names: dict[int, Any]) -> None:
         from cryptography.hazmat.primitives.asymmetric import rsa
 
         super().__init__(file, PROTOCOL)
-        self.clock = clock
         self.names = names
         self.rsa_public = rsa.RSAPublicKey
 
     def persistent_id(self, obj: Any) -> Any:
-        if obj is self.clock:
-            return CLOCK
         return self.names.get(id(obj))
 
     def reducer_override(self, obj: Any) -> Any:
@@ -131,12 +127,12 @@ class _Pickler(pickle.Pickler):
 
 
 class _Unpickler(pickle.Unpickler):
-    def __init__(self, file: io.BytesIO, clock: Any) -> None:
+    def __init__(self, file: io.BytesIO, live: dict[str, Any]) -> None:
         super().__init__(file)
-        self.clock = clock
+        self.live = live
 
     def persistent_load(self, pid: Any) -> Any:
-        return self.clock if pid == CLOCK else _resolve(tuple(pid))
+        return self.live[pid] if isinstance(pid, str) else _resolve(tuple(pid))
 
     def find_class(self, module: str, name: str) -> Any:
         if module == __name__ or module.startswith("mock_exchange.") or name in _SAFE.get(module, ()):
@@ -145,19 +141,20 @@ class _Unpickler(pickle.Unpickler):
 
 
 class Codec:
-    """Encode and decode state and recorded calls for one server (its clock, its constants)."""
+    """Encode and decode state and recorded calls for one server: its live parts (name -> object)
+    stored by name, the constants by where they are defined."""
 
-    def __init__(self, clock: Any) -> None:
-        self.clock = clock
-        self.names = constants()
+    def __init__(self, live: dict[str, Any]) -> None:
+        self.live = live
+        self.names: dict[int, Any] = {**constants(), **{id(obj): name for name, obj in live.items()}}
 
     def encode(self, obj: Any) -> bytes:
         buf = io.BytesIO()
-        _Pickler(buf, self.clock, self.names).dump(obj)
+        _Pickler(buf, self.names).dump(obj)
         return buf.getvalue()
 
     def decode(self, data: bytes) -> Any:
-        return _Unpickler(io.BytesIO(data), self.clock).load()
+        return _Unpickler(io.BytesIO(data), self.live).load()
 
 
 def fingerprint() -> str:

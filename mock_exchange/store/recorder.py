@@ -32,6 +32,8 @@ class Root(Protocol):
 
     def components(self) -> dict[str, Any]: ...
 
+    def live_parts(self) -> dict[str, Any]: ...
+
 
 class Call(NamedTuple):
     """One recorded call: `components()[path].method(*args, **kwargs)`."""

@@ -87,8 +87,9 @@ class SqliteStore(Store):
 
     # -- the Store interface ------------------------------------------------------------
     def load(self, fresh: Root) -> Any:
-        clock = fresh.components()["clock"]
-        self.codec: Codec = Codec(clock)
+        live = fresh.live_parts()
+        clock = live["clock"]
+        self.codec: Codec = Codec(live)
         row = self.db.execute("SELECT last_change, clock, state FROM snapshot WHERE id = 1").fetchone()
         if row is None:
             root: Any = fresh
