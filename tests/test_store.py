@@ -212,15 +212,6 @@ def test_memory_is_the_default_and_wraps_nothing() -> None:
         assert not any(callable(v) and getattr(v, "__name__", "") == "recorded" for v in vars(part).values())
 
 
-def test_refused_calls_write_nothing(tmp_path: Path) -> None:
-    svc = open_services(tmp_path / "s.db")
-    before = db(svc).execute("SELECT COUNT(*) FROM changes").fetchone()
-    with pytest.raises(BitgetError):
-        svc.exchange.wallet.transfer(UID, "spot", "usdt_futures", "USDT", Decimal("1e12"), None, None, NOW)
-    assert db(svc).execute("SELECT COUNT(*) FROM changes").fetchone() == before
-    svc.store.close()
-
-
 def test_compaction_folds_changes_into_the_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sqlite, "COMPACT_EVERY", 3)
     path = tmp_path / "s.db"

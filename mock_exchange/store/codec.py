@@ -1,5 +1,5 @@
-"""State to bytes and back (pickle, with three rules): the live parts (clock, event listeners) stay the running server's, the
-catalogue's shared constants (symbols, coins, chains) come back as the very same objects, and
+"""State to bytes and back (pickle, with three rules): the live parts (clock, event listeners) stay
+the running server's, the catalogue's shared constants (symbols, coins, chains) come back as the very same objects, and
 loading accepts only the mock's own classes and a short list of standard ones.
 
 Identity matters for the constants (`order.sym is symbol` is how the state compares them), so they
@@ -22,7 +22,8 @@ from typing import Any
 PROTOCOL = pickle.HIGHEST_PROTOCOL
 STATE_PACKAGE = "mock_exchange.state"
 _SAFE = {  # standard classes the state is made of (loading anything else is refused)
-    "builtins": {"set", "frozenset", "bytearray", "complex", "slice", "range"},
+    "builtins": {"set", "frozenset", "bytearray", "complex", "slice", "range", "dict", "list", "tuple", "int",
+                 "float", "str", "bool", "bytes", "object"},
     "collections": {"deque", "OrderedDict", "defaultdict", "Counter"},
     "decimal": {"Decimal"},
     "random": {"Random"},
