@@ -15,6 +15,7 @@ from .asgi import BodyTooLarge, ClientGone, announced_too_large, read_body, send
 from .auth import SignatureError, json_escape, verify
 from .endpoint import Endpoint
 from .errors import BitgetError
+from .journal import keep_body
 from .request import ApiRequest
 
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ class Dispatcher:
             if info is not None:
                 # as presented, verified or not
                 info["key"] = headers.get(b"access-key", b"")[:64].decode("latin-1") or None
+                keep_body(info, "_body", body)
                 if b"paptrading" in headers:
                     info["paptrading"] = headers[b"paptrading"].decode("latin-1")
             if ep.private:

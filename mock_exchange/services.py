@@ -25,9 +25,15 @@ class Services:
                 accounts = [demo_seed()]
         limits = Limits(max_closed_orders=config.max_closed_orders, retention_ms=config.retention_ms)
         self.exchange = Exchange(self.clock, config.seed, accounts, limits)
-        self.journal = Journal(config.journal_size)
+        self.journal = Journal(config.journal_size, self.secrets)
         self.limiter: Any = None  # set by create_app when rate limits are on
         self.faults = Faults(config.seed)
+
+    def secrets(self) -> list[str]:
+        """Every secret key, passphrase and admin token the mock knows: the journal masks them wherever they appear."""
+        keys = self.exchange.accounts.keys.values()
+        found = [s for k in keys for s in (k.secret, k.passphrase) if s]
+        return found + ([self.config.admin_token] if self.config.admin_token else [])
 
     def on_clock_moved(self) -> None:
         """Let time-driven state (resting orders meeting the price walk) catch up with the clock."""
