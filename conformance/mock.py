@@ -22,6 +22,7 @@ from mock_exchange.config import Config
 from mock_exchange.journal import JournalEntry
 from mock_exchange.server import ServerThread
 from mock_exchange.state.seed import AccountSeed, KeySeed
+from mock_exchange.views import ticker_view
 
 from .adapters.base import Credentials
 
@@ -182,4 +183,4 @@ class MockServer:
         """The mock's ticker for `symbol` at `now_ms`, read from its state (the market is a pure function
         of time), so reading it sends no request."""
         market = self.app.services.exchange.market
-        return market.ticker(market.symbol(symbol), now_ms)
+        return dict(ticker_view(market.ticker(market.symbol(symbol), now_ms)))

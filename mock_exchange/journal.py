@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable
-from typing import Any, NotRequired, TypedDict
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 from urllib.parse import quote
 
-from starlette.types import Message, Receive, Scope, Send
+if TYPE_CHECKING:
+    from starlette.types import Message, Receive, Scope, Send
 
 BODY_LIMIT = 4096  # bytes of a request or answer body kept (and shown) per entry
 MASK = "***"
@@ -16,41 +17,54 @@ SECRET_HEADERS = frozenset({b"access-passphrase", b"x-mock-admin-token", b"autho
 
 
 class JournalEntry(TypedDict):
-    """One request as the journal shows it (`GET /_mock/journal`, the harness's reports)."""
+    """One request as the mock saw it: what `GET /_mock/journal` lists and the harness judges from.
 
-    ts: int  # arrival on the mock's clock, ms
+    Written by the layers a request passes (journal, global limit, faults, dispatcher, endpoint
+    limiter), each field by the one layer that knows it. Never a secret: the key's id, never its secret
+    or passphrase.
+    """
+
+    ts: int  # server time (ms) when the request arrived
     method: str
     path: str
-    query: str  # the raw query string as sent (latin-1), secrets masked
-    ip: str
-    status: int | None  # None: no answer was sent (dropped by a fault, client gone)
-    code: str | None  # the Bitget code answered ("00000", "40009", "429", ...)
-    uid: str | None
-    key: str | None  # the ACCESS-KEY presented
+    query: str  # the raw query string as sent (latin-1 decoded bytes)
+    ip: str  # the socket's peer address
+    status: int | None  # HTTP status of the answer; None when no answer was sent (dropped, client gone)
+    code: str | None  # the envelope's code ("00000" on success); None for answers that carry none
+    uid: str | None  # the UID of the key that verified
+    key: str | None  # the ACCESS-KEY presented, verified or not
     apiKey: str | None  # the key that verified (None when verification failed)
-    bucket: str | None  # the rate-limit bucket counted
-    prehash: NotRequired[str]  # on a refused signature: what the mock signed (JSON-escaped)
-    fault: NotRequired[str]  # the id of the injected fault that acted
-    paptrading: NotRequired[str]
-    headers: NotRequired[list[list[str]]]  # [name, value] in the order sent, secrets masked
-    body: NotRequired[str]  # the request body (first BODY_LIMIT bytes, UTF-8), secrets masked
+    bucket: str | None  # the rate-limit bucket counted ("<path> uid:<uid>", "global ip:<ip>")
+    prehash: NotRequired[str]  # on 40009: the prehash the server computed (JSON-escaped)
+    paptrading: NotRequired[str]  # the `paptrading` header, when sent
+    fault: NotRequired[int]  # the id of the injected fault that matched
+    # socket events (method "WS"): the event, the connection's id, the subscribe arg, the close reason
+    ws: NotRequired[str]  # connect | login | subscribe | unsubscribe | error | close
+    connection: NotRequired[int]
+    arg: NotRequired[Any]
+    reason: NotRequired[str]
+    # what a request carried, as shown: headers in the order sent, bodies decoded as UTF-8, all masked
+    headers: NotRequired[list[list[str]]]  # [name, value]
+    body: NotRequired[str]  # the request body's first BODY_LIMIT bytes
     bodyBytes: NotRequired[int]  # its full length
-    answer: NotRequired[str]  # the answer body as sent (first BODY_LIMIT bytes)
+    answer: NotRequired[str]  # the answer body's first BODY_LIMIT bytes, as sent
     answerBytes: NotRequired[int]
+    # the raw forms, kept in the ring only (never shown): recording must cost next to nothing per request,
+    # so masking and decoding wait until the journal is read, which only the admin API does
+    _headers: NotRequired[list[tuple[bytes, bytes]]]
+    _body: NotRequired[bytes]
+    _answer: NotRequired[bytes]
 
 
-# What a request leaves in the ring: the entry's plain fields plus the raw headers and bodies under
-# private keys. Recording must cost next to nothing per request, so the masking and decoding happen when
-# the journal is read, which only the admin API does.
 _RAW = ("_headers", "_body", "_answer")
 
 
 class Journal:
     def __init__(self, size: int = 1000, secrets: Callable[[], Iterable[str]] = tuple) -> None:
-        self._entries: deque[dict[str, Any]] = deque(maxlen=max(1, size))
+        self._entries: deque[JournalEntry] = deque(maxlen=max(1, size))
         self._secrets = secrets  # every secret key and passphrase the mock knows, masked wherever they appear
         # one entry per request: the deque's own append, without a method around it
-        self.record: Callable[[dict[str, Any]], None] = self._entries.append
+        self.record: Callable[[JournalEntry], None] = self._entries.append
 
     def newest(self, limit: int) -> list[JournalEntry]:
         out: list[JournalEntry] = []
@@ -81,9 +95,9 @@ class _Masker:
                 value = value.replace(form, MASK)
         return value
 
-    def view(self, entry: dict[str, Any]) -> JournalEntry:
+    def view(self, entry: JournalEntry) -> JournalEntry:
         shown: dict[str, Any] = {k: v for k, v in entry.items() if k not in _RAW}
-        shown["query"] = self.text(str(entry.get("query", "")))
+        shown["query"] = self.text(entry.get("query", ""))
         headers = entry.get("_headers")
         if headers is not None:
             shown["headers"] = [[name.decode("latin-1"),
@@ -91,19 +105,31 @@ class _Masker:
                                 for name, value in headers]
         for key in ("body", "answer"):
             raw = entry.get("_" + key)
-            if raw is not None:
+            if isinstance(raw, bytes | bytearray):
                 shown[key] = self.text(bytes(raw).decode("utf-8", "replace"))
         return shown  # type: ignore[return-value]  # built key by key above
+
+
+def keep_body(info: JournalEntry, key: str, chunk: bytes) -> None:
+    """Add `chunk` to the raw `key` ("_body" or "_answer") of a journal entry, keeping at most BODY_LIMIT
+    bytes but counting them all."""
+    raw: dict[str, Any] = info  # type: ignore[assignment]  # the two keys are chosen by the caller
+    count = key[1:] + "Bytes"
+    raw[count] = raw.get(count, 0) + len(chunk)
+    kept = raw.get(key)
+    if kept is None:
+        raw[key] = chunk[:BODY_LIMIT]  # the chunk itself when it fits: no copy
+    elif len(kept) < BODY_LIMIT:
+        raw[key] = kept + chunk[: BODY_LIMIT - len(kept)]
 
 
 class JournalMiddleware:
     """Outermost layer of the API: opens the request's journal entry and records it when the request ends.
 
-    Inner layers fill `scope["mock"]`: whoever answers sets `status` and `code` (the dispatcher, the
-    global limit, an injected fault), the dispatcher also uid, apiKey, limit bucket, prehash and the request
-    body (`keep_body`, once it has read it). This layer keeps the raw headers and the answer body (bounded)
-    for the journal to show masked.
-    A request that got no answer (dropped by a fault, client gone) keeps status None.
+    Inner layers fill the `JournalEntry` at `scope["mock"]`: whoever answers sets `status` and `code`
+    (the dispatcher, the global limit, an injected fault), the dispatcher also uid, apiKey, limit bucket,
+    prehash and the request body (`keep_body`, once it has read it). This layer keeps the raw headers and
+    the answer body. A request that got no answer (dropped by a fault, client gone) keeps status None.
     """
 
     def __init__(self, app: Any, journal: Journal, clock: Any) -> None:
@@ -113,7 +139,7 @@ class JournalMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         client = scope.get("client")
-        scope["mock"] = info = {
+        info: JournalEntry = {
             "ts": self.clock.now_ms(),
             "method": scope["method"],
             "path": scope["path"],
@@ -127,6 +153,7 @@ class JournalMiddleware:
             "bucket": None,
             "_headers": scope["headers"],
         }
+        scope["mock"] = info
 
         async def sending(message: Message) -> None:
             if message["type"] == "http.response.body":
@@ -137,15 +164,3 @@ class JournalMiddleware:
             await self.app(scope, receive, sending)
         finally:
             self.journal.record(info)
-
-
-def keep_body(info: dict[str, Any], key: str, chunk: bytes) -> None:
-    """Add `chunk` to the raw `key` ("_body" or "_answer") of a journal entry, keeping at most BODY_LIMIT
-    bytes but counting them all."""
-    count = key[1:] + "Bytes"
-    info[count] = info.get(count, 0) + len(chunk)
-    kept = info.get(key)
-    if kept is None:
-        info[key] = chunk[:BODY_LIMIT]  # the chunk itself when it fits: no copy
-    elif len(kept) < BODY_LIMIT:
-        info[key] = kept + chunk[: BODY_LIMIT - len(kept)]

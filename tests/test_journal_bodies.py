@@ -50,7 +50,9 @@ def test_bodies_are_bounded_but_counted() -> None:
 def test_masking_leaves_no_known_secret_in_what_is_shown(secret: str, before: str, after: str) -> None:
     journal = Journal(5, lambda: [secret])
     raw = (before + secret + after).encode()
-    journal.record({"query": raw.decode("latin-1"), "_body": raw, "_answer": raw, "_headers": [(b"x", raw)]})
+    journal.record({"ts": 0, "method": "GET", "path": "/", "query": raw.decode("latin-1"), "ip": "", "status": 200,
+                    "code": None, "uid": None, "key": None, "apiKey": None, "bucket": None,
+                    "_body": raw, "_answer": raw, "_headers": [(b"x", raw)]})
     shown = journal.newest(1)[0]
     for text in (shown["body"], shown["answer"], shown["headers"][0][1]):
         assert secret not in text
