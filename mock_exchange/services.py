@@ -35,11 +35,17 @@ class Services:
         # with `--state FILE` the stored state (seeds, accounts, clock) replaces the freshly seeded one
         self.store = open_store(config.state_file)
         self.exchange: Exchange = self.store.load(Exchange(self.clock, config.seed, accounts, limits))
-        self.journal = Journal(config.journal_size)
+        self.journal = Journal(config.journal_size, self.secrets)
         # None with `--rate-limits off`: no endpoint nor global limit
         self.limiter: RateLimiter | None = build_limiter(config, self.endpoints)
         self.sockets: Any = None  # the WebSocket hub, set by create_app
         self.faults = Faults(config.seed)
+
+    def secrets(self) -> list[str]:
+        """Every secret key, passphrase and admin token the mock knows: the journal masks them wherever they appear."""
+        keys = self.exchange.accounts.keys.values()
+        found = [s for k in keys for s in (k.secret, k.passphrase) if s]
+        return found + ([self.config.admin_token] if self.config.admin_token else [])
 
     def on_clock_moved(self) -> None:
         """Let time-driven state (resting orders meeting the price walk) catch up with the clock; a
