@@ -65,7 +65,21 @@ def build_parser() -> argparse.ArgumentParser:
             shown = "" if default is None else f" (default: {default})"
             s.add_argument(flag, dest=name, type=_argument_type(setting), default=argparse.SUPPRESS,
                            metavar=setting.metavar or "VALUE", help=f"{setting.help}{shown} [{env}]")
+    s.add_argument("--ws-limit", dest="ws_limits", action="append", default=argparse.SUPPRESS, metavar="NAME=VALUE",
+                   help="override one WebSocket limit (idle_ms, messages, subscribes, channels, connections, "
+                   f"attempts, lifetime_ms, ...; see docs/websocket.md); repeatable [{env_name('--ws-limit')}="
+                   "NAME=VALUE,NAME=VALUE]")
     return parser
+
+
+def _pairs(items: Sequence[str], source: str) -> dict[str, str]:
+    out = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise ConfigError(f"{source} {item!r}: expected NAME=VALUE")
+        out[name.strip()] = value.strip()
+    return out
 
 
 def _from_environment(environ: Mapping[str, str], given: set[str]) -> dict[str, Any]:
@@ -86,12 +100,17 @@ def _from_environment(environ: Mapping[str, str], given: set[str]) -> dict[str, 
             values[name] = setting.parse(text)
         except ValueError as exc:
             raise ConfigError(f"{env_name(flag)}={text!r}: {exc}") from None
+    ws_text = environ.get(env_name("--ws-limit"))
+    if ws_text and "ws_limits" not in given:
+        values["ws_limits"] = _pairs([p for p in ws_text.split(",") if p.strip()], env_name("--ws-limit"))
     return values
 
 
 def config_from_args(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> Config:
     """The Config of a parsed command line: its flags, then MOCK_EXCHANGE_* variables, then defaults."""
     given = {f.name: getattr(args, f.name) for f in flags() if hasattr(args, f.name)}
+    if hasattr(args, "ws_limits"):
+        given["ws_limits"] = _pairs(args.ws_limits, "--ws-limit")
     return Config(**{**_from_environment(os.environ if environ is None else environ, set(given)), **given})
 
 

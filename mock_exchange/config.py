@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .clock import Clock
+from .state.constants import RETENTION_MS
 
 LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
 
@@ -182,7 +183,9 @@ class Config:
     max_body_bytes: int = _internal(1 << 20, _int_range(1))
     max_closed_orders: int = _setting(100_000, "closed orders and fills kept per account", "--max-closed-orders",
                                       convert=_integer, check=_int_range(0), metavar="N")
-    retention_ms: int = _internal(90 * 24 * 3600 * 1000, _int_range(1))
+    retention_ms: int = _internal(RETENTION_MS, _int_range(1))
+    # WebSocket limit name -> value (ws/limits.py); from `--ws-limit NAME=VALUE`, which cli.py reads
+    ws_limits: dict[str, str] = field(default_factory=dict, metadata={"setting": Setting("", None)})
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -191,6 +194,12 @@ class Config:
                 setting.check(getattr(self, f.name))
             except ValueError as exc:
                 raise ConfigError(f"{setting.flag or f.name} {exc}") from None
+        from .ws.limits import ws_limits  # here, not at the top: importing config stays light
+
+        try:
+            ws_limits(self.ws_limits)
+        except ValueError as exc:
+            raise ConfigError(f"--ws-limit: {exc}") from None
         if self.clock_start_ms is not None and not self.manual_clock:
             raise ConfigError("--clock-start-ms needs --manual-clock (the system clock cannot start elsewhere)")
 

@@ -98,8 +98,14 @@ class GuardedHttpTools(HttpToolsProtocol):
             log.warning("below the connection cap again; %d connections were closed meanwhile", refused)
             self.cap_state["refused"] = 0
 
+    def handle_websocket_upgrade(self) -> None:
+        self._disarm()  # the request is complete; the socket's own limits (ws/limits.py) take over
+        super().handle_websocket_upgrade()
+
     def on_message_complete(self) -> None:
         super().on_message_complete()
+        if self.cycle is None or (self.parser.should_upgrade() and self._should_upgrade()):
+            return  # a WebSocket upgrade: handle_websocket_upgrade hands the connection over
         if self.cycle.response_complete:  # answered before its body ended: the next request's time starts
             self._arm()
         else:
@@ -145,7 +151,7 @@ def uvicorn_config(app: ASGIApp, config: Config, **overrides: Any) -> Any:
         served = TrustedProxyHeaders(app, config.forwarded_allow_ips)
     settings: dict[str, Any] = {
         "host": config.host, "port": config.port, "access_log": config.access_log,
-        "log_level": "info" if config.access_log else "warning", "lifespan": "off", "ws": "none",
+        "log_level": "info" if config.access_log else "warning", "lifespan": "off", "ws": "websockets-sansio",
         "http": guarded_protocol(config),
         "proxy_headers": False,  # the caller's IP is the socket's, unless TrustedProxyHeaders says otherwise
         "server_header": False,  # Bitget does not answer "server: uvicorn"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from mock_exchange.pytest_plugin import free_port
+from mock_exchange.server import free_port
 
 
 def command() -> list[str]:

@@ -117,7 +117,7 @@ def test_every_flag_has_help_and_names_its_environment_variable() -> None:
         assert f.flag in by_flag and env_name(f.flag) in (by_flag[f.flag].help or "")
     # every Config field is either a flag or set only from code
     assert {f.name for f in fields(Config)} - {f.name for f in flags()} == {
-        "base_clock", "demo_account", "global_window_ms", "max_body_bytes", "retention_ms"}
+        "base_clock", "demo_account", "global_window_ms", "max_body_bytes", "retention_ms", "ws_limits"}
 
 
 def test_flags_map_onto_config_and_beat_the_environment() -> None:

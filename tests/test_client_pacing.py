@@ -9,9 +9,9 @@ import pytest
 
 from client import BitgetClient, Pacer
 from client.pacing import DEFAULT_PRIVATE, DEFAULT_PUBLIC, LIMITS
-from mock_exchange.pytest_plugin import ServerThread
 from mock_exchange.ratelimit.limits import PRIVATE_DEFAULT, PUBLIC_DEFAULT
 from mock_exchange.routes import endpoint_limits
+from mock_exchange.server import ServerThread
 
 from .client_support import CREDENTIALS, VirtualTime, asgi_client, codes
 from .helpers import make_app

@@ -4,17 +4,33 @@ from __future__ import annotations
 
 from ..endpoint import Endpoint
 from ..ratelimit.limits import Limit
-from . import common, mix, mix_account, public, spot_account, spot_market, spot_orders, spot_trade, wallet
+from . import (
+    common,
+    mix,
+    mix_account,
+    mix_market,
+    mix_order,
+    mix_position,
+    public,
+    spot_account,
+    spot_market,
+    spot_orders,
+    spot_trade,
+    wallet,
+)
 
 ENDPOINTS: tuple[Endpoint, ...] = (
     *public.ENDPOINTS,
     *spot_market.ENDPOINTS,
     *spot_account.ENDPOINTS,
     *mix.ENDPOINTS,
+    *mix_market.ENDPOINTS,
     *spot_trade.ENDPOINTS,
     *spot_orders.ENDPOINTS,
     *wallet.ENDPOINTS,
     *mix_account.ENDPOINTS,
+    *mix_order.ENDPOINTS,
+    *mix_position.ENDPOINTS,
     *common.ENDPOINTS,
 )
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from ..endpoint import get
-from ..errors import BitgetError
+from ..errors import PARAM_NOT_FOUND, BitgetError
 from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
 from ..services import Services
-from ..state.market import plain
+from ..views import plain
 from .mix import CONTRACT_VIEWS
 
 BUSINESS_TYPES = ("spot", "margin", "mix")
@@ -24,11 +24,11 @@ def trade_rate(svc: Services, req: ApiRequest) -> Any:
     if business == "mix":
         contract = _CONTRACTS.get(symbol.upper())
         if contract is None:
-            raise BitgetError("40034", symbol)
+            raise BitgetError(PARAM_NOT_FOUND, symbol)
         return {"makerFeeRate": contract["makerFeeRate"], "takerFeeRate": contract["takerFeeRate"]}
     sym = svc.exchange.market.symbol(symbol)
     if business == "margin" and not sym.margin:
-        raise BitgetError("40034", symbol)
+        raise BitgetError(PARAM_NOT_FOUND, symbol)
     return {"makerFeeRate": plain(sym.maker_fee), "takerFeeRate": plain(sym.taker_fee)}
 
 

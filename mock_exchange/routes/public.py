@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from ..endpoint import get
-from ..errors import BitgetError
+from ..errors import PARAM_NOT_FOUND, BitgetError
 from ..ratelimit.limits import per_ip
 from ..request import ApiRequest
 from ..services import Services
 from ..state.catalog import COINS, SPOT_SYMBOLS, Coin, SpotSymbol
-from ..state.market import plain
+from ..views import plain
 
 
 def _coin_view(c: Coin) -> dict[str, Any]:
@@ -107,7 +107,7 @@ def coins(svc: Services, req: ApiRequest) -> Any:
         return list(COIN_VIEWS.values())
     found = COIN_VIEWS.get(coin) or COIN_VIEWS.get(coin.upper())
     if found is None:
-        raise BitgetError("40034", coin)
+        raise BitgetError(PARAM_NOT_FOUND, coin)
     return [found]
 
 

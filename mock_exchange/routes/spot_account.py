@@ -6,15 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from ..endpoint import get
-from ..errors import BitgetError, invalid
+from ..errors import PARAM_NOT_FOUND, BitgetError, invalid
 from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
 from ..services import Services
 from ..state.catalog import COINS_BY_NAME
-from ..state.market import plain
+from ..state.constants import ACCOUNT_TYPES, DAY_MS
 from ..state.records import BUSINESS_TYPES, GROUP_TYPES, LEGACY_BUSINESS_TYPES, Bill, Transfer
-from ..state.wallet import ACCOUNT_TYPES
-from .params import DAY_MS, page_limit, time_range
+from ..views import plain
+from .params import page_limit, time_range
 
 RECORDS_WINDOW_MS = 90 * DAY_MS  # Bitget: startTime and endTime at most 90 days apart
 _AUTHORITIES = {
@@ -48,7 +48,7 @@ def assets(svc: Services, req: ApiRequest) -> Any:
     if coin is not None:
         name = coin if coin in COINS_BY_NAME else coin.upper()
         if name not in COINS_BY_NAME:
-            raise BitgetError("40034", coin)
+            raise BitgetError(PARAM_NOT_FOUND, coin)
         chosen = [name]
     elif asset_type == "all":
         chosen = list(COINS_BY_NAME)

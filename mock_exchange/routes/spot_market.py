@@ -10,8 +10,10 @@ from ..errors import invalid
 from ..ratelimit.limits import per_ip
 from ..request import ApiRequest
 from ..services import Services
-from ..state.market import BOOK_DEPTH, GRANULARITIES, plain
-from .params import DAY_MS, time_range
+from ..state.constants import DAY_MS
+from ..state.market import BOOK_DEPTH, GRANULARITIES
+from ..views import candle_row, plain, ticker_view, trade_view
+from .params import time_range
 
 _BOOK_TYPES = ("step0", "step1", "step2", "step3", "step4", "step5")
 FILLS_HISTORY_WINDOW_MS = 7 * DAY_MS  # Bitget: "startTime and endTime should be within 7 days"
@@ -21,7 +23,7 @@ def tickers(svc: Services, req: ApiRequest) -> Any:
     market = svc.exchange.market
     symbol = req.text("symbol")
     chosen = [market.symbol(symbol)] if symbol is not None else market.all_symbols()
-    return [market.ticker(s, req.now_ms) for s in chosen]
+    return [ticker_view(market.ticker(s, req.now_ms)) for s in chosen]
 
 
 def orderbook(svc: Services, req: ApiRequest) -> Any:
@@ -46,7 +48,8 @@ def _candles(svc: Services, req: ApiRequest, end_required: bool, max_limit: int)
         raise invalid("granularity")
     start, end = time_range(req, end_required=end_required)
     limit = req.integer("limit", default=100, lo=1, hi=max_limit) or 100
-    return market.candles(sym, granularity, req.now_ms, start, end, limit)
+    p = sym.price_precision
+    return [candle_row(c, p) for c in market.candles(sym, granularity, req.now_ms, start, end, limit)]
 
 
 def candles(svc: Services, req: ApiRequest) -> Any:
@@ -62,7 +65,7 @@ def recent_fills(svc: Services, req: ApiRequest) -> Any:
     market = svc.exchange.market
     sym = market.symbol(req.text("symbol", required=True) or "")
     limit = req.integer("limit", default=100, lo=1, hi=500) or 100
-    return market.trades(sym, req.now_ms, limit)
+    return [trade_view(sym, t) for t in market.trades(sym, req.now_ms, limit)]
 
 
 def fills_history(svc: Services, req: ApiRequest) -> Any:
@@ -72,7 +75,7 @@ def fills_history(svc: Services, req: ApiRequest) -> Any:
     limit = req.integer("limit", default=500, lo=1, hi=1000) or 500
     before = req.integer("idLessThan")
     start, end = time_range(req, max_ms=FILLS_HISTORY_WINDOW_MS)
-    return market.trade_history(sym, req.now_ms, before, start, end, limit)
+    return [trade_view(sym, t) for t in market.trade_history(sym, req.now_ms, before, start, end, limit)]
 
 
 ENDPOINTS = (

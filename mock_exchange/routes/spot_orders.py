@@ -16,9 +16,9 @@ from ..errors import invalid
 from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
 from ..services import Services
-from ..state.market import plain
 from ..state.orders import Fill, Order
 from ..state.trading import Page
+from ..views import plain
 from .spot_trade import order_ref
 
 PAGE_MAX = 100

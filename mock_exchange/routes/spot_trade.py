@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from ..endpoint import post
-from ..errors import BitgetError, invalid, missing
+from ..errors import BATCH_TOO_LARGE, BitgetError, invalid, missing
 from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
 from ..services import Services
 from ..state.accounts import parse_amount
-from ..state.market import plain
 from ..state.orders import NO_PRESETS
 from ..state.trading import OrderSpec
+from ..views import plain
+from .params import client_oid, positive
 
 SIDES = ("buy", "sell")
 ORDER_TYPES = ("limit", "market")
@@ -24,42 +23,26 @@ STP_MODES = ("none", "cancel_taker", "cancel_maker", "cancel_both")
 PRESETS = ("presetTakeProfitPrice", "executeTakeProfitPrice", "presetStopLossPrice", "executeStopLossPrice")
 _PRESET_NAMES = frozenset(PRESETS)
 MAX_BATCH = 50
-_CLIENT_OID = re.compile(r"[0-9A-Za-z+_#-]{1,50}")
-
-
-def client_oid(req: ApiRequest, name: str = "clientOid") -> str | None:
-    """A client id as Bitget allows them: 1-50 of [0-9a-zA-Z-+_#], else 40304."""
-    raw = req.params.get(name)
-    if raw is None or raw == "":
-        return None
-    if isinstance(raw, bool) or not isinstance(raw, (str, int)) or _CLIENT_OID.fullmatch(str(raw)) is None:
-        raise BitgetError("40304")
-    return str(raw)
-
-
-def positive(req: ApiRequest, name: str) -> Decimal:
-    """A required amount above zero (40019 when missing, 40020 when not a positive number)."""
-    value = req.params.get(name)
-    if value is None or value == "":
-        raise missing(name)
-    return parse_amount(value, name, allow_zero=False)
 
 
 _SIDE_SET = frozenset(SIDES)
 _FORCE_SET = frozenset(FORCES)
-_RARE = frozenset(("tpslType", "stpMode", *PRESETS))  # fields the fast path leaves to the full parser
+# The fast path reads only these fields; a request with any other field (TP/SL, stpMode, a field added
+# later) goes the full way through `_parse_order`. An allowlist: a new field is never skipped unread.
+_FAST_FIELDS = frozenset(("symbol", "side", "orderType", "force", "size", "price", "clientOid"))
 
 
 def parse_order(req: ApiRequest, symbol: str | None = None) -> OrderSpec:
     """One order's parameters (place-order body, or one batch item with the batch's symbol).
 
-    The common shape (plain strings, lower-case enums as clients send them, no TP/SL fields) is read
-    directly; anything else goes through `_parse_order`, which gives every other case its answer."""
+    The common shape (only `_FAST_FIELDS`, plain strings, lower-case enums as clients send them) is read
+    directly; anything else goes through `_parse_order`, which gives every other case its answer (a
+    property test in tests/test_trading_fastpaths.py holds the two to the same answers)."""
     p = req.params
     sym = p.get("symbol") if symbol is None else symbol
     side, order_type, force, size = p.get("side"), p.get("orderType"), p.get("force"), p.get("size")
     if (type(sym) is str and type(side) is str and type(size) is str and 0 < len(sym) <= 256 and size
-            and side in _SIDE_SET and _RARE.isdisjoint(p)):
+            and side in _SIDE_SET and _FAST_FIELDS.issuperset(p)):
         if order_type == "limit" and type(force) is str and force in _FORCE_SET:
             price = p.get("price")
             if type(price) is str and price:
@@ -105,7 +88,7 @@ def order_list(req: ApiRequest) -> list[Any]:
     if not isinstance(raw, list):
         raise invalid("orderList")
     if len(raw) > MAX_BATCH:
-        raise BitgetError("40306", MAX_BATCH)
+        raise BitgetError(BATCH_TOO_LARGE, MAX_BATCH)
     return raw
 
 

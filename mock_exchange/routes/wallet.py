@@ -8,11 +8,10 @@ from ..endpoint import get, post
 from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
 from ..services import Services
-from ..state.market import plain
-from ..state.records import Deposit
-from ..state.wallet import ACCOUNT_TYPES, Withdrawal, WithdrawSpec
-from .params import page_limit, required_range
-from .spot_trade import client_oid, positive
+from ..state.constants import ACCOUNT_TYPES
+from ..state.wallet import Withdrawal, WithdrawSpec
+from ..views import deposit_view, plain
+from .params import client_oid, page_limit, positive, required_range
 
 RECORDS_MAX = 100
 RECORDS_DEFAULT = 20
@@ -72,23 +71,6 @@ def withdrawal_records(svc: Services, req: ApiRequest) -> Any:
     records = svc.exchange.wallet.records(req.uid, req.text("coin"), req.text("clientOid"), req.integer("orderId"),
                                           start, end, req.integer("idLessThan"), limit)
     return [withdrawal_view(w, req.now_ms) for w in records]
-
-
-def deposit_view(d: Deposit) -> dict[str, Any]:
-    return {
-        "orderId": str(d.oid),
-        "tradeId": d.tx_hash,
-        "coin": d.coin,
-        "type": "deposit",
-        "size": plain(d.size),
-        "status": "success",
-        "toAddress": d.to_address,
-        "dest": d.dest,
-        "chain": d.chain,
-        "fromAddress": d.from_address,
-        "cTime": str(d.ctime),
-        "uTime": str(d.ctime),
-    }
 
 
 def deposit_address(svc: Services, req: ApiRequest) -> Any:

@@ -6,6 +6,10 @@ import random
 
 from ..clock import Clock
 from .accounts import AccountStore, ApiKey, load_public_key
+from .events import ClockMoved, Events
+from .futures import Futures
+from .futures_market import FuturesMarket
+from .futures_series import FuturesSeries
 from .ledger import Ledger
 from .market import Market
 from .orders import IdSequence
@@ -21,11 +25,16 @@ class Exchange:
         self.account_seeds = accounts
         self.limits = limits or Limits()
         self.market = Market(seed)
+        self.events = Events()  # kept across resets: listeners (open sockets) outlive the state they watch
+        self._caught_up_ms: int | None = None
+        # futures market data: pure functions of seed and clock over the spot walk (no state to reset)
+        self.futures_market = FuturesMarket(seed, self.market)
+        self.futures_series = FuturesSeries(self.futures_market)
         self.reset()
 
     def reset(self) -> None:
         self.rng = random.Random(self.seed)
-        self.accounts = AccountStore(self.rng)
+        self.accounts = AccountStore(self.rng, self.events)
         now = self.clock.now_ms()
         for a in self.account_seeds:
             self.accounts.create_account(now, a.uid)
@@ -38,12 +47,21 @@ class Exchange:
                 )
         # bills draw ids from their own seeded sequence, so recording them never shifts order or trade ids
         bill_ids = IdSequence(random.Random(self.seed * 1_000_003 + 1))
-        self.ledger = Ledger(bill_ids, self.limits.max_closed_orders, self.limits.retention_ms)
+        self.ledger = Ledger(bill_ids, self.limits.max_closed_orders, self.limits.retention_ms, self.events)
         self.ids = IdSequence(self.rng)
-        self.trading = Trading(self.accounts, self.market, self.ledger, self.ids, self.rng, self.limits, now)
+        self.trading = Trading(self.accounts, self.market, self.ledger, self.ids, self.rng, self.limits, now,
+                               self.events)
         self.wallet = Wallet(self.accounts, self.ledger, self.ids, self.rng, self.limits.max_closed_orders,
                              self.seed)
+        self.futures = Futures(self.accounts, self.ledger, self.ids, self.rng, self.futures_market,
+                               self.limits.max_closed_orders, self.seed, now)
+        self.wallet.futures = self.futures
 
     def catch_up(self, now_ms: int) -> None:
-        """Bring time-driven state up to `now_ms`: resting orders the price walk crossed get filled."""
+        """Bring time-driven state up to `now_ms`: resting orders the price walk crossed get filled;
+        futures funding settles and liquidations happen."""
         self.trading.catch_up(now_ms)
+        self.futures.catch_up(now_ms)
+        if self.events.listeners and now_ms != self._caught_up_ms:
+            self._caught_up_ms = now_ms
+            self.events.emit(ClockMoved(now_ms))
