@@ -112,7 +112,9 @@ def parse_accounts(doc: dict[str, Any]) -> list[AccountSeed]:
             raise ValueError(f"unknown table {key!r}" + (" (did you mean [[accounts]]?)" if close else
                                                         " (a seed file holds [[accounts]] tables only)"))
     accounts = doc.get("accounts")
-    if not isinstance(accounts, list) or not accounts:
+    if accounts is not None and not isinstance(accounts, list):
+        raise ValueError("accounts must be an array of tables: [[accounts]]")
+    if not accounts:
         raise ValueError("no accounts: a seed file needs at least one [[accounts]] table")
     seeds: list[AccountSeed] = []
     seen_keys: set[str] = set()
