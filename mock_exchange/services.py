@@ -30,7 +30,7 @@ class Services:
             if config.accounts_file is not None:
                 accounts = load_accounts_file(config.accounts_file)
             elif config.demo_account:
-                accounts = [demo_seed()]
+                accounts = [demo_seed(config.seed)]
         limits = Limits(max_closed_orders=config.max_closed_orders, retention_ms=config.retention_ms)
         # with `--state FILE` the stored state (seeds, accounts, clock) replaces the freshly seeded one
         self.store = open_store(config.state_file)
