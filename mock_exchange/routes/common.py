@@ -7,6 +7,7 @@ from typing import Any
 from ..endpoint import get
 from ..errors import BitgetError
 from ..request import ApiRequest
+from ..schema import NumStr, Obj
 from ..services import Services
 from ..state.market import plain
 from .mix import CONTRACT_VIEWS
@@ -31,4 +32,5 @@ def trade_rate(svc: Services, req: ApiRequest) -> Any:
     return {"makerFeeRate": plain(sym.maker_fee), "takerFeeRate": plain(sym.taker_fee)}
 
 
-ENDPOINTS = (get("/api/v2/common/trade-rate", trade_rate, private=True),)
+ENDPOINTS = (get("/api/v2/common/trade-rate", trade_rate, private=True,
+                 response=Obj({"makerFeeRate": NumStr, "takerFeeRate": NumStr})),)

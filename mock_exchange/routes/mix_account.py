@@ -10,6 +10,7 @@ from typing import Any
 
 from ..endpoint import get
 from ..request import ApiRequest
+from ..schema import Enum, List, MaybeEmpty, NumStr, Obj, Str
 from ..services import Services
 from ..state.catalog import SYMBOLS_BY_NAME
 from ..state.market import plain
@@ -61,8 +62,19 @@ def accounts(svc: Services, req: ApiRequest) -> Any:
             "crossedUnrealizedPL": "0",
             "isolatedUnrealizedPL": "0",
             "assetMode": "single",
+            "grant": "",  # no trial funds (bonus) are simulated; Bitget sends "" then (ccxt's recorded answer)
         })
     return out
 
 
-ENDPOINTS = (get("/api/v2/mix/account/accounts", accounts, private=True),)
+_AMOUNTS = ("locked", "available", "crossedMaxAvailable", "isolatedMaxAvailable", "maxTransferOut", "accountEquity",
+            "usdtEquity", "btcEquity", "crossedRiskRate", "unrealizedPL", "coupon", "unionTotalMagin",
+            "unionAvailable", "unionMm")
+FUTURES_ACCOUNT = Obj({
+    "marginCoin": Str, **{name: NumStr for name in _AMOUNTS},
+    "assetList": List(Obj({"coin": Str, "balance": NumStr})), "isolatedMargin": NumStr, "crossedMargin": NumStr,
+    "crossedUnrealizedPL": NumStr, "isolatedUnrealizedPL": NumStr, "assetMode": Enum("single", "union"),
+    "grant": MaybeEmpty(NumStr),
+})
+
+ENDPOINTS = (get("/api/v2/mix/account/accounts", accounts, private=True, response=List(FUTURES_ACCOUNT)),)

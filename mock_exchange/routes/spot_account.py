@@ -8,6 +8,7 @@ from typing import Any
 from ..endpoint import get
 from ..errors import BitgetError, invalid
 from ..request import ApiRequest
+from ..schema import Enum, Int, IntStr, List, MaybeEmpty, NumStr, Obj, Str
 from ..services import Services
 from ..state.catalog import COINS_BY_NAME
 from ..state.market import plain
@@ -102,6 +103,7 @@ def bill_view(b: Bill) -> dict[str, Any]:
         "balance": plain(b.balance),
         "fees": plain(b.fee) if b.fee else "0",
         "billId": str(b.bid),
+        "bizOrderId": b.order_id,
     }
 
 
@@ -120,9 +122,24 @@ def bills(svc: Services, req: ApiRequest) -> Any:
     return [bill_view(b) for b in page]
 
 
+ACCOUNT_INFO = Obj({
+    "userId": Str, "inviterId": Str, "ips": Str, "authorities": List(Enum(*_AUTHORITIES.values())),
+    "parentId": Int, "traderType": Str, "channelCode": Str, "channel": Str, "regisTime": IntStr,
+})
+ASSET = Obj({"coin": Str, "available": NumStr, "frozen": NumStr, "locked": NumStr, "limitAvailable": NumStr,
+             "uTime": IntStr})
+TRANSFER_RECORD = Obj({
+    "coin": Str, "status": Enum("Successful", "Failed", "Processing"), "toType": Str, "toSymbol": Str,
+    "fromType": Str, "fromSymbol": Str, "size": NumStr, "ts": IntStr, "clientOid": Str, "transferId": IntStr,
+})
+BILL = Obj({
+    "cTime": IntStr, "coin": Str, "groupType": Enum(*GROUP_TYPES), "businessType": Enum(*BUSINESS_TYPES),
+    "size": NumStr, "balance": NumStr, "fees": NumStr, "billId": IntStr, "bizOrderId": MaybeEmpty(IntStr),
+})
+
 ENDPOINTS = (
-    get("/api/v2/spot/account/info", account_info, private=True),
-    get("/api/v2/spot/account/assets", assets, private=True),
-    get("/api/v2/spot/account/transferRecords", transfer_records, private=True),
-    get("/api/v2/spot/account/bills", bills, private=True),
+    get("/api/v2/spot/account/info", account_info, private=True, response=ACCOUNT_INFO),
+    get("/api/v2/spot/account/assets", assets, private=True, response=List(ASSET)),
+    get("/api/v2/spot/account/transferRecords", transfer_records, private=True, response=List(TRANSFER_RECORD)),
+    get("/api/v2/spot/account/bills", bills, private=True, response=List(BILL)),
 )

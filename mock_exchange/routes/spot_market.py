@@ -8,6 +8,7 @@ from typing import Any
 from ..endpoint import get
 from ..errors import invalid
 from ..request import ApiRequest
+from ..schema import Enum, IntStr, List, NumStr, Obj, Str, Tuple
 from ..services import Services
 from ..state.market import BOOK_DEPTH, GRANULARITIES, plain
 from .params import DAY_MS, time_range
@@ -71,14 +72,31 @@ def fills_history(svc: Services, req: ApiRequest) -> Any:
     limit = req.integer("limit", default=500, lo=1, hi=1000) or 500
     before = req.integer("idLessThan")
     start, end = time_range(req, max_ms=FILLS_HISTORY_WINDOW_MS)
-    return market.trade_history(sym, req.now_ms, before, start, end, limit)
+    # unlike market/fills, Bitget capitalises the side here (Get-Market-Trades: "Buy", "Sell")
+    return [{**t, "side": t["side"].capitalize()} for t in market.trade_history(sym, req.now_ms, before, start, end,
+                                                                                limit)]
+
+
+TICKER = Obj({
+    "symbol": Str, "high24h": NumStr, "open": NumStr, "low24h": NumStr, "lastPr": NumStr, "quoteVolume": NumStr,
+    "baseVolume": NumStr, "usdtVolume": NumStr, "bidPr": NumStr, "askPr": NumStr, "bidSz": NumStr, "askSz": NumStr,
+    "openUtc": NumStr, "ts": IntStr, "changeUtc24h": NumStr, "change24h": NumStr,
+})
+LEVEL = Tuple(NumStr, NumStr)  # [price, size]
+BOOK = Obj({"asks": List(LEVEL), "bids": List(LEVEL), "ts": IntStr})
+# [ts, open, high, low, close, baseVolume, usdtVolume, quoteVolume]
+CANDLE = Tuple(IntStr, NumStr, NumStr, NumStr, NumStr, NumStr, NumStr, NumStr)
+
+
+def _trade(sides: Enum) -> Obj:
+    return Obj({"symbol": Str, "tradeId": IntStr, "side": sides, "price": NumStr, "size": NumStr, "ts": IntStr})
 
 
 ENDPOINTS = (
-    get("/api/v2/spot/market/tickers", tickers),
-    get("/api/v2/spot/market/orderbook", orderbook),
-    get("/api/v2/spot/market/candles", candles),
-    get("/api/v2/spot/market/history-candles", history_candles),
-    get("/api/v2/spot/market/fills", recent_fills),
-    get("/api/v2/spot/market/fills-history", fills_history),
+    get("/api/v2/spot/market/tickers", tickers, response=List(TICKER)),
+    get("/api/v2/spot/market/orderbook", orderbook, response=BOOK),
+    get("/api/v2/spot/market/candles", candles, response=List(CANDLE)),
+    get("/api/v2/spot/market/history-candles", history_candles, response=List(CANDLE)),
+    get("/api/v2/spot/market/fills", recent_fills, response=List(_trade(Enum("buy", "sell")))),
+    get("/api/v2/spot/market/fills-history", fills_history, response=List(_trade(Enum("Buy", "Sell")))),
 )

@@ -10,6 +10,7 @@ from typing import Any
 from ..endpoint import post
 from ..errors import BitgetError, invalid, missing
 from ..request import ApiRequest
+from ..schema import IntStr, List, Obj, Str
 from ..services import Services
 from ..state.accounts import parse_amount
 from ..state.market import plain
@@ -185,11 +186,15 @@ def cancel_symbol_order(svc: Services, req: ApiRequest) -> Any:
     return {"symbol": svc.exchange.trading.cancel_symbol(req.uid, symbol, req.now_ms)}
 
 
+ORDER_REF = Obj({"orderId": IntStr, "clientOid": Str})
+# a failed item echoes what was sent, so its orderId may be any text (or "")
+BATCH = Obj({"successList": List(ORDER_REF),
+             "failureList": List(Obj({"orderId": Str, "clientOid": Str, "errorMsg": Str, "errorCode": Str}))})
 _TRADE = {"private": True, "permission": "spot_trade"}
 ENDPOINTS = (
-    post("/api/v2/spot/trade/place-order", place_order, **_TRADE),
-    post("/api/v2/spot/trade/batch-orders", batch_orders, **_TRADE),
-    post("/api/v2/spot/trade/cancel-order", cancel_order, **_TRADE),
-    post("/api/v2/spot/trade/batch-cancel-order", batch_cancel_order, **_TRADE),
-    post("/api/v2/spot/trade/cancel-symbol-order", cancel_symbol_order, **_TRADE),
+    post("/api/v2/spot/trade/place-order", place_order, **_TRADE, response=ORDER_REF),
+    post("/api/v2/spot/trade/batch-orders", batch_orders, **_TRADE, response=BATCH),
+    post("/api/v2/spot/trade/cancel-order", cancel_order, **_TRADE, response=ORDER_REF),
+    post("/api/v2/spot/trade/batch-cancel-order", batch_cancel_order, **_TRADE, response=BATCH),
+    post("/api/v2/spot/trade/cancel-symbol-order", cancel_symbol_order, **_TRADE, response=Obj({"symbol": Str})),
 )

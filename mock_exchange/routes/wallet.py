@@ -6,6 +6,7 @@ from typing import Any
 
 from ..endpoint import get, post
 from ..request import ApiRequest
+from ..schema import Enum, IntStr, List, Nullable, NumStr, Obj, Str
 from ..services import Services
 from ..state.market import plain
 from ..state.records import Deposit
@@ -113,10 +114,26 @@ def deposit_records(svc: Services, req: ApiRequest) -> Any:
     return [deposit_view(d) for d in records]
 
 
+_DEST = Enum("on_chain", "internal_transfer")
+_STATUS = Enum("pending", "fail", "success")
+WITHDRAWAL_RECORD = Obj({
+    "orderId": IntStr, "tradeId": Str, "coin": Str, "dest": _DEST, "clientOid": Str, "type": Enum("withdraw"),
+    "tag": Str, "size": NumStr, "fee": NumStr, "status": _STATUS, "toAddress": Str, "fromAddress": Str,
+    "confirm": IntStr, "chain": Str, "cTime": IntStr, "uTime": IntStr,
+})
+DEPOSIT_RECORD = Obj({
+    "orderId": IntStr, "tradeId": Str, "coin": Str, "type": Enum("deposit"), "size": NumStr, "status": _STATUS,
+    "toAddress": Str, "dest": _DEST, "chain": Str, "fromAddress": Str, "cTime": IntStr, "uTime": IntStr,
+})
+DEPOSIT_ADDRESS = Obj({"address": Str, "chain": Str, "coin": Str, "tag": Str, "url": Str})
+
 ENDPOINTS = (
-    post("/api/v2/spot/wallet/transfer", transfer, private=True, permission="transfer"),
-    post("/api/v2/spot/wallet/withdrawal", withdrawal, private=True, permission="withdraw", whitelist=True),
-    get("/api/v2/spot/wallet/withdrawal-records", withdrawal_records, private=True),
-    get("/api/v2/spot/wallet/deposit-address", deposit_address, private=True),
-    get("/api/v2/spot/wallet/deposit-records", deposit_records, private=True),
+    post("/api/v2/spot/wallet/transfer", transfer, private=True, permission="transfer",
+         response=Obj({"transferId": IntStr, "clientOid": Nullable(Str)})),  # null when none was sent
+    post("/api/v2/spot/wallet/withdrawal", withdrawal, private=True, permission="withdraw", whitelist=True,
+         response=Obj({"orderId": IntStr, "clientOid": Str})),
+    get("/api/v2/spot/wallet/withdrawal-records", withdrawal_records, private=True,
+        response=List(WITHDRAWAL_RECORD)),
+    get("/api/v2/spot/wallet/deposit-address", deposit_address, private=True, response=DEPOSIT_ADDRESS),
+    get("/api/v2/spot/wallet/deposit-records", deposit_records, private=True, response=List(DEPOSIT_RECORD)),
 )
