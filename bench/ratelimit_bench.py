@@ -18,7 +18,7 @@ from mock_exchange.app import create_app
 from mock_exchange.config import Config
 from mock_exchange.endpoint import Endpoint
 from mock_exchange.ratelimit.limiter import RateLimited, RateLimiter
-from mock_exchange.ratelimit.limits import LimitTable
+from mock_exchange.ratelimit.limits import LimitTable, per_uid
 from mock_exchange.request import ApiRequest
 from mock_exchange.state.accounts import ApiKey
 
@@ -32,7 +32,7 @@ def _handler(svc: object, req: object) -> None:
 
 def limiter_cost(algorithm: str, checks: int) -> dict[str, float]:
     """µs per call: an admitted endpoint check, a refused one (raises 429), a global check."""
-    ep = Endpoint("GET", "/api/v2/spot/trade/place-order", _handler, private=True)
+    ep = Endpoint("GET", "/api/v2/spot/trade/place-order", _handler, per_uid(10), private=True)
     limiter = RateLimiter(Config(limit_algorithm=algorithm), LimitTable(), [ep])
     req = ApiRequest("POST", ep.path, ep.path.encode(), b"", b"", {}, "127.0.0.1", T0)
     req.key = ApiKey("bg_bench", "1000000001", "pass1234", frozenset({"read"}))

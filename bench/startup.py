@@ -24,7 +24,7 @@ import harness as h
 FIXTURE_PROBE = r"""
 import json, time
 t0 = time.perf_counter()
-from mock_exchange.pytest_plugin import ServerThread
+from mock_exchange.server import ServerThread
 from mock_exchange.app import create_app
 from mock_exchange.config import Config
 t1 = time.perf_counter()

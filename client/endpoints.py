@@ -96,6 +96,80 @@ class Endpoints(Generic[R]):
     def futures_contracts(self, product_type: str, symbol: str | None = None) -> R:
         return self._get("/api/v2/mix/market/contracts", productType=product_type, symbol=symbol)
 
+    # futures market data: product_type is USDT-FUTURES, COIN-FUTURES, USDC-FUTURES or a demo S* type
+    def futures_ticker(self, product_type: str, symbol: str) -> R:
+        return self._get("/api/v2/mix/market/ticker", productType=product_type, symbol=symbol)
+
+    def futures_tickers(self, product_type: str) -> R:
+        return self._get("/api/v2/mix/market/tickers", productType=product_type)
+
+    def futures_merge_depth(self, product_type: str, symbol: str, precision: str | None = None,
+                            limit: int | str | None = None) -> R:
+        """precision scale0..scale3; limit 1/5/15/50 or "max" (default 100)."""
+        return self._get("/api/v2/mix/market/merge-depth", productType=product_type, symbol=symbol,
+                         precision=precision, limit=limit)
+
+    def futures_candles(self, product_type: str, symbol: str, granularity: str, *, kline_type: str | None = None,
+                        start_time: int | None = None, end_time: int | None = None, limit: int | None = None) -> R:
+        """kline_type MARKET (default), MARK or INDEX."""
+        return self._get("/api/v2/mix/market/candles", productType=product_type, symbol=symbol,
+                         granularity=granularity, kLineType=kline_type, startTime=start_time, endTime=end_time,
+                         limit=limit)
+
+    def _futures_history(self, kind: str, product_type: str, symbol: str, granularity: str,
+                         start_time: int | None, end_time: int | None, limit: int | None) -> R:
+        return self._get(f"/api/v2/mix/market/{kind}", productType=product_type, symbol=symbol,
+                         granularity=granularity, startTime=start_time, endTime=end_time, limit=limit)
+
+    def futures_history_candles(self, product_type: str, symbol: str, granularity: str, *,
+                                start_time: int | None = None, end_time: int | None = None,
+                                limit: int | None = None) -> R:
+        return self._futures_history("history-candles", product_type, symbol, granularity, start_time, end_time,
+                                     limit)
+
+    def futures_history_index_candles(self, product_type: str, symbol: str, granularity: str, *,
+                                      start_time: int | None = None, end_time: int | None = None,
+                                      limit: int | None = None) -> R:
+        return self._futures_history("history-index-candles", product_type, symbol, granularity, start_time,
+                                     end_time, limit)
+
+    def futures_history_mark_candles(self, product_type: str, symbol: str, granularity: str, *,
+                                     start_time: int | None = None, end_time: int | None = None,
+                                     limit: int | None = None) -> R:
+        return self._futures_history("history-mark-candles", product_type, symbol, granularity, start_time,
+                                     end_time, limit)
+
+    def futures_recent_fills(self, product_type: str, symbol: str, limit: int | None = None) -> R:
+        return self._get("/api/v2/mix/market/fills", productType=product_type, symbol=symbol, limit=limit)
+
+    def futures_fills_history(self, product_type: str, symbol: str, *, limit: int | None = None,
+                              id_less_than: str | None = None, start_time: int | None = None,
+                              end_time: int | None = None) -> R:
+        return self._get("/api/v2/mix/market/fills-history", productType=product_type, symbol=symbol, limit=limit,
+                         idLessThan=id_less_than, startTime=start_time, endTime=end_time)
+
+    def futures_symbol_price(self, product_type: str, symbol: str) -> R:
+        """Last, index and mark prices."""
+        return self._get("/api/v2/mix/market/symbol-price", productType=product_type, symbol=symbol)
+
+    def futures_open_interest(self, product_type: str, symbol: str) -> R:
+        return self._get("/api/v2/mix/market/open-interest", productType=product_type, symbol=symbol)
+
+    def futures_current_fund_rate(self, product_type: str, symbol: str | None = None) -> R:
+        return self._get("/api/v2/mix/market/current-fund-rate", productType=product_type, symbol=symbol)
+
+    def futures_history_fund_rate(self, product_type: str, symbol: str, page_size: int | None = None,
+                                  page_no: int | None = None) -> R:
+        return self._get("/api/v2/mix/market/history-fund-rate", productType=product_type, symbol=symbol,
+                         pageSize=page_size, pageNo=page_no)
+
+    def futures_funding_time(self, product_type: str, symbol: str) -> R:
+        return self._get("/api/v2/mix/market/funding-time", productType=product_type, symbol=symbol)
+
+    def futures_position_tiers(self, product_type: str, symbol: str) -> R:
+        """Leverage tiers (query-position-lever)."""
+        return self._get("/api/v2/mix/market/query-position-lever", productType=product_type, symbol=symbol)
+
     # -- account -------------------------------------------------------------------------------
     def account_info(self) -> R:
         return self._get("/api/v2/spot/account/info")

@@ -19,8 +19,9 @@ import httpx
 from mock_exchange.app import MockExchange, create_app
 from mock_exchange.clock import wall_ms
 from mock_exchange.config import Config
-from mock_exchange.pytest_plugin import ServerThread
+from mock_exchange.server import ServerThread
 from mock_exchange.state.seed import AccountSeed, KeySeed
+from mock_exchange.views import ticker_view
 
 from .adapters.base import Credentials
 
@@ -177,4 +178,5 @@ class MockServer:
         """The mock's ticker for `symbol` at `now_ms`, read from its state (the market is a pure function
         of time), so reading it sends no request."""
         market = self.app.services.exchange.market
-        return market.ticker(market.symbol(symbol), now_ms)
+        sym = market.symbol(symbol)
+        return ticker_view(sym, market.ticker(sym, now_ms))

@@ -16,10 +16,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from . import envelope
-from .errors import BitgetError, invalid
-from .routes.wallet import deposit_view
+from .errors import IP_NOT_ALLOWED, KEY_INVALID, PARAM_MISSING, PARAMS_INVALID, BitgetError, invalid
 from .services import Services
 from .state.accounts import parse_amount
+from .views import deposit_view
 
 AdminHandler = Callable[[Request], Awaitable[Any]]
 
@@ -35,17 +35,17 @@ def error_response(exc: BitgetError, now_ms: int) -> Response:
 async def _json_body(request: Request, required: bool = True) -> dict[str, Any]:
     raw = await request.body()
     if len(raw) > 1 << 20:
-        raise BitgetError("40017")
+        raise BitgetError(PARAMS_INVALID)
     if not raw.strip():
         if required:
-            raise BitgetError("40017")
+            raise BitgetError(PARAMS_INVALID)
         return {}
     try:
         body = orjson.loads(raw)
     except orjson.JSONDecodeError:
-        raise BitgetError("40017") from None
+        raise BitgetError(PARAMS_INVALID) from None
     if not isinstance(body, dict):
-        raise BitgetError("40017")
+        raise BitgetError(PARAMS_INVALID)
     return body
 
 
@@ -72,9 +72,9 @@ class AdminAPI:
                 if token is not None:
                     given = request.headers.get("x-mock-admin-token", "")
                     if not hmac.compare_digest(given.encode("latin-1", "replace"), token.encode()):
-                        raise BitgetError("40006", status=401, msg="admin token required")
+                        raise BitgetError(KEY_INVALID, status=401, msg="admin token required")
                 elif not _is_loopback(request.client.host if request.client else ""):
-                    raise BitgetError("40018", status=403)
+                    raise BitgetError(IP_NOT_ALLOWED, status=403)
                 result = await handler(request)
             except BitgetError as exc:
                 return error_response(exc, svc.clock.now_ms())
@@ -191,7 +191,7 @@ class AdminAPI:
         body = await _json_body(request)
         for name in ("coin", "size"):
             if body.get(name) in (None, ""):
-                raise BitgetError("40019", name)
+                raise BitgetError(PARAM_MISSING, name)
         coin, chain, source = body["coin"], body.get("chain"), body.get("fromAddress")
         for name, value in (("coin", coin), ("chain", chain), ("fromAddress", source)):
             if value is not None and not isinstance(value, str):
@@ -259,7 +259,7 @@ class AdminAPI:
         """Live rate-limit counters: ?ip= (global + IP-keyed endpoints) and/or ?uid= (UID-keyed endpoints)."""
         ip, uid = request.query_params.get("ip"), request.query_params.get("uid")
         if not ip and not uid:
-            raise BitgetError("40019", "ip")
+            raise BitgetError(PARAM_MISSING, "ip")
         limiter = self.svc.limiter
         if limiter is None:
             return {"enabled": False, "ip": ip, "uid": uid, "global": None, "endpoints": []}

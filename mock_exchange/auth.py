@@ -16,7 +16,20 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
-from .errors import BitgetError
+from .errors import (
+    CONTENT_TYPE_INVALID,
+    IP_NOT_ALLOWED,
+    KEY_INVALID,
+    KEY_MISSING,
+    PASSPHRASE_INCORRECT,
+    PASSPHRASE_MISSING,
+    PERMISSION_DENIED,
+    SIGN_MISSING,
+    SIGNATURE_INVALID,
+    TIMESTAMP_EXPIRED,
+    TIMESTAMP_INVALID,
+    BitgetError,
+)
 from .request import ApiRequest
 from .state.accounts import AccountStore, ApiKey
 
@@ -117,7 +130,7 @@ class SignatureError(BitgetError):
     """40009, carrying the prehash the server computed (for the debug header and the journal)."""
 
     def __init__(self, prehash: bytes) -> None:
-        super().__init__("40009")
+        super().__init__(SIGNATURE_INVALID)
         self.prehash = prehash
 
 
@@ -132,21 +145,21 @@ def verify(req: ApiRequest, keys: AccountStore, window_ms: int, permission: str,
         api_key = h.get(b"access-key")
     sign, passphrase = h.get(b"access-sign"), h.get(b"access-passphrase")
     if not api_key:
-        raise BitgetError("40001")
+        raise BitgetError(KEY_MISSING)
     if not sign:
-        raise BitgetError("40002")
+        raise BitgetError(SIGN_MISSING)
     if not passphrase:
-        raise BitgetError("40011")
+        raise BitgetError(PASSPHRASE_MISSING)
     ts_bytes = h.get(b"access-timestamp", b"")
     if len(ts_bytes) > 19 or not ts_bytes.isdigit():  # bytes.isdigit: ASCII digits only, and not empty
-        raise BitgetError("40005")
+        raise BitgetError(TIMESTAMP_INVALID)
     if abs(int(ts_bytes) - req.now_ms) > window_ms:
-        raise BitgetError("40008")
+        raise BitgetError(TIMESTAMP_EXPIRED)
     key = keys.keys.get(api_key.decode("latin-1"))
     if key is None:
-        raise BitgetError("40006")
+        raise BitgetError(KEY_INVALID)
     if not hmac.compare_digest(passphrase, key.passphrase.encode("utf-8")):
-        raise BitgetError("40012")
+        raise BitgetError(PASSPHRASE_INCORRECT)
     method = req.method.encode("ascii")
     secret = _hmac_secret(key)
     # The literal form first, with one HMAC; only when that does not match are all the forms tried,
@@ -157,12 +170,12 @@ def verify(req: ApiRequest, keys: AccountStore, window_ms: int, permission: str,
         if not signature_matches(key, sign, candidates):
             raise SignatureError(candidates[0])
     if key.ips and req.client_ip not in key.ips:
-        raise BitgetError("40018")
+        raise BitgetError(IP_NOT_ALLOWED)
     if permission not in key.permissions:
-        raise BitgetError("40014", permission)
+        raise BitgetError(PERMISSION_DENIED, permission)
     if needs_whitelist and not key.ips:
-        raise BitgetError("40018")
+        raise BitgetError(IP_NOT_ALLOWED)
     content_type = h.get(b"content-type")
     if req.method == "POST" and (content_type is None or b"application/json" not in content_type.lower()):
-        raise BitgetError("40007")
+        raise BitgetError(CONTENT_TYPE_INVALID)
     return key

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .clock import Clock
+from .state.constants import RETENTION_MS
 
 
 @dataclass
@@ -32,5 +33,5 @@ class Config:
     journal_size: int = 1000
     max_body_bytes: int = 1 << 20
     max_closed_orders: int = 100_000
-    retention_ms: int = 90 * 24 * 3600 * 1000
+    retention_ms: int = RETENTION_MS
     extra: dict[str, str] = field(default_factory=dict)

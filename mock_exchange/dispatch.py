@@ -1,6 +1,7 @@
-"""The Bitget API router: path -> endpoint, then auth, endpoint limit, handler, envelope.
+"""The Bitget API dispatcher: read the body, route, authenticate, limit, handle, render: one named step each.
 
-Every Bitget error raised anywhere below is turned into the envelope here, in one place.
+`Dispatcher.__call__` reads top to bottom as the steps a request takes. Every Bitget error raised in
+any step (or below, in state) is turned into the envelope by `render_error`, in one place.
 """
 
 from __future__ import annotations
@@ -8,20 +9,22 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Iterable
 
-from starlette.types import Receive, Scope, Send
-
 from . import envelope
 from .asgi import BodyTooLarge, ClientGone, announced_too_large, read_body, send_json
 from .auth import SignatureError, json_escape, verify
 from .endpoint import Endpoint
-from .errors import BitgetError
+from .errors import NOT_FOUND, PARAMS_INVALID, SYSTEM_ERROR, BitgetError
 from .request import ApiRequest
 
 if TYPE_CHECKING:
+    from starlette.types import Receive, Scope, Send
+
+    from .journal import JournalEntry
     from .services import Services
 
 log = logging.getLogger("mock_exchange")
-NOT_FOUND = BitgetError("40404")
+SUCCESS = "00000"
+Headers = list[tuple[bytes, bytes]]
 
 
 class Dispatcher:
@@ -30,74 +33,93 @@ class Dispatcher:
         self.routes: dict[str, dict[str, Endpoint]] = {}
         for ep in endpoints:
             self.routes.setdefault(ep.path, {})[ep.method] = ep
+        self.not_found = BitgetError(NOT_FOUND)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         svc = self.svc
-        now = svc.clock.now_ms()
-        info = scope.get("mock")
-        extra: list[tuple[bytes, bytes]] = []
-        status = 200
+        info: JournalEntry | None = scope.get("mock")
+        # ASGI servers send header names in lower case; a repeated header: the last one counts
+        headers: dict[bytes, bytes] = dict(scope["headers"])
+        extra: Headers = []
+        now = 0
         try:
+            body = await self.read_body(headers, receive)
+            # the time the request is judged at (timestamp window, limits, state): once its body is in
+            now = svc.clock.now_ms()
             svc.exchange.catch_up(now)  # resting orders the price walk crossed fill before anyone looks
-            # ASGI servers send header names in lower case; a repeated header: the last one counts
-            headers: dict[bytes, bytes] = dict(scope["headers"])
-            # the body-size guard comes before routing: an oversized body is 40017 on any path
-            limit = svc.config.max_body_bytes
-            try:
-                if announced_too_large(headers.get(b"content-length"), limit):
-                    raise BodyTooLarge
-                message = await receive()
-                if message["type"] == "http.request" and not message.get("more_body", False):
-                    body = message.get("body", b"")  # the whole body in one message: the common case
-                    if len(body) > limit:
-                        raise BodyTooLarge
-                else:
-                    body = await read_body(receive, limit, message)
-            except BodyTooLarge:
-                raise BitgetError("40017") from None
-            methods = self.routes.get(scope["path"])
-            ep = None if methods is None else methods.get(scope["method"])
-            if ep is None:
-                raise NOT_FOUND
+            ep = self.route(scope)
             req = ApiRequest(
                 scope["method"], scope["path"], scope.get("raw_path") or scope["path"].encode("utf-8"),
                 scope.get("query_string", b""), body, headers, (scope.get("client") or ("", 0))[0], now,
             )
             if info is not None:
-                # as presented, verified or not
-                info["key"] = headers.get(b"access-key", b"")[:64].decode("latin-1") or None
-                if b"paptrading" in headers:
-                    info["paptrading"] = headers[b"paptrading"].decode("latin-1")
+                note_presented(info, headers)
             if ep.private:
-                req.key = verify(req, svc.exchange.accounts, svc.config.timestamp_window_ms,
-                                 ep.permission, ep.whitelist)
-                if info is not None:
-                    info["uid"] = req.key.uid
-                    info["apiKey"] = req.key.api_key
+                self.authenticate(ep, req, info)
             if svc.limiter is not None:
                 extra = svc.limiter.check_endpoint(ep, req, info)
-            payload = envelope.ok(ep.handler(svc, req), now)
-        except SignatureError as exc:
-            status, payload = exc.status, envelope.error(exc, now)
-            shown = json_escape(exc.prehash)
-            if info is not None:
-                info["prehash"] = shown
-            if svc.config.debug_signatures:
-                extra = [(b"x-mock-prehash", shown.encode("ascii"))]
-            code = exc.code
-        except BitgetError as exc:
-            status, payload = exc.status, envelope.error(exc, now)
-            extra = extra + getattr(exc, "headers", [])
-            code = exc.code
+            status, payload, code = 200, envelope.ok(ep.handler(svc, req), now), SUCCESS
         except ClientGone:
             return
-        except Exception:  # a bug of ours: still a Bitget envelope, never a bare 500 page
-            log.exception("unhandled error on %s %s", scope["method"], scope["path"])
-            err = BitgetError("40015", status=500)
-            status, payload, code = 500, envelope.error(err, now), err.code
-        else:
-            code = "00000"
+        except Exception as exc:
+            status, payload, code, extra = self.render_error(exc, scope, now or svc.clock.now_ms(), info, extra)
         if info is not None:
             info["status"] = status
             info["code"] = code
         await send_json(send, status, payload, extra)
+
+    # -- the steps ------------------------------------------------------------------------
+    async def read_body(self, headers: dict[bytes, bytes], receive: Receive) -> bytes:
+        """The whole body, raw. The size guard comes before routing: an oversized body is 40017 on any path."""
+        limit = self.svc.config.max_body_bytes
+        try:
+            if announced_too_large(headers.get(b"content-length"), limit):
+                raise BodyTooLarge
+            message = await receive()
+            if message["type"] == "http.request" and not message.get("more_body", False):
+                body: bytes = message.get("body", b"")  # the whole body in one message: the common case
+                if len(body) > limit:
+                    raise BodyTooLarge
+                return body
+            return await read_body(receive, limit, message)
+        except BodyTooLarge:
+            raise BitgetError(PARAMS_INVALID) from None
+
+    def route(self, scope: Scope) -> Endpoint:
+        """The endpoint for the path and method; an unknown path or a wrong method is 40404."""
+        methods = self.routes.get(scope["path"])
+        ep = None if methods is None else methods.get(scope["method"])
+        if ep is None:
+            raise self.not_found
+        return ep
+
+    def authenticate(self, ep: Endpoint, req: ApiRequest, info: JournalEntry | None) -> None:
+        """Verify a private request (auth.py) and keep its key on the request and in the journal."""
+        svc = self.svc
+        req.key = verify(req, svc.exchange.accounts, svc.config.timestamp_window_ms, ep.permission, ep.whitelist)
+        if info is not None:
+            info["uid"] = req.key.uid
+            info["apiKey"] = req.key.api_key
+
+    def render_error(self, exc: Exception, scope: Scope, now: int, info: JournalEntry | None,
+                     extra: Headers) -> tuple[int, bytes, str, Headers]:
+        """Status, envelope, code and headers for a failure: a Bitget error as itself, a bug of ours as 40015."""
+        if isinstance(exc, SignatureError):
+            shown = json_escape(exc.prehash)
+            if info is not None:
+                info["prehash"] = shown
+            headers = [(b"x-mock-prehash", shown.encode("ascii"))] if self.svc.config.debug_signatures else []
+            return exc.status, envelope.error(exc, now), exc.code, headers
+        if isinstance(exc, BitgetError):
+            return exc.status, envelope.error(exc, now), exc.code, extra + getattr(exc, "headers", [])
+        # a bug of ours: still a Bitget envelope, never a bare 500 page
+        log.error("unhandled error on %s %s", scope["method"], scope["path"], exc_info=exc)
+        err = BitgetError(SYSTEM_ERROR, status=500)
+        return 500, envelope.error(err, now), err.code, []
+
+
+def note_presented(info: JournalEntry, headers: dict[bytes, bytes]) -> None:
+    """Journal what the request presented, verified or not: the ACCESS-KEY (its id only) and paptrading."""
+    info["key"] = headers.get(b"access-key", b"")[:64].decode("latin-1") or None
+    if b"paptrading" in headers:
+        info["paptrading"] = headers[b"paptrading"].decode("latin-1")

@@ -4,44 +4,82 @@ from __future__ import annotations
 
 from typing import Any
 
+# Every code has a name; raise them by name: `BitgetError(INSUFFICIENT_BALANCE)`.
+RATE_LIMITED = "429"
+KEY_MISSING = "40001"
+SIGN_MISSING = "40002"
+TIMESTAMP_INVALID = "40005"
+KEY_INVALID = "40006"
+CONTENT_TYPE_INVALID = "40007"
+TIMESTAMP_EXPIRED = "40008"
+SIGNATURE_INVALID = "40009"
+PASSPHRASE_MISSING = "40011"  # noqa: S105 (an error code, not a password)
+PASSPHRASE_INCORRECT = "40012"  # noqa: S105 (an error code, not a password)
+PERMISSION_DENIED = "40014"
+SYSTEM_ERROR = "40015"
+PARAMS_INVALID = "40017"
+IP_NOT_ALLOWED = "40018"
+PARAM_MISSING = "40019"
+PARAM_INVALID = "40020"
+PARAM_NOT_FOUND = "40034"
+TOO_MANY_KEYS = "40063"
+PASSPHRASE_RULE = "40070"  # noqa: S105 (an error code, not a password)
+CLIENT_OID_INVALID = "40304"
+SERVER_UPGRADE = "40200"
+NOT_FOUND = "40404"
+SERVICE_ERROR = "40725"
+PARAM_SCALE = "40808"
+ORDER_NOT_FOUND = "43001"
+ORDER_FAILED = "43002"
+NOTHING_TO_CANCEL = "43004"
+PRICE_BELOW_LIMIT = "43008"
+PRICE_ABOVE_LIMIT = "43009"
+INSUFFICIENT_BALANCE = "43012"
+WITHDRAWAL_BELOW_MINIMUM = "43114"
+CLIENT_OID_DUPLICATE = "43118"
+TRANSFER_COIN_INVALID = "43129"
+UNKNOWN_ERROR = "45001"
+BELOW_MINIMUM_AMOUNT = "45110"
+BATCH_TOO_LARGE = "40306"
+
 # code -> (HTTP status, message template). `{0}`, `{1}` are filled from BitgetError's args.
 ERRORS: dict[str, tuple[int, str]] = {
-    "429": (429, "Too Many Requests"),
-    "40001": (400, "ACCESS_KEY cannot be empty"),
-    "40002": (400, "ACCESS_SIGN cannot be empty"),
-    "40005": (400, "Invalid ACCESS_TIMESTAMP"),
-    "40006": (400, "Invalid ACCESS_KEY"),
-    "40007": (400, "Invalid Content_Type"),
-    "40008": (400, "Request timestamp expired"),
-    "40009": (400, "sign signature error"),
-    "40011": (400, "ACCESS_PASSPHRASE cannot be empty"),
-    "40012": (400, "apikey/password is incorrect"),
-    "40014": (400, "Incorrect permissions, need {0} permissions"),
-    "40015": (400, "System is abnormal, please try again later"),
-    "40017": (400, "Parameter verification failed"),
-    "40018": (400, "Invalid IP"),
-    "40019": (400, "Parameter {0} cannot be empty"),
-    "40020": (400, "Parameter {0} error"),
-    "40034": (400, "Parameter {0} does not exist"),
-    "40063": (400, "API exceeds the maximum limit added"),
-    "40070": (400, "passphrase 8-32 characters with letters and numbers"),
-    "40304": (400, "clientOid or clientOrderId length cannot greater than 50"),
-    "40200": (400, "Server upgrade, please try again later"),
-    "40404": (404, "Request URL NOT FOUND"),
-    "40725": (400, "service return an error"),
-    "40808": (400, "Parameter verification exception {0}"),
-    "43001": (400, "The order does not exist"),
-    "43002": (400, "Pending order failed"),
-    "43004": (400, "There is no order to cancel"),
-    "43008": (400, "The current order price cannot be less than {0}{1}"),
-    "43009": (400, "The current order price exceeds the limit {0}{1}"),
-    "43012": (400, "Insufficient balance"),
-    "43114": (400, "Withdrawal is less than the minimum withdrawal count {0}"),
-    "43118": (400, "clientOrderId duplicate"),
-    "43129": (400, "Transfer coin not support or invalid coin"),
-    "45001": (400, "Unknown error"),
-    "45110": (400, "less than the minimum amount {0} USDT"),
-    "40306": (400, "Batch processing orders can only process up to {0}"),
+    RATE_LIMITED: (429, "Too Many Requests"),
+    KEY_MISSING: (400, "ACCESS_KEY cannot be empty"),
+    SIGN_MISSING: (400, "ACCESS_SIGN cannot be empty"),
+    TIMESTAMP_INVALID: (400, "Invalid ACCESS_TIMESTAMP"),
+    KEY_INVALID: (400, "Invalid ACCESS_KEY"),
+    CONTENT_TYPE_INVALID: (400, "Invalid Content_Type"),
+    TIMESTAMP_EXPIRED: (400, "Request timestamp expired"),
+    SIGNATURE_INVALID: (400, "sign signature error"),
+    PASSPHRASE_MISSING: (400, "ACCESS_PASSPHRASE cannot be empty"),
+    PASSPHRASE_INCORRECT: (400, "apikey/password is incorrect"),
+    PERMISSION_DENIED: (400, "Incorrect permissions, need {0} permissions"),
+    SYSTEM_ERROR: (400, "System is abnormal, please try again later"),
+    PARAMS_INVALID: (400, "Parameter verification failed"),
+    IP_NOT_ALLOWED: (400, "Invalid IP"),
+    PARAM_MISSING: (400, "Parameter {0} cannot be empty"),
+    PARAM_INVALID: (400, "Parameter {0} error"),
+    PARAM_NOT_FOUND: (400, "Parameter {0} does not exist"),
+    TOO_MANY_KEYS: (400, "API exceeds the maximum limit added"),
+    PASSPHRASE_RULE: (400, "passphrase 8-32 characters with letters and numbers"),
+    CLIENT_OID_INVALID: (400, "clientOid or clientOrderId length cannot greater than 50"),
+    SERVER_UPGRADE: (400, "Server upgrade, please try again later"),
+    NOT_FOUND: (404, "Request URL NOT FOUND"),
+    SERVICE_ERROR: (400, "service return an error"),
+    PARAM_SCALE: (400, "Parameter verification exception {0}"),
+    ORDER_NOT_FOUND: (400, "The order does not exist"),
+    ORDER_FAILED: (400, "Pending order failed"),
+    NOTHING_TO_CANCEL: (400, "There is no order to cancel"),
+    PRICE_BELOW_LIMIT: (400, "The current order price cannot be less than {0}{1}"),
+    PRICE_ABOVE_LIMIT: (400, "The current order price exceeds the limit {0}{1}"),
+    INSUFFICIENT_BALANCE: (400, "Insufficient balance"),
+    WITHDRAWAL_BELOW_MINIMUM: (400, "Withdrawal is less than the minimum withdrawal count {0}"),
+    CLIENT_OID_DUPLICATE: (400, "clientOrderId duplicate"),
+    TRANSFER_COIN_INVALID: (400, "Transfer coin not support or invalid coin"),
+    UNKNOWN_ERROR: (400, "Unknown error"),
+    BELOW_MINIMUM_AMOUNT: (400, "less than the minimum amount {0} USDT"),
+    BATCH_TOO_LARGE: (400, "Batch processing orders can only process up to {0}"),
 }
 
 # Codes whose message is rendered without a placeholder when no argument is given.
@@ -68,8 +106,8 @@ class BitgetError(Exception):
 
 
 def missing(name: str) -> BitgetError:
-    return BitgetError("40019", name)
+    return BitgetError(PARAM_MISSING, name)
 
 
 def invalid(name: str) -> BitgetError:
-    return BitgetError("40020", name)
+    return BitgetError(PARAM_INVALID, name)

@@ -30,7 +30,8 @@ from starlette.types import Message, Receive, Scope, Send
 
 from . import envelope
 from .asgi import send_json
-from .errors import ERRORS, BitgetError, invalid, missing
+from .errors import ERRORS, RATE_LIMITED, SYSTEM_ERROR, BitgetError, invalid, missing
+from .journal import JournalEntry
 
 KINDS = ("status", "delay", "malformed", "truncated", "html", "drop")
 PHASES = ("before", "after")
@@ -57,7 +58,7 @@ class Rule:
     method: str | None = None
     api_key: str | None = None
     status: int = 200
-    code: str = "40015"
+    code: str = SYSTEM_ERROR
     msg: str | None = None
     delay: tuple[int, int] | None = None
     count: int | None = None  # firings left; None = unlimited
@@ -116,7 +117,7 @@ def parse_rule(body: Any, rule_id: int) -> Rule:
     rule = Rule(rule_id, path, kind, _text(body, "phase", PHASES) or "before",
                 _text(body, "method", METHODS), _text(body, "apiKey"))
     rule.status = _int(body, "status", 100, 599) or _DEFAULT_STATUS.get(kind, 200)
-    code = body.get("code", "429" if rule.status == 429 else "40015")
+    code = body.get("code", RATE_LIMITED if rule.status == 429 else SYSTEM_ERROR)
     if not isinstance(code, str) or code not in ERRORS:
         raise invalid("code")
     rule.code = code
@@ -211,7 +212,7 @@ class FaultsMiddleware:
         if rule is None:
             await self.app(scope, receive, send)
             return
-        info = scope.get("mock")
+        info: JournalEntry | None = scope.get("mock")
         if info is not None:
             info["fault"] = rule.id
         original: list[Message] = []

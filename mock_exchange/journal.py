@@ -4,19 +4,44 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
-from starlette.types import Receive, Scope, Send
+if TYPE_CHECKING:
+    from starlette.types import Receive, Scope, Send
+
+
+class JournalEntry(TypedDict):
+    """One request as the mock saw it: what `GET /_mock/journal` lists and the harness judges from.
+
+    Written by the layers a request passes (journal, global limit, faults, dispatcher, endpoint
+    limiter), each field by the one layer that knows it. Never a secret: the key's id, never its secret
+    or passphrase.
+    """
+
+    ts: int  # server time (ms) when the request arrived
+    method: str
+    path: str
+    query: str  # the raw query string as sent (latin-1 decoded bytes)
+    ip: str  # the socket's peer address
+    status: int | None  # HTTP status of the answer; None when no answer was sent (dropped, client gone)
+    code: str | None  # the envelope's code ("00000" on success); None for answers that carry none
+    uid: str | None  # the UID of the key that verified
+    key: str | None  # the ACCESS-KEY presented, verified or not
+    apiKey: str | None  # the key that verified (None when verification failed)
+    bucket: str | None  # the rate-limit bucket counted ("<path> uid:<uid>", "global ip:<ip>")
+    prehash: NotRequired[str]  # on 40009: the prehash the server computed (JSON-escaped)
+    paptrading: NotRequired[str]  # the `paptrading` header, when sent
+    fault: NotRequired[int]  # the id of the injected fault that matched
 
 
 class Journal:
     def __init__(self, size: int = 1000) -> None:
-        self._entries: deque[dict[str, Any]] = deque(maxlen=max(1, size))
+        self._entries: deque[JournalEntry] = deque(maxlen=max(1, size))
         # one entry per request: the deque's own append, without a method around it
-        self.record: Callable[[dict[str, Any]], None] = self._entries.append
+        self.record: Callable[[JournalEntry], None] = self._entries.append
 
-    def newest(self, limit: int) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = []
+    def newest(self, limit: int) -> list[JournalEntry]:
+        out: list[JournalEntry] = []
         for entry in reversed(self._entries):
             if len(out) >= limit:
                 break
@@ -33,10 +58,9 @@ class Journal:
 class JournalMiddleware:
     """Outermost layer of the API: opens the request's journal entry and records it when the request ends.
 
-    Inner layers fill `scope["mock"]`: whoever answers sets `status` and `code` (the dispatcher, the
-    global limit, an injected fault), the dispatcher also uid, apiKey, limit bucket, prehash. Nothing
-    put there is secret: the key's id, never its secret or passphrase. A request that got no answer
-    (dropped by a fault, client gone) keeps status None.
+    Inner layers fill the `JournalEntry` at `scope["mock"]`: whoever answers sets `status` and `code`
+    (the dispatcher, the global limit, an injected fault), the dispatcher also uid, apiKey, limit bucket,
+    prehash. A request that got no answer (dropped by a fault, client gone) keeps status None.
     """
 
     def __init__(self, app: Any, journal: Journal, clock: Any) -> None:
@@ -46,7 +70,7 @@ class JournalMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         client = scope.get("client")
-        scope["mock"] = info = {
+        info: JournalEntry = {
             "ts": self.clock.now_ms(),
             "method": scope["method"],
             "path": scope["path"],
@@ -59,6 +83,7 @@ class JournalMiddleware:
             "apiKey": None,  # the key that verified (None when verification failed)
             "bucket": None,
         }
+        scope["mock"] = info
         try:
             await self.app(scope, receive, send)
         finally:

@@ -8,16 +8,14 @@ Override `bitget_mock_config` in your conftest.py to change the server's setting
 
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
 
 from .app import MockExchange, create_app
 from .config import Config
+from .server import ServerThread
 
 
 @dataclass
@@ -41,38 +39,6 @@ class RunningMock:
         self.app.services.reset()
 
 
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as s:
-        s.bind((host, 0))
-        return int(s.getsockname()[1])
-
-
-class ServerThread:
-    """uvicorn serving an app from a background thread on 127.0.0.1 and a free port."""
-
-    def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0) -> None:
-        import uvicorn
-
-        self.host = host
-        self.port = port or free_port(host)
-        config = uvicorn.Config(app, host=self.host, port=self.port, access_log=False, log_level="warning",
-                                lifespan="off", ws="none")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> ServerThread:
-        self.thread.start()
-        while not self.server.started:
-            if not self.thread.is_alive():
-                raise RuntimeError("mock exchange failed to start")
-            self.thread.join(0.005)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(5)
-
-
 @pytest.fixture(scope="session")
 def bitget_mock_config() -> Config:
     """Override in conftest.py to start the mock with other settings."""
@@ -83,7 +49,7 @@ def bitget_mock_config() -> Config:
 def bitget_mock_server(bitget_mock_config: Config) -> Iterator[RunningMock]:
     app = create_app(bitget_mock_config)
     with ServerThread(app, bitget_mock_config.host, bitget_mock_config.port) as srv:
-        yield RunningMock(app, f"http://{srv.host}:{srv.port}", srv.host, srv.port)
+        yield RunningMock(app, srv.url, srv.host, srv.port)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl
 
 import orjson
 
-from .errors import BitgetError, invalid, missing
+from .errors import KEY_MISSING, PARAMS_INVALID, BitgetError, invalid, missing
 from .state.accounts import ApiKey, parse_amount
 
 MAX_QUERY_FIELDS = 100
@@ -43,7 +43,7 @@ class ApiRequest:
     @property
     def uid(self) -> str:
         if self.key is None:
-            raise BitgetError("40001")
+            raise BitgetError(KEY_MISSING)
         return self.key.uid
 
     @property
@@ -60,14 +60,14 @@ class ApiRequest:
                 text = self.raw_query.decode("utf-8", "replace")
                 params.update(parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_QUERY_FIELDS))
             except ValueError:
-                raise BitgetError("40017") from None
+                raise BitgetError(PARAMS_INVALID) from None
         if self.method == "POST" and self.body.strip():
             try:
                 body = orjson.loads(self.body)
             except orjson.JSONDecodeError:
-                raise BitgetError("40017") from None
+                raise BitgetError(PARAMS_INVALID) from None
             if not isinstance(body, dict):
-                raise BitgetError("40017")
+                raise BitgetError(PARAMS_INVALID)
             if not params:
                 return body  # a fresh dict of its own: no copy needed
             params.update(body)

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .clock import ExchangeClock
 from .config import Config
 from .faults import Faults
 from .journal import Journal
+from .ratelimit import RateLimiter, build_limiter
 from .state.exchange import Exchange
 from .state.seed import AccountSeed, demo_seed, load_accounts_file
 from .state.trading import Limits
 
+if TYPE_CHECKING:
+    from .endpoint import Endpoint
+
 
 class Services:
-    def __init__(self, config: Config, accounts: list[AccountSeed] | None = None) -> None:
+    def __init__(self, config: Config, endpoints: Sequence[Endpoint],
+                 accounts: list[AccountSeed] | None = None) -> None:
         self.config = config
+        self.endpoints = tuple(endpoints)
         self.clock = ExchangeClock(config.base_clock, manual=config.manual_clock, start_ms=config.clock_start_ms)
         if accounts is None:
             accounts = []
@@ -26,12 +33,17 @@ class Services:
         limits = Limits(max_closed_orders=config.max_closed_orders, retention_ms=config.retention_ms)
         self.exchange = Exchange(self.clock, config.seed, accounts, limits)
         self.journal = Journal(config.journal_size)
-        self.limiter: Any = None  # set by create_app when rate limits are on
+        # None with `--rate-limits off`: no endpoint nor global limit
+        self.limiter: RateLimiter | None = build_limiter(config, self.endpoints)
         self.faults = Faults(config.seed)
 
     def on_clock_moved(self) -> None:
-        """Let time-driven state (resting orders meeting the price walk) catch up with the clock."""
-        self.exchange.catch_up(self.clock.now_ms())
+        """Let time-driven state (resting orders meeting the price walk) catch up with the clock; a
+        clock set back also takes rate-limit entries "from the future" back."""
+        now = self.clock.now_ms()
+        self.exchange.catch_up(now)
+        if self.limiter is not None:
+            self.limiter.rewind(now)
 
     def reset(self) -> None:
         """Back to the seeded state: accounts, keys, balances, orders; journal, counters and faults cleared.

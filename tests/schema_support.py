@@ -37,6 +37,12 @@ READ_QUERIES: dict[str, str] = {
     "/api/v2/spot/account/transferRecords": "coin=USDT&fromType=spot",
     "/api/v2/spot/account/bills": "",
     "/api/v2/mix/market/contracts": "productType=USDT-FUTURES",
+    **{"/api/v2/mix/market/" + name: "productType=USDT-FUTURES&symbol=BTCUSDT" for name in (
+        "ticker", "merge-depth", "fills", "fills-history", "symbol-price", "open-interest", "current-fund-rate",
+        "history-fund-rate", "funding-time", "query-position-lever")},
+    "/api/v2/mix/market/tickers": "productType=COIN-FUTURES",
+    **{"/api/v2/mix/market/" + name: "productType=USDT-FUTURES&symbol=ETHUSDT&granularity=1H&limit=5" for name in (
+        "candles", "history-candles", "history-index-candles", "history-mark-candles")},
     "/api/v2/spot/trade/orderInfo": "orderId={order}",
     "/api/v2/spot/trade/unfilled-orders": "",
     "/api/v2/spot/trade/history-orders": "",

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from mock_exchange.cli import build_parser, config_from_args
-from mock_exchange.pytest_plugin import free_port
+from mock_exchange.server import free_port
 
 from .helpers import sign
 

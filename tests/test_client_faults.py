@@ -11,7 +11,7 @@ import pytest
 
 from client import BitgetClient, BitgetTransportError, ServerError
 from mock_exchange.app import MockExchange
-from mock_exchange.pytest_plugin import ServerThread
+from mock_exchange.server import ServerThread
 
 from .client_support import CREDENTIALS, VirtualTime
 from .helpers import make_app

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from client import BitgetAPIError, BitgetClient, as_decimals
 from mock_exchange.app import MockExchange, create_app
 from mock_exchange.config import Config
-from mock_exchange.pytest_plugin import ServerThread
+from mock_exchange.server import ServerThread
 
 from .client_support import CREDENTIALS, VirtualTime, asgi_client, codes
 from .helpers import NOW, make_app

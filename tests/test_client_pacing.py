@@ -9,8 +9,9 @@ import pytest
 
 from client import BitgetClient, Pacer
 from client.pacing import DEFAULT_PRIVATE, DEFAULT_PUBLIC, LIMITS
-from mock_exchange.pytest_plugin import ServerThread
-from mock_exchange.ratelimit.limits import BITGET_LIMITS, PRIVATE_DEFAULT, PUBLIC_DEFAULT
+from mock_exchange.ratelimit.limits import PRIVATE_DEFAULT, PUBLIC_DEFAULT
+from mock_exchange.routes import endpoint_limits
+from mock_exchange.server import ServerThread
 
 from .client_support import CREDENTIALS, VirtualTime, asgi_client, codes
 from .helpers import make_app
@@ -51,7 +52,7 @@ def test_global_limit_applies_across_endpoints() -> None:
 
 
 def test_client_table_agrees_with_the_server_table() -> None:
-    for path, limit in BITGET_LIMITS.items():
+    for path, limit in endpoint_limits().items():
         assert limit.window_ms == 1000
         assert LIMITS.get(path) == limit.count, path
     assert (DEFAULT_PRIVATE, DEFAULT_PUBLIC) == (PRIVATE_DEFAULT.count, PUBLIC_DEFAULT.count)

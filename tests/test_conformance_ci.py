@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mock_exchange.pytest_plugin import free_port
+from mock_exchange.server import free_port
 from mock_exchange.state.seed import load_accounts_file
 
 CI = Path(__file__).resolve().parent.parent / "ci"

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from mock_exchange.pytest_plugin import ServerThread
+from mock_exchange.server import ServerThread
 
 from .helpers import API_KEY, PASSPHRASE, SECRET, UID, make_app, seed_accounts
 

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from mock_exchange.ratelimit.limits import IP, UID, LimitTable
+from mock_exchange.ratelimit.limits import IP, UID
+from mock_exchange.routes import endpoint_limits
 from mock_exchange.state.catalog import COINS_BY_NAME
 from mock_exchange.state.seed import AccountSeed
 
@@ -304,13 +305,13 @@ def test_batch_cancel_cancels_each_order_on_its_own(api: Api) -> None:
 def test_endpoints_outside_the_spec_table_get_the_decisions_defaults() -> None:
     """DECISIONS.md: an endpoint missing from bitget-v2.md section 5 gets 10/s by UID if private, 20/s by IP
     if public (whatever its own doc page says)."""
-    table = LimitTable()
+    table = endpoint_limits()
     expected = {HISTORY: (20, IP), HISTORY_CANDLES: (20, IP), RATE: (10, UID), ADDRESS: (10, UID),
                 DEPOSITS: (10, UID), TRANSFERS: (10, UID), BILLS: (10, UID),
                 "/api/v2/spot/trade/batch-cancel-order": (10, UID),
                 "/api/v2/spot/trade/cancel-symbol-order": (10, UID)}
     for path, (count, basis) in expected.items():
-        row = table.limit_for(path, private=basis == UID)
+        row = table[path]
         assert (row.count, row.window_ms, row.basis) == (count, 1000, basis), path
 
 

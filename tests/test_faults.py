@@ -10,7 +10,7 @@ import pytest
 
 from mock_exchange.app import MockExchange
 from mock_exchange.faults import ConnectionDropped
-from mock_exchange.pytest_plugin import ServerThread
+from mock_exchange.server import ServerThread
 
 from .helpers import make_app
 from .trading_support import Api

@@ -11,11 +11,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mock_exchange.ratelimit.limits import BITGET_LIMITS
+from mock_exchange.routes import endpoint_limits
 from mock_exchange.state.seed import AccountSeed, KeySeed
 
 from .helpers import ALL_PERMISSIONS, NOW, Answer, asgi_call, call, make_app, seed_accounts, signed_headers
 
+LIMITS = endpoint_limits()
 REMAIN = "x-mbx-used-remain-limit"
 TIME = "/api/v2/public/time"
 COINS = "/api/v2/spot/public/coins"
@@ -43,7 +44,7 @@ def private(app: Any, path: str, api_key: str = "bg_test_key", secret: str = "te
 
 def test_429_envelope_and_remaining_header() -> None:
     app = make_app()
-    limit = BITGET_LIMITS[COINS].count
+    limit = LIMITS[COINS].count
     answers = [call(app, "GET", COINS) for _ in range(limit + 1)]
     assert [a.headers[REMAIN] for a in answers] == [str(n) for n in range(limit - 1, -1, -1)] + ["0"]
     refused = answers[-1]
@@ -58,7 +59,7 @@ def test_429_envelope_and_remaining_header() -> None:
 
 def test_retry_after_only_when_asked() -> None:
     app = make_app(retry_after=True)
-    for _ in range(BITGET_LIMITS[COINS].count):
+    for _ in range(LIMITS[COINS].count):
         assert "retry-after" not in call(app, "GET", COINS).headers
     assert call(app, "GET", COINS).headers["retry-after"] == "1"
 
@@ -80,7 +81,7 @@ def test_uid_endpoints_are_keyed_by_uid_not_key_or_ip() -> None:
     assert again.status == 429
     # another UID has its own counter; another endpoint of the first UID too
     assert private(app, INFO, "bg_other_key", "other_secret", "other_pass1").status == 200
-    assert private(app, ASSETS).headers[REMAIN] == str(BITGET_LIMITS[ASSETS].count - 1)
+    assert private(app, ASSETS).headers[REMAIN] == str(LIMITS[ASSETS].count - 1)
     entries = app.services.journal.newest(4)
     assert [e["bucket"] for e in entries] == [f"{ASSETS} uid:1000000001", f"{INFO} uid:1000000002",
                                               f"{INFO} uid:1000000001", f"{INFO} uid:1000000001"]
@@ -242,7 +243,7 @@ def test_app_answers_follow_the_moving_window(steps: list[tuple[str, str, int]])
             answer = await asgi_call(app, "GET", path, b"symbol=BTCUSDT", client=(ip, 1))
             mine = admitted[(path, ip)]
             used = sum(1 for t in mine if now - 1000 < t <= now)
-            limit = BITGET_LIMITS[path].count
+            limit = LIMITS[path].count
             assert answer.status == (200 if used < limit else 429)
             if answer.status == 200:
                 mine.append(now)

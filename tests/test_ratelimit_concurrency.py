@@ -11,7 +11,7 @@ from collections import Counter
 
 import httpx
 
-from mock_exchange.pytest_plugin import ServerThread
+from mock_exchange.server import ServerThread
 
 from .helpers import make_app
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from mock_exchange.config import Config
 from mock_exchange.endpoint import Endpoint
 from mock_exchange.ratelimit.limiter import FixedWindow, GlobalLimiter, MovingWindow, RateLimited, RateLimiter
-from mock_exchange.ratelimit.limits import Limit, LimitTable
+from mock_exchange.ratelimit.limits import PRIVATE_DEFAULT, PUBLIC_DEFAULT, Limit, LimitTable
 from mock_exchange.ratelimit.storage import MemoryStorage
 from mock_exchange.request import ApiRequest
 from mock_exchange.state.accounts import ApiKey
@@ -32,8 +32,10 @@ def _handler(svc: object, req: object) -> None:
     return None
 
 
-def endpoint(path: str, private: bool = True) -> Endpoint:
-    return Endpoint("GET", path, _handler, private=private)
+def endpoint(path: str, private: bool = True, limit: Limit | None = None) -> Endpoint:
+    if limit is None:
+        limit = PRIVATE_DEFAULT if private else PUBLIC_DEFAULT
+    return Endpoint("GET", path, _handler, limit, private=private)
 
 
 def request(path: str, now: int, uid: str | None = None, ip: str = "10.0.0.1") -> ApiRequest:
@@ -98,8 +100,8 @@ def test_two_requests_exactly_one_window_apart_never_share_it() -> None:
 def test_endpoints_and_uids_do_not_affect_each_other(algorithm: str, steps: list[tuple[int, int, int]]) -> None:
     paths = ["/a", "/b", "/c"]
     rows = {"/a": Limit(2, 1000, "uid"), "/b": Limit(3, 500, "uid"), "/c": Limit(1, 100, "ip")}
-    eps = [endpoint(p) for p in paths]
-    limiter = RateLimiter(Config(limit_algorithm=algorithm), LimitTable(rows=rows), eps)
+    eps = [endpoint(p, limit=rows[p]) for p in paths]
+    limiter = RateLimiter(Config(limit_algorithm=algorithm), LimitTable(), eps)
     # the same requests, one fresh limiter per (endpoint, caller): verdicts must match
     alone: dict[tuple[str, str], RateLimiter] = {}
     now = T0
@@ -108,7 +110,7 @@ def test_endpoints_and_uids_do_not_affect_each_other(algorithm: str, steps: list
         ep, uid = eps[ep_i], f"u{uid_i}"
         ip = f"10.0.0.{uid_i}"
         solo = alone.setdefault((ep.path, uid), RateLimiter(Config(limit_algorithm=algorithm),
-                                                            LimitTable(rows=rows), [ep]))
+                                                            LimitTable(), [ep]))
         verdicts = []
         for lim in (limiter, solo):
             try:
@@ -174,8 +176,8 @@ def test_penalty_lasts_exactly_its_length() -> None:
 
 
 def test_refused_endpoint_requests_consume_no_quota() -> None:
-    ep = endpoint("/a")
-    limiter = RateLimiter(Config(), LimitTable(rows={"/a": Limit(2, 1000, "uid")}), [ep])
+    ep = endpoint("/a", limit=Limit(2, 1000, "uid"))
+    limiter = RateLimiter(Config(), LimitTable(), [ep])
     outcomes = []
     for t in (0, 1, 2, 3, 999, 1000, 1001):
         try:
@@ -203,8 +205,12 @@ def test_memory_stays_bounded_as_callers_come_and_go(algorithm: type[MovingWindo
     assert len(storage) == 0
 
 
-def test_clock_set_back_forgets_the_future() -> None:
-    algo = MovingWindow(MemoryStorage())
+@pytest.mark.parametrize("algorithm", [MovingWindow, FixedWindow])
+def test_clock_set_back_forgets_the_future_only_when_told(algorithm: type[MovingWindow] | type[FixedWindow]) -> None:
+    storage = MemoryStorage()
+    algo = algorithm(storage)
     assert algo.hit("k", T0 + 10_000, 1, 1000)[0]
-    assert algo.hit("k", T0, 1, 1000)[0]  # the entry at +10 s is "in the future": forgotten
+    assert not algo.hit("k", T0, 1, 1000)[0]  # an older time (out of order) still sees the entry
+    storage.rewind(T0)  # the clock set back: the entry at +10 s is "in the future", forgotten
+    assert algo.hit("k", T0, 1, 1000)[0]
     assert not algo.hit("k", T0 + 1, 1, 1000)[0]

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from mock_exchange.pytest_plugin import ServerThread
+from mock_exchange.server import ServerThread
 
 from .helpers import API_KEY, PASSPHRASE, SECRET, make_app, seed_accounts
 from .trading_support import ERC20

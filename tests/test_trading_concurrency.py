@@ -10,7 +10,7 @@ from decimal import Decimal
 import httpx
 
 from mock_exchange.app import MockExchange
-from mock_exchange.pytest_plugin import ServerThread
+from mock_exchange.server import ServerThread
 
 from .helpers import UID, make_app, signed_headers
 

@@ -23,9 +23,9 @@ from mock_exchange.request import ApiRequest
 from mock_exchange.routes.spot_trade import _parse_order, parse_order
 from mock_exchange.state.accounts import parse_amount
 from mock_exchange.state.exchange import Exchange
-from mock_exchange.state.market import plain
 from mock_exchange.state.orders import CANCELLED, IdIndex, IdSequence, Order, new_client_oid
 from mock_exchange.state.trading import Limits, OrderSpec, decimal_places, more_places
+from mock_exchange.views import plain
 
 from .helpers import NOW, UID, seed_accounts
 from .trading_support import Api, last_price

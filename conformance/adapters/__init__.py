@@ -23,6 +23,10 @@ BUILTIN = {
 }
 
 
+# the pip extra that brings a built-in adapter's client, named when that client is missing
+EXTRAS = {"ccxt": "ccxt"}
+
+
 class AdapterNotFound(LookupError):
     """The name is neither a built-in adapter nor an importable `module:Class` subclass of Adapter."""
 
@@ -36,6 +40,10 @@ def load_adapter(name: str) -> type[Adapter]:
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
+        missing = getattr(exc, "name", None) or ""
+        if name in EXTRAS and missing.partition(".")[0] == EXTRAS[name]:
+            raise AdapterNotFound(f"adapter {name!r} needs the {missing} package: pip install "
+                                  f"'bitget-mock[{EXTRAS[name]}]'") from exc
         raise AdapterNotFound(f"adapter {name!r}: cannot import {module_name}: {exc}") from exc
     cls = getattr(module, class_name, None)
     if not isinstance(cls, type) or not issubclass(cls, Adapter):

@@ -1,12 +1,11 @@
 """Rate limits: the table (limits.py), the algorithms and limiters (limiter.py), the storage, the global middleware."""
 
 from .limiter import GlobalLimiter, RateLimited, RateLimiter, build_limiter
-from .limits import BITGET_LIMITS, Limit, LimitTable, load_table
+from .limits import Limit, LimitTable, load_table, per_ip, per_uid
 from .middleware import GlobalLimitMiddleware
 from .storage import MemoryStorage, Storage
 
 __all__ = [
-    "BITGET_LIMITS",
     "GlobalLimitMiddleware",
     "GlobalLimiter",
     "Limit",
@@ -17,4 +16,6 @@ __all__ = [
     "Storage",
     "build_limiter",
     "load_table",
+    "per_ip",
+    "per_uid",
 ]

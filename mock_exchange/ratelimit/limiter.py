@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from ..config import Config
     from ..endpoint import Endpoint
+    from ..journal import JournalEntry
     from ..request import ApiRequest
 
 REMAIN_HEADER = b"x-mbx-used-remain-limit"
@@ -104,7 +105,7 @@ class Rule:
     __slots__ = ("basis", "by_uid", "count", "endpoint", "prefix", "remain", "window_ms")
 
     def __init__(self, ep: Endpoint, table: LimitTable) -> None:
-        limit = table.limit_for(ep.path, ep.private)
+        limit = table.limit_for(ep.path, ep.limit)
         self.endpoint = ep
         self.count = limit.count
         self.window_ms = limit.window_ms
@@ -133,7 +134,7 @@ class EndpointLimiter:
     def rules(self) -> list[Rule]:
         return sorted(self._rules.values(), key=lambda r: (r.endpoint.path, r.endpoint.method))
 
-    def check(self, ep: Endpoint, req: ApiRequest, info: dict[str, Any] | None) -> Headers:
+    def check(self, ep: Endpoint, req: ApiRequest, info: JournalEntry | None) -> Headers:
         """Admit (returning the remaining-quota header) or raise RateLimited."""
         rule = self._rules.get(id(ep))
         if rule is None or rule.endpoint is not ep:
@@ -204,6 +205,10 @@ class RateLimiter:
 
     def reset(self) -> None:
         self.storage.clear()
+
+    def rewind(self, now_ms: int) -> None:
+        """The mock's clock was moved (admin API): entries after `now_ms` are forgotten."""
+        self.storage.rewind(now_ms)
 
     def snapshot(self, now_ms: int, ip: str | None = None, uid: str | None = None) -> dict[str, Any]:
         """The live counters of an IP (global + IP-keyed endpoints) and/or a UID (UID-keyed endpoints)."""

@@ -1,8 +1,9 @@
-"""THE table of per-endpoint rate limits (path -> count per window, keyed by UID or IP), and its TOML overrides.
+"""Rate limits as data: `Limit` (count per window, keyed by UID or IP), the defaults, and TOML overrides.
 
-Every number the mock enforces per endpoint is in `BITGET_LIMITS` below (bitget-v2.md section 5; the
-doc's value where the doc and the SDKs disagree, DECISIONS.md "Rate limits"). A served endpoint that
-has no row gets `PRIVATE_DEFAULT` (10/s by UID) or `PUBLIC_DEFAULT` (20/s by IP).
+Every endpoint declares its own limit on its declaration (mock_exchange/endpoint.py, in the route
+modules: Bitget's documented value, docs/rules.md "Rate limits"); an endpoint with no documented
+limit gets `PRIVATE_DEFAULT` (10/s by UID) or `PUBLIC_DEFAULT` (20/s by IP). `endpoint_limits()` in
+`mock_exchange/routes` is the resulting table.
 
 `--rate-limits FILE.toml` overrides single rows; every other row keeps Bitget's value. One table per
 path, each field optional (an omitted field keeps the row's value, or the default's for a new path):
@@ -38,73 +39,29 @@ class Limit:
     basis: str  # UID or IP
 
 
-def _ip(count: int) -> Limit:
-    return Limit(count, SECOND, IP)
+def per_ip(count: int, window_ms: int = SECOND) -> Limit:
+    return Limit(count, window_ms, IP)
 
 
-def _uid(count: int) -> Limit:
-    return Limit(count, SECOND, UID)
+def per_uid(count: int, window_ms: int = SECOND) -> Limit:
+    return Limit(count, window_ms, UID)
 
 
-PUBLIC_DEFAULT = _ip(20)
-PRIVATE_DEFAULT = _uid(10)
-
-BITGET_LIMITS: dict[str, Limit] = {
-    # public
-    "/api/v2/public/time": _ip(20),
-    "/api/v2/spot/public/coins": _ip(3),
-    "/api/v2/spot/public/symbols": _ip(20),
-    "/api/v2/margin/currencies": _ip(20),
-    "/api/v2/spot/market/tickers": _ip(20),
-    "/api/v2/spot/market/orderbook": _ip(20),
-    "/api/v2/spot/market/candles": _ip(20),
-    "/api/v2/spot/market/fills": _ip(10),  # doc 10/s; JKorf says 20/s
-    "/api/v2/spot/market/fills-history": _ip(20),  # not in spec §5: DECISIONS default (doc page says 10/s)
-    "/api/v2/spot/market/history-candles": _ip(20),  # doc 20/s (Get-History-Candle-Data); JKorf 20/s
-    "/api/v2/mix/market/contracts": _ip(20),
-    # spot account
-    "/api/v2/spot/account/info": _uid(1),
-    "/api/v2/spot/account/assets": _uid(10),
-    "/api/v2/spot/account/bills": _uid(10),  # doc 10/s (Get-Account-Bills)
-    "/api/v2/spot/account/transferRecords": _uid(10),  # not in spec §5: DECISIONS default (doc page says 20/s)
-    "/api/v2/common/trade-rate": _uid(10),  # doc 10/s (Get-Trade-Rate)
-    # spot trade
-    "/api/v2/spot/trade/place-order": _uid(10),
-    "/api/v2/spot/trade/cancel-order": _uid(10),
-    "/api/v2/spot/trade/batch-orders": _uid(5),
-    "/api/v2/spot/trade/batch-cancel-order": _uid(10),  # doc 10/s (Batch-Cancel-Orders)
-    "/api/v2/spot/trade/cancel-symbol-order": _uid(10),  # not in spec §5: DECISIONS default
-    "/api/v2/spot/trade/orderInfo": _uid(20),
-    "/api/v2/spot/trade/unfilled-orders": _uid(20),
-    "/api/v2/spot/trade/history-orders": _uid(20),
-    "/api/v2/spot/trade/fills": _uid(10),
-    # wallet
-    "/api/v2/spot/wallet/transfer": _uid(10),
-    "/api/v2/spot/wallet/withdrawal": _uid(5),  # doc 5/s; ccxt and JKorf say 10/s
-    "/api/v2/spot/wallet/withdrawal-records": _uid(10),
-    "/api/v2/spot/wallet/deposit-address": _uid(10),  # doc 10/s (Get-Deposit-Address)
-    "/api/v2/spot/wallet/deposit-records": _uid(10),  # doc 10/s (Get-Deposit-Record)
-    # futures
-    "/api/v2/mix/account/accounts": _uid(10),
-    "/api/v2/mix/order/place-order": _uid(10),
-}
+PUBLIC_DEFAULT = per_ip(20)
+PRIVATE_DEFAULT = per_uid(10)
 
 _FIELDS = {"count": int, "window_ms": int, "basis": str}
 
 
 @dataclass(frozen=True)
 class LimitTable:
-    """Bitget's rows, the defaults for paths without a row, and the rows a TOML file overrides."""
+    """The limits in force: each endpoint's declared limit, with the rows a TOML file overrides."""
 
-    rows: Mapping[str, Limit] = field(default_factory=lambda: dict(BITGET_LIMITS))
     overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    public_default: Limit = PUBLIC_DEFAULT
-    private_default: Limit = PRIVATE_DEFAULT
 
-    def limit_for(self, path: str, private: bool) -> Limit:
-        base = self.rows.get(path) or (self.private_default if private else self.public_default)
+    def limit_for(self, path: str, declared: Limit) -> Limit:
         override = self.overrides.get(path)
-        return replace(base, **override) if override else base
+        return replace(declared, **override) if override else declared
 
 
 def parse_overrides(data: Mapping[str, Any], source: str = "rate limits") -> dict[str, dict[str, Any]]:

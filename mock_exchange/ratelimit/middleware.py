@@ -13,10 +13,11 @@ from starlette.types import Receive, Scope, Send
 
 from .. import envelope
 from ..asgi import send_json
-from ..errors import BitgetError
+from ..errors import RATE_LIMITED, BitgetError
+from ..journal import JournalEntry
 from .limiter import RETRY_HEADER, GlobalLimiter, retry_after_value
 
-TOO_MANY = BitgetError("429")  # rendered only, never raised
+TOO_MANY = BitgetError(RATE_LIMITED)  # rendered only, never raised
 
 
 class GlobalLimitMiddleware:
@@ -34,7 +35,7 @@ class GlobalLimitMiddleware:
         if wait is None:
             await self.app(scope, receive, send)
             return
-        info = scope.get("mock")
+        info: JournalEntry | None = scope.get("mock")
         if info is not None:
             info["status"] = 429
             info["code"] = "429"

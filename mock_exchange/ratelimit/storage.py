@@ -5,6 +5,10 @@ the same interface later (Redis: a Lua script per operation, keys with a TTL of 
 several server processes then share one set of counters without touching the algorithms.
 
 Time is always passed in (`now_ms` from the server's injectable clock); nothing here reads a clock.
+Times may come out of order (a request that read the clock before its body arrived is admitted after
+a later one): an entry is recorded at max(now, the key's newest entry), so each log stays in order, an
+entry is only ever forgotten once its own window has ended, and at most `limit` entries lie in any
+window. Only an explicit `rewind` (the mock's clock set back) forgets entries "from the future".
 """
 
 from __future__ import annotations
@@ -24,25 +28,26 @@ class Storage(ABC):
     @abstractmethod
     def acquire_moving(self, key: Hashable, now_ms: int, window_ms: int, limit: int,
                        always: bool = False) -> tuple[bool, int, int]:
-        """Count `key`'s entries in the half-open window (now - window, now]; add one at `now` when
-        that keeps the count within `limit` (or in any case, with `always`).
+        """Count `key`'s entries in the half-open window (at - window, at], where `at` is the later of
+        `now` and the key's newest entry; add one at `at` when that keeps the count within `limit`
+        (or in any case, with `always`).
 
         Returns (admitted, used, oldest): admitted means used <= limit after the call; used counts
         the window's entries after the call; oldest is the timestamp of the window's oldest entry
-        (when it leaves, a slot frees), or `now` for an empty window.
+        (when it leaves, a slot frees), or `at` for an empty window.
         """
 
     @abstractmethod
     def peek_moving(self, key: Hashable, now_ms: int, window_ms: int) -> int:
-        """How many entries `key` has in (now - window, now], changing nothing the caller can see."""
+        """How many entries `key` has after now - window, changing nothing the caller can see."""
 
     @abstractmethod
     def acquire_counter(self, key: Hashable, now_ms: int, slot: int, expires_ms: int, limit: int,
                         always: bool = False) -> tuple[bool, int]:
         """Fixed window (`now_ms` falls in `slot`): add one to `key`'s counter for `slot` (a new slot
-        starts at 0) when that keeps it within `limit` (or in any case, with `always`). Returns
-        (admitted, count after the call). `expires_ms` is when the slot ends: the store may forget
-        the counter from then on."""
+        starts at 0; a slot older than the counter's counts in the counter's) when that keeps it
+        within `limit` (or in any case, with `always`). Returns (admitted, count after the call).
+        `expires_ms` is when the slot ends: the store may forget the counter from then on."""
 
     @abstractmethod
     def peek_counter(self, key: Hashable, slot: int) -> int:
@@ -54,6 +59,11 @@ class Storage(ABC):
 
     @abstractmethod
     def set_penalty(self, key: Hashable, until_ms: int) -> None: ...
+
+    @abstractmethod
+    def rewind(self, now_ms: int) -> None:
+        """The clock was set back to `now_ms`: forget entries and slots after it (else they would
+        hold their windows until the clock caught up with them)."""
 
     @abstractmethod
     def clear(self) -> None:
@@ -73,12 +83,13 @@ class _Log:
 
 
 class _Counter:
-    __slots__ = ("count", "expires", "slot")
+    __slots__ = ("count", "expires", "since", "slot")
 
-    def __init__(self, slot: int, expires: int) -> None:
+    def __init__(self, slot: int, expires: int, since: int) -> None:
         self.slot = slot
         self.count = 0
         self.expires = expires
+        self.since = since  # the earliest time counted in this slot (a rewind before it drops the slot)
 
 
 class MemoryStorage(Storage):
@@ -109,10 +120,6 @@ class MemoryStorage(Storage):
         while times and times[0] <= cutoff:
             times.popleft()
             log.total -= counts.popleft()
-        # A clock set back in time: entries "from the future" are forgotten, not counted forever.
-        while times and times[-1] > now_ms:
-            times.pop()
-            log.total -= counts.pop()
 
     def acquire_moving(self, key: Hashable, now_ms: int, window_ms: int, limit: int,
                        always: bool = False) -> tuple[bool, int, int]:
@@ -122,13 +129,12 @@ class MemoryStorage(Storage):
         times, counts = log.times, log.counts
         used = log.total
         if times:  # _trim, inlined: this runs on every request
+            if times[-1] > now_ms:  # out of order: recorded at the newest entry, see the module doc
+                now_ms = times[-1]
             cutoff = now_ms - window_ms
             while times and times[0] <= cutoff:
                 times.popleft()
                 used -= counts.popleft()
-            while times and times[-1] > now_ms:
-                times.pop()
-                used -= counts.pop()
             log.total = used
         admitted = used < limit
         if admitted or always:
@@ -156,9 +162,13 @@ class MemoryStorage(Storage):
         if counter is None:
             if len(self._logs) + len(self._counters) >= self._sweep_at:
                 self.sweep(now_ms)
-            counter = self._counters[key] = _Counter(slot, expires_ms)
+            counter = self._counters[key] = _Counter(slot, expires_ms, now_ms)
         elif counter.slot != slot:
-            counter.slot, counter.count, counter.expires = slot, 0, expires_ms
+            if counter.slot < slot:
+                counter.slot, counter.count, counter.expires, counter.since = slot, 0, expires_ms, now_ms
+            # else times out of order: a request of an older slot counts in the counter's newer one
+        elif now_ms < counter.since:
+            counter.since = now_ms
         admitted = counter.count < limit
         if admitted or always:
             counter.count += 1
@@ -176,6 +186,13 @@ class MemoryStorage(Storage):
         self._penalties[key] = until_ms
 
     # -- housekeeping -------------------------------------------------------------------
+    def rewind(self, now_ms: int) -> None:
+        for log in self._logs.values():
+            while log.times and log.times[-1] > now_ms:
+                log.times.pop()
+                log.total -= log.counts.pop()
+        self._counters = {k: v for k, v in self._counters.items() if v.since <= now_ms}
+
     def sweep(self, now_ms: int) -> None:
         """Drop every key whose window (or slot, or penalty) has ended by `now_ms`."""
         self._logs = {k: v for k, v in self._logs.items() if v.expires > now_ms}

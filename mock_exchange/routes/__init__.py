@@ -1,15 +1,17 @@
-"""Bitget API endpoints, one module per area; ENDPOINTS lists them all."""
+"""Bitget API endpoints, one module per area; ENDPOINTS lists them all (docs/adding-an-endpoint.md)."""
 
 from __future__ import annotations
 
 from ..endpoint import Endpoint
-from . import common, mix, mix_account, public, spot_account, spot_market, spot_orders, spot_trade, wallet
+from ..ratelimit.limits import Limit
+from . import common, mix, mix_account, mix_market, public, spot_account, spot_market, spot_orders, spot_trade, wallet
 
 ENDPOINTS: tuple[Endpoint, ...] = (
     *public.ENDPOINTS,
     *spot_market.ENDPOINTS,
     *spot_account.ENDPOINTS,
     *mix.ENDPOINTS,
+    *mix_market.ENDPOINTS,
     *spot_trade.ENDPOINTS,
     *spot_orders.ENDPOINTS,
     *wallet.ENDPOINTS,
@@ -17,4 +19,11 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     *common.ENDPOINTS,
 )
 
-__all__ = ["ENDPOINTS"]
+
+
+def endpoint_limits() -> dict[str, Limit]:
+    """Bitget's rate-limit table as the declarations give it: path -> limit."""
+    return {ep.path: ep.limit for ep in ENDPOINTS}
+
+
+__all__ = ["ENDPOINTS", "endpoint_limits"]

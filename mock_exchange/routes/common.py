@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from ..endpoint import get
-from ..errors import BitgetError
+from ..errors import PARAM_NOT_FOUND, BitgetError
+from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
 from ..schema import NumStr, Obj
 from ..services import Services
-from ..state.market import plain
+from ..views import plain
 from .mix import CONTRACT_VIEWS
 
 BUSINESS_TYPES = ("spot", "margin", "mix")
@@ -24,13 +25,15 @@ def trade_rate(svc: Services, req: ApiRequest) -> Any:
     if business == "mix":
         contract = _CONTRACTS.get(symbol.upper())
         if contract is None:
-            raise BitgetError("40034", symbol)
+            raise BitgetError(PARAM_NOT_FOUND, symbol)
         return {"makerFeeRate": contract["makerFeeRate"], "takerFeeRate": contract["takerFeeRate"]}
     sym = svc.exchange.market.symbol(symbol)
     if business == "margin" and not sym.margin:
-        raise BitgetError("40034", symbol)
+        raise BitgetError(PARAM_NOT_FOUND, symbol)
     return {"makerFeeRate": plain(sym.maker_fee), "takerFeeRate": plain(sym.taker_fee)}
 
 
-ENDPOINTS = (get("/api/v2/common/trade-rate", trade_rate, private=True,
-                 response=Obj({"makerFeeRate": NumStr, "takerFeeRate": NumStr})),)
+# doc 10/s (Get-Trade-Rate)
+TRADE_RATE = Obj({"makerFeeRate": NumStr, "takerFeeRate": NumStr})
+ENDPOINTS = (get("/api/v2/common/trade-rate", trade_rate, private=True, limit=per_uid(10),
+                 response=TRADE_RATE),)

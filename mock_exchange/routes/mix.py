@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from ..endpoint import get
-from ..errors import BitgetError
+from ..errors import PARAM_NOT_FOUND, BitgetError
+from ..ratelimit.limits import per_ip
 from ..request import ApiRequest
 from ..schema import Enum, IntStr, List, MaybeEmpty, NumStr, Obj, Str
 from ..services import Services
 from ..state.catalog import CONTRACTS, DEMO_PRODUCT_TYPES, PRODUCT_TYPES, Contract
-from ..state.market import plain
+from ..views import plain
 
 PRODUCT_TYPE_CHOICES = PRODUCT_TYPES + tuple(DEMO_PRODUCT_TYPES)
 
@@ -20,20 +21,20 @@ def _contract_view(c: Contract) -> dict[str, Any]:
         "symbol": c.symbol,
         "baseCoin": c.base,
         "quoteCoin": c.quote,
-        "buyLimitPriceRatio": "0.05",
-        "sellLimitPriceRatio": "0.05",
+        "buyLimitPriceRatio": plain(c.buy_limit_ratio),
+        "sellLimitPriceRatio": plain(c.sell_limit_ratio),
         "feeRateUpRatio": "0.005",
-        "makerFeeRate": "0.0002",
-        "takerFeeRate": "0.0006",
+        "makerFeeRate": plain(c.maker_fee),
+        "takerFeeRate": plain(c.taker_fee),
         "openCostUpRatio": "0.01",
         "supportMarginCoins": list(c.margin_coins),
         "minTradeNum": plain(c.min_trade_num),
-        "priceEndStep": "1",
+        "priceEndStep": str(c.price_end_step),
         "volumePlace": str(c.volume_place),
         "pricePlace": str(c.price_place),
-        "sizeMultiplier": plain(c.min_trade_num),
+        "sizeMultiplier": plain(c.lot),
         "symbolType": "perpetual",
-        "minTradeUSDT": "5",
+        "minTradeUSDT": plain(c.min_trade_usdt),
         "maxSymbolOrderNum": "200",
         "maxProductOrderNum": "400",
         "maxPositionNum": "150",
@@ -44,13 +45,13 @@ def _contract_view(c: Contract) -> dict[str, Any]:
         "deliveryStartTime": "",
         "deliveryPeriod": "",
         "launchTime": "",
-        "fundInterval": "8",
-        "minLever": "1",
-        "maxLever": "125",
+        "fundInterval": str(c.fund_interval_hours),
+        "minLever": str(c.min_lever),
+        "maxLever": str(c.max_lever),
         "posLimit": "0.05",
         "maintainTime": "",
-        "maxMarketOrderQty": "100",
-        "maxOrderQty": "1000",
+        "maxMarketOrderQty": plain(c.max_market_order_qty),
+        "maxOrderQty": plain(c.max_order_qty),
         "isRwa": "NO",
     }
 
@@ -72,7 +73,7 @@ def contracts(svc: Services, req: ApiRequest) -> Any:
         return views
     chosen = [v for v in views if v["symbol"] == symbol.upper()]
     if not chosen:
-        raise BitgetError("40034", symbol)
+        raise BitgetError(PARAM_NOT_FOUND, symbol)
     return chosen
 
 
@@ -89,4 +90,4 @@ CONTRACT = Obj({
     "maintainTime": MaybeEmpty(IntStr), "maxMarketOrderQty": NumStr, "maxOrderQty": NumStr, "isRwa": Enum("YES", "NO"),
 })
 
-ENDPOINTS = (get("/api/v2/mix/market/contracts", contracts, response=List(CONTRACT)),)
+ENDPOINTS = (get("/api/v2/mix/market/contracts", contracts, limit=per_ip(20), response=List(CONTRACT)),)

@@ -9,12 +9,13 @@ from decimal import Decimal
 from typing import Any
 
 from ..endpoint import get
+from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
 from ..schema import Enum, List, MaybeEmpty, NumStr, Obj, Str
 from ..services import Services
 from ..state.catalog import SYMBOLS_BY_NAME
-from ..state.market import plain
 from ..state.wallet import FUTURES_WALLETS, MARGIN_COINS
+from ..views import plain
 from .mix import product_type
 
 _EIGHT = Decimal("1e-8")
@@ -77,4 +78,5 @@ FUTURES_ACCOUNT = Obj({
     "grant": MaybeEmpty(NumStr),
 })
 
-ENDPOINTS = (get("/api/v2/mix/account/accounts", accounts, private=True, response=List(FUTURES_ACCOUNT)),)
+ENDPOINTS = (get("/api/v2/mix/account/accounts", accounts, private=True, limit=per_uid(10),
+                 response=List(FUTURES_ACCOUNT)),)

@@ -1,11 +1,35 @@
-"""Parameter shapes several endpoints share: a startTime/endTime window and a clamped page size."""
+"""Parameter readers several endpoints share: client ids, positive amounts, time windows, page sizes."""
 
 from __future__ import annotations
 
-from ..errors import invalid, missing
-from ..request import ApiRequest
+import re
+from decimal import Decimal
 
-DAY_MS = 86_400_000
+from ..errors import CLIENT_OID_INVALID, BitgetError, invalid, missing
+from ..request import ApiRequest
+from ..state.accounts import parse_amount
+
+_CLIENT_OID = re.compile(r"[0-9A-Za-z+_#-]{1,50}")
+
+
+def client_oid(req: ApiRequest, name: str = "clientOid") -> str | None:
+    """A client id as Bitget allows them: 1-50 of [0-9a-zA-Z-+_#], else 40304."""
+    raw = req.params.get(name)
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, (str, int)) or _CLIENT_OID.fullmatch(str(raw)) is None:
+        raise BitgetError(CLIENT_OID_INVALID)
+    return str(raw)
+
+
+def positive(req: ApiRequest, name: str) -> Decimal:
+    """A required amount above zero (40019 when missing, 40020 when not a positive number)."""
+    value = req.params.get(name)
+    if value is None or value == "":
+        raise missing(name)
+    return parse_amount(value, name, allow_zero=False)
+
+
 
 
 def time_range(req: ApiRequest, required: bool = False, end_required: bool = False,

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from ..endpoint import get
-from ..errors import BitgetError
+from ..errors import PARAM_NOT_FOUND, BitgetError
+from ..ratelimit.limits import per_ip
 from ..request import ApiRequest
 from ..schema import Bool, Enum, IntStr, List, MaybeEmpty, NumStr, Obj, Str
 from ..services import Services
 from ..state.catalog import COINS, SPOT_SYMBOLS, Coin, SpotSymbol
-from ..state.market import plain
+from ..views import plain
 
 # Bitget: both are obsolete and no limit applies; the documented example sends "0" and a very large maximum
 # (Get-Symbols). A maximum of "0" makes ccxt cap every order at 0 (issue 13).
@@ -112,7 +113,7 @@ def coins(svc: Services, req: ApiRequest) -> Any:
         return list(COIN_VIEWS.values())
     found = COIN_VIEWS.get(coin) or COIN_VIEWS.get(coin.upper())
     if found is None:
-        raise BitgetError("40034", coin)
+        raise BitgetError(PARAM_NOT_FOUND, coin)
     return [found]
 
 
@@ -152,8 +153,8 @@ MARGIN_CURRENCY = Obj({
 })
 
 ENDPOINTS = (
-    get("/api/v2/public/time", server_time, response=Obj({"serverTime": IntStr})),
-    get("/api/v2/spot/public/coins", coins, response=List(COIN)),
-    get("/api/v2/spot/public/symbols", symbols, response=List(SYMBOL)),
-    get("/api/v2/margin/currencies", margin_currencies, response=List(MARGIN_CURRENCY)),
+    get("/api/v2/public/time", server_time, limit=per_ip(20), response=Obj({"serverTime": IntStr})),
+    get("/api/v2/spot/public/coins", coins, limit=per_ip(3), response=List(COIN)),
+    get("/api/v2/spot/public/symbols", symbols, limit=per_ip(20), response=List(SYMBOL)),
+    get("/api/v2/margin/currencies", margin_currencies, limit=per_ip(20), response=List(MARGIN_CURRENCY)),
 )

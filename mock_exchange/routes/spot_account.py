@@ -6,15 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from ..endpoint import get
-from ..errors import BitgetError, invalid
+from ..errors import PARAM_NOT_FOUND, BitgetError, invalid
+from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
 from ..schema import Enum, Int, IntStr, List, MaybeEmpty, NumStr, Obj, Str
 from ..services import Services
 from ..state.catalog import COINS_BY_NAME
-from ..state.market import plain
+from ..state.constants import ACCOUNT_TYPES, DAY_MS
 from ..state.records import BUSINESS_TYPES, GROUP_TYPES, LEGACY_BUSINESS_TYPES, Bill, Transfer
-from ..state.wallet import ACCOUNT_TYPES
-from .params import DAY_MS, page_limit, time_range
+from ..views import plain
+from .params import page_limit, time_range
 
 RECORDS_WINDOW_MS = 90 * DAY_MS  # Bitget: startTime and endTime at most 90 days apart
 _AUTHORITIES = {
@@ -48,7 +49,7 @@ def assets(svc: Services, req: ApiRequest) -> Any:
     if coin is not None:
         name = coin if coin in COINS_BY_NAME else coin.upper()
         if name not in COINS_BY_NAME:
-            raise BitgetError("40034", coin)
+            raise BitgetError(PARAM_NOT_FOUND, coin)
         chosen = [name]
     elif asset_type == "all":
         chosen = list(COINS_BY_NAME)
@@ -138,8 +139,11 @@ BILL = Obj({
 })
 
 ENDPOINTS = (
-    get("/api/v2/spot/account/info", account_info, private=True, response=ACCOUNT_INFO),
-    get("/api/v2/spot/account/assets", assets, private=True, response=List(ASSET)),
-    get("/api/v2/spot/account/transferRecords", transfer_records, private=True, response=List(TRANSFER_RECORD)),
-    get("/api/v2/spot/account/bills", bills, private=True, response=List(BILL)),
+    get("/api/v2/spot/account/info", account_info, private=True, limit=per_uid(1), response=ACCOUNT_INFO),
+    get("/api/v2/spot/account/assets", assets, private=True, limit=per_uid(10), response=List(ASSET)),
+    # not in spec §5: DECISIONS default (doc page says 20/s)
+    get("/api/v2/spot/account/transferRecords", transfer_records, private=True, limit=per_uid(10),
+        response=List(TRANSFER_RECORD)),
+    get("/api/v2/spot/account/bills", bills, private=True, limit=per_uid(10),
+        response=List(BILL)),  # doc 10/s (Get-Account-Bills)
 )

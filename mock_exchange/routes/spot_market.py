@@ -7,11 +7,14 @@ from typing import Any
 
 from ..endpoint import get
 from ..errors import invalid
+from ..ratelimit.limits import per_ip
 from ..request import ApiRequest
 from ..schema import Enum, IntStr, List, NumStr, Obj, Str, Tuple
 from ..services import Services
-from ..state.market import BOOK_DEPTH, GRANULARITIES, plain
-from .params import DAY_MS, time_range
+from ..state.constants import DAY_MS
+from ..state.market import BOOK_DEPTH, GRANULARITIES
+from ..views import candle_row, plain, ticker_view, trade_view
+from .params import time_range
 
 _BOOK_TYPES = ("step0", "step1", "step2", "step3", "step4", "step5")
 FILLS_HISTORY_WINDOW_MS = 7 * DAY_MS  # Bitget: "startTime and endTime should be within 7 days"
@@ -21,7 +24,7 @@ def tickers(svc: Services, req: ApiRequest) -> Any:
     market = svc.exchange.market
     symbol = req.text("symbol")
     chosen = [market.symbol(symbol)] if symbol is not None else market.all_symbols()
-    return [market.ticker(s, req.now_ms) for s in chosen]
+    return [ticker_view(s, market.ticker(s, req.now_ms)) for s in chosen]
 
 
 def orderbook(svc: Services, req: ApiRequest) -> Any:
@@ -46,7 +49,8 @@ def _candles(svc: Services, req: ApiRequest, end_required: bool, max_limit: int)
         raise invalid("granularity")
     start, end = time_range(req, end_required=end_required)
     limit = req.integer("limit", default=100, lo=1, hi=max_limit) or 100
-    return market.candles(sym, granularity, req.now_ms, start, end, limit)
+    p = sym.price_precision
+    return [candle_row(c, p) for c in market.candles(sym, granularity, req.now_ms, start, end, limit)]
 
 
 def candles(svc: Services, req: ApiRequest) -> Any:
@@ -62,7 +66,7 @@ def recent_fills(svc: Services, req: ApiRequest) -> Any:
     market = svc.exchange.market
     sym = market.symbol(req.text("symbol", required=True) or "")
     limit = req.integer("limit", default=100, lo=1, hi=500) or 100
-    return market.trades(sym, req.now_ms, limit)
+    return [trade_view(sym, t) for t in market.trades(sym, req.now_ms, limit)]
 
 
 def fills_history(svc: Services, req: ApiRequest) -> Any:
@@ -73,8 +77,8 @@ def fills_history(svc: Services, req: ApiRequest) -> Any:
     before = req.integer("idLessThan")
     start, end = time_range(req, max_ms=FILLS_HISTORY_WINDOW_MS)
     # unlike market/fills, Bitget capitalises the side here (Get-Market-Trades: "Buy", "Sell")
-    return [{**t, "side": t["side"].capitalize()} for t in market.trade_history(sym, req.now_ms, before, start, end,
-                                                                                limit)]
+    return [{**trade_view(sym, t), "side": t.side.capitalize()}
+            for t in market.trade_history(sym, req.now_ms, before, start, end, limit)]
 
 
 TICKER = Obj({
@@ -93,10 +97,14 @@ def _trade(sides: Enum) -> Obj:
 
 
 ENDPOINTS = (
-    get("/api/v2/spot/market/tickers", tickers, response=List(TICKER)),
-    get("/api/v2/spot/market/orderbook", orderbook, response=BOOK),
-    get("/api/v2/spot/market/candles", candles, response=List(CANDLE)),
-    get("/api/v2/spot/market/history-candles", history_candles, response=List(CANDLE)),
-    get("/api/v2/spot/market/fills", recent_fills, response=List(_trade(Enum("buy", "sell")))),
-    get("/api/v2/spot/market/fills-history", fills_history, response=List(_trade(Enum("Buy", "Sell")))),
+    get("/api/v2/spot/market/tickers", tickers, limit=per_ip(20), response=List(TICKER)),
+    get("/api/v2/spot/market/orderbook", orderbook, limit=per_ip(20), response=BOOK),
+    get("/api/v2/spot/market/candles", candles, limit=per_ip(20), response=List(CANDLE)),
+    # doc 20/s (Get-History-Candle-Data); JKorf 20/s
+    get("/api/v2/spot/market/history-candles", history_candles, limit=per_ip(20), response=List(CANDLE)),
+    get("/api/v2/spot/market/fills", recent_fills, limit=per_ip(10),
+        response=List(_trade(Enum("buy", "sell")))),  # doc 10/s; JKorf says 20/s
+    # not in spec §5: DECISIONS default (doc page says 10/s)
+    get("/api/v2/spot/market/fills-history", fills_history, limit=per_ip(20),
+        response=List(_trade(Enum("Buy", "Sell")))),
 )

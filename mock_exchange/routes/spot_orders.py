@@ -13,12 +13,13 @@ import orjson
 
 from ..endpoint import get
 from ..errors import invalid
+from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
 from ..schema import Bool, Enum, IntStr, JsonStr, List, MaybeEmpty, Nullable, Number, NumStr, Obj, Str
 from ..services import Services
-from ..state.market import plain
 from ..state.orders import Fill, Order
 from ..state.trading import Page
+from ..views import plain
 from .spot_trade import PRESETS, order_ref
 
 PAGE_MAX = 100
@@ -182,8 +183,9 @@ FILL = Obj({
 })
 
 ENDPOINTS = (
-    get("/api/v2/spot/trade/orderInfo", order_info, private=True, response=List(ORDER)),
-    get("/api/v2/spot/trade/unfilled-orders", unfilled_orders, private=True, response=List(OPEN_ORDER)),
-    get("/api/v2/spot/trade/history-orders", history_orders, private=True, response=List(ORDER)),
-    get("/api/v2/spot/trade/fills", fills, private=True, response=List(FILL)),
+    get("/api/v2/spot/trade/orderInfo", order_info, private=True, limit=per_uid(20), response=List(ORDER)),
+    get("/api/v2/spot/trade/unfilled-orders", unfilled_orders, private=True, limit=per_uid(20),
+        response=List(OPEN_ORDER)),
+    get("/api/v2/spot/trade/history-orders", history_orders, private=True, limit=per_uid(20), response=List(ORDER)),
+    get("/api/v2/spot/trade/fills", fills, private=True, limit=per_uid(10), response=List(FILL)),  # wallet
 )

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from ..endpoint import post
-from ..errors import BitgetError, invalid, missing
+from ..errors import BATCH_TOO_LARGE, BitgetError, invalid, missing
+from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
 from ..schema import IntStr, List, Obj, Str
 from ..services import Services
 from ..state.accounts import parse_amount
-from ..state.market import plain
 from ..state.orders import NO_PRESETS
 from ..state.trading import OrderSpec
+from ..views import plain
+from .params import client_oid, positive
 
 SIDES = ("buy", "sell")
 ORDER_TYPES = ("limit", "market")
@@ -24,25 +24,6 @@ STP_MODES = ("none", "cancel_taker", "cancel_maker", "cancel_both")
 PRESETS = ("presetTakeProfitPrice", "executeTakeProfitPrice", "presetStopLossPrice", "executeStopLossPrice")
 _PRESET_NAMES = frozenset(PRESETS)
 MAX_BATCH = 50
-_CLIENT_OID = re.compile(r"[0-9A-Za-z+_#-]{1,50}")
-
-
-def client_oid(req: ApiRequest, name: str = "clientOid") -> str | None:
-    """A client id as Bitget allows them: 1-50 of [0-9a-zA-Z-+_#], else 40304."""
-    raw = req.params.get(name)
-    if raw is None or raw == "":
-        return None
-    if isinstance(raw, bool) or not isinstance(raw, (str, int)) or _CLIENT_OID.fullmatch(str(raw)) is None:
-        raise BitgetError("40304")
-    return str(raw)
-
-
-def positive(req: ApiRequest, name: str) -> Decimal:
-    """A required amount above zero (40019 when missing, 40020 when not a positive number)."""
-    value = req.params.get(name)
-    if value is None or value == "":
-        raise missing(name)
-    return parse_amount(value, name, allow_zero=False)
 
 
 _SIDE_SET = frozenset(SIDES)
@@ -105,7 +86,7 @@ def order_list(req: ApiRequest) -> list[Any]:
     if not isinstance(raw, list):
         raise invalid("orderList")
     if len(raw) > MAX_BATCH:
-        raise BitgetError("40306", MAX_BATCH)
+        raise BitgetError(BATCH_TOO_LARGE, MAX_BATCH)
     return raw
 
 
@@ -192,9 +173,12 @@ BATCH = Obj({"successList": List(ORDER_REF),
              "failureList": List(Obj({"orderId": Str, "clientOid": Str, "errorMsg": Str, "errorCode": Str}))})
 _TRADE = {"private": True, "permission": "spot_trade"}
 ENDPOINTS = (
-    post("/api/v2/spot/trade/place-order", place_order, **_TRADE, response=ORDER_REF),
-    post("/api/v2/spot/trade/batch-orders", batch_orders, **_TRADE, response=BATCH),
-    post("/api/v2/spot/trade/cancel-order", cancel_order, **_TRADE, response=ORDER_REF),
-    post("/api/v2/spot/trade/batch-cancel-order", batch_cancel_order, **_TRADE, response=BATCH),
-    post("/api/v2/spot/trade/cancel-symbol-order", cancel_symbol_order, **_TRADE, response=Obj({"symbol": Str})),
+    post("/api/v2/spot/trade/place-order", place_order, **_TRADE, limit=per_uid(10), response=ORDER_REF),
+    post("/api/v2/spot/trade/batch-orders", batch_orders, **_TRADE, limit=per_uid(5), response=BATCH),
+    post("/api/v2/spot/trade/cancel-order", cancel_order, **_TRADE, limit=per_uid(10), response=ORDER_REF),
+    # doc 10/s (Batch-Cancel-Orders)
+    post("/api/v2/spot/trade/batch-cancel-order", batch_cancel_order, **_TRADE, limit=per_uid(10), response=BATCH),
+    # not in spec §5: DECISIONS default
+    post("/api/v2/spot/trade/cancel-symbol-order", cancel_symbol_order, **_TRADE, limit=per_uid(10),
+         response=Obj({"symbol": Str})),
 )

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from ..endpoint import get, post
+from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
 from ..schema import Enum, IntStr, List, Nullable, NumStr, Obj, Str
 from ..services import Services
-from ..state.market import plain
-from ..state.records import Deposit
-from ..state.wallet import ACCOUNT_TYPES, Withdrawal, WithdrawSpec
-from .params import page_limit, required_range
-from .spot_trade import client_oid, positive
+from ..state.constants import ACCOUNT_TYPES
+from ..state.wallet import Withdrawal, WithdrawSpec
+from ..views import deposit_view, plain
+from .params import client_oid, page_limit, positive, required_range
 
 RECORDS_MAX = 100
 RECORDS_DEFAULT = 20
@@ -74,23 +74,6 @@ def withdrawal_records(svc: Services, req: ApiRequest) -> Any:
     return [withdrawal_view(w, req.now_ms) for w in records]
 
 
-def deposit_view(d: Deposit) -> dict[str, Any]:
-    return {
-        "orderId": str(d.oid),
-        "tradeId": d.tx_hash,
-        "coin": d.coin,
-        "type": "deposit",
-        "size": plain(d.size),
-        "status": "success",
-        "toAddress": d.to_address,
-        "dest": d.dest,
-        "chain": d.chain,
-        "fromAddress": d.from_address,
-        "cTime": str(d.ctime),
-        "uTime": str(d.ctime),
-    }
-
-
 def deposit_address(svc: Services, req: ApiRequest) -> Any:
     coin_name = req.text("coin", required=True) or ""
     chain_name = req.text("chain")
@@ -127,13 +110,20 @@ DEPOSIT_RECORD = Obj({
 })
 DEPOSIT_ADDRESS = Obj({"address": Str, "chain": Str, "coin": Str, "tag": Str, "url": Str})
 
+TRANSFER = Obj({"transferId": IntStr, "clientOid": Nullable(Str)})  # clientOid null when none was sent
+
 ENDPOINTS = (
-    post("/api/v2/spot/wallet/transfer", transfer, private=True, permission="transfer",
-         response=Obj({"transferId": IntStr, "clientOid": Nullable(Str)})),  # null when none was sent
+    post("/api/v2/spot/wallet/transfer", transfer, private=True, permission="transfer", limit=per_uid(10),
+         response=TRANSFER),
+    # doc 5/s; ccxt and JKorf say 10/s
     post("/api/v2/spot/wallet/withdrawal", withdrawal, private=True, permission="withdraw", whitelist=True,
-         response=Obj({"orderId": IntStr, "clientOid": Str})),
-    get("/api/v2/spot/wallet/withdrawal-records", withdrawal_records, private=True,
+         limit=per_uid(5), response=Obj({"orderId": IntStr, "clientOid": Str})),
+    get("/api/v2/spot/wallet/withdrawal-records", withdrawal_records, private=True, limit=per_uid(10),
         response=List(WITHDRAWAL_RECORD)),
-    get("/api/v2/spot/wallet/deposit-address", deposit_address, private=True, response=DEPOSIT_ADDRESS),
-    get("/api/v2/spot/wallet/deposit-records", deposit_records, private=True, response=List(DEPOSIT_RECORD)),
+    # doc 10/s (Get-Deposit-Address)
+    get("/api/v2/spot/wallet/deposit-address", deposit_address, private=True, limit=per_uid(10),
+        response=DEPOSIT_ADDRESS),
+    # doc 10/s (Get-Deposit-Record)
+    get("/api/v2/spot/wallet/deposit-records", deposit_records, private=True, limit=per_uid(10),
+        response=List(DEPOSIT_RECORD)),
 )

@@ -10,15 +10,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..errors import BitgetError, invalid
+from ..errors import NOT_FOUND, PARAM_NOT_FOUND, PARAMS_INVALID, PASSPHRASE_RULE, TOO_MANY_KEYS, BitgetError, invalid
 from .catalog import COINS_BY_NAME
+from .constants import ACCOUNT_TYPES, ZERO
 
 PERMISSIONS = ("read", "spot_trade", "margin_trade", "contract_trade", "transfer", "withdraw")
 MAX_KEYS_PER_UID = 10
 MAX_WHITELIST_IPS = 30
 _PASSPHRASE = re.compile(r"(?=.*[A-Za-z])(?=.*[0-9])[A-Za-z0-9]{8,32}")
-_ACCOUNT_TYPES = ("spot", "p2p", "coin_futures", "usdt_futures", "usdc_futures", "crossed_margin", "isolated_margin")
-ZERO = Decimal(0)
 
 
 @dataclass
@@ -101,7 +100,7 @@ def parse_amount(value: Any, name: str, allow_zero: bool = True) -> Decimal:
 
 def check_passphrase(passphrase: Any) -> str:
     if not isinstance(passphrase, str) or _PASSPHRASE.fullmatch(passphrase) is None:
-        raise BitgetError("40070")
+        raise BitgetError(PASSPHRASE_RULE)
     return passphrase
 
 
@@ -155,19 +154,19 @@ class AccountStore:
     def account(self, uid: str) -> Account:
         found = self.accounts.get(uid)
         if found is None:
-            raise BitgetError("40404")
+            raise BitgetError(NOT_FOUND)
         return found
 
     def set_balances(self, uid: str, balances: Any, now_ms: int, account_type: str = "spot") -> dict[str, str]:
         account = self.account(uid)
         if not isinstance(balances, dict):
-            raise BitgetError("40017")
-        if account_type not in _ACCOUNT_TYPES:
+            raise BitgetError(PARAMS_INVALID)
+        if account_type not in ACCOUNT_TYPES:
             raise invalid("accountType")
         parsed: dict[str, Decimal] = {}
         for coin, amount in balances.items():
             if coin not in COINS_BY_NAME:
-                raise BitgetError("40034", coin)
+                raise BitgetError(PARAM_NOT_FOUND, coin)
             parsed[coin] = parse_amount(amount, coin)
         for coin, amount in parsed.items():
             bal = account.balance(coin, account_type)
@@ -195,7 +194,7 @@ class AccountStore:
         """
         account = self.account(uid)
         if len(account.keys) >= MAX_KEYS_PER_UID:
-            raise BitgetError("40063")
+            raise BitgetError(TOO_MANY_KEYS)
         perms = check_permissions(permissions)
         fixed = fixed_api_key is not None or fixed_secret is not None
         if passphrase is None and not fixed:
@@ -224,7 +223,7 @@ class AccountStore:
         """Install a key with given credentials (seed files, tests): formats are not enforced."""
         account = self.account(uid)
         if len(account.keys) >= MAX_KEYS_PER_UID:
-            raise BitgetError("40063")
+            raise BitgetError(TOO_MANY_KEYS)
         if key.api_key in self.keys:
             raise invalid("apiKey")
         self._add_key(account, key)
@@ -237,7 +236,7 @@ class AccountStore:
     def delete_key(self, api_key: str) -> None:
         key = self.keys.pop(api_key, None)
         if key is None:
-            raise BitgetError("40404")
+            raise BitgetError(NOT_FOUND)
         self.accounts[key.uid].keys.remove(api_key)
 
     def key(self, api_key: str) -> ApiKey | None:

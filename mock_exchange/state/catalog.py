@@ -96,7 +96,49 @@ COINS: tuple[Coin, ...] = (
 
 
 @dataclass(frozen=True)
+class LeverageTier:
+    """One row of `GET /api/v2/mix/market/query-position-lever`: positions whose value (size x price, in the
+    contract's quote coin) lies in [start_unit, end_unit) may use at most `leverage` and are maintained at
+    `keep_margin_rate` of their value."""
+
+    level: int
+    start_unit: Decimal
+    end_unit: Decimal
+    leverage: int
+    keep_margin_rate: Decimal
+
+
+def _tiers(*rows: tuple[str, str, int, str]) -> tuple[LeverageTier, ...]:
+    return tuple(LeverageTier(i + 1, D(a), D(b), lever, D(mmr)) for i, (a, b, lever, mmr) in enumerate(rows))
+
+
+# Tiers 1 and 2 are Bitget's documented BTCUSDT rows (Get-Query-Position-Lever example); the deeper
+# rows are the mock's own continuation (leverage falls, maintenance rate rises), so large positions
+# have a tier. ETH's first rows follow the same shape one step lower. See docs/futures-market.md.
+BTC_TIERS = _tiers(
+    ("0", "50000", 125, "0.004"),
+    ("50000", "200000", 100, "0.005"),
+    ("200000", "1000000", 50, "0.01"),
+    ("1000000", "5000000", 20, "0.025"),
+    ("5000000", "20000000", 10, "0.05"),
+)
+ETH_TIERS = _tiers(
+    ("0", "50000", 100, "0.005"),
+    ("50000", "200000", 75, "0.0065"),
+    ("200000", "1000000", 50, "0.01"),
+    ("1000000", "5000000", 20, "0.025"),
+    ("5000000", "20000000", 10, "0.05"),
+)
+
+
+@dataclass(frozen=True)
 class Contract:
+    """A perpetual contract's configuration, as `GET /api/v2/mix/market/contracts` publishes it.
+
+    Values are Bitget's (Get-All-Symbols-Contracts, Get-Current-Funding-Rate, Get-Query-Position-Lever;
+    sources in docs/futures-market.md). Sizes are in the base coin (ccxt: contractSize 1).
+    """
+
     symbol: str
     product_type: str
     base: str
@@ -106,13 +148,50 @@ class Contract:
     volume_place: int
     min_trade_num: Decimal
     spot_symbol: str  # whose price walk the contract follows
+    index: int  # the contract's own series in the price walk's hash (basis, funding, sizes, trade ids)
+    tiers: tuple[LeverageTier, ...] = BTC_TIERS
+    price_end_step: int = 1
+    maker_fee: Decimal = D("0.0002")
+    taker_fee: Decimal = D("0.0006")
+    fund_interval_hours: int = 8
+    min_lever: int = 1
+    min_funding_rate: Decimal = D("-0.003")
+    max_funding_rate: Decimal = D("0.003")
+    # price bands around the mark price for limit orders (DECISIONS.md "Futures": as for spot)
+    buy_limit_ratio: Decimal = D("0.05")
+    sell_limit_ratio: Decimal = D("0.05")
+    min_trade_usdt: Decimal = D("5")
+    max_market_order_qty: Decimal = D("100")
+    max_order_qty: Decimal = D("1000")
+
+    @cached_property
+    def tick(self) -> Decimal:
+        """Price step: priceEndStep x 10^-pricePlace (how ccxt reads it)."""
+        return D(self.price_end_step).scaleb(-self.price_place)
+
+    @cached_property
+    def lot(self) -> Decimal:
+        """Size step (`sizeMultiplier`); also the minimum size (`minTradeNum`)."""
+        return self.min_trade_num
+
+    @cached_property
+    def max_lever(self) -> int:
+        """The first tier's leverage: no position may use more."""
+        return self.tiers[0].leverage
+
+    def tier_for(self, value: Decimal) -> LeverageTier:
+        """The tier a position of this value (size x price, quote coin) falls in; the last tier beyond it."""
+        for tier in self.tiers:
+            if value < tier.end_unit:
+                return tier
+        return self.tiers[-1]
 
 
 CONTRACTS: tuple[Contract, ...] = (
-    Contract("BTCUSDT", "USDT-FUTURES", "BTC", "USDT", ("USDT",), 1, 4, D("0.0001"), "BTCUSDT"),
-    Contract("ETHUSDT", "USDT-FUTURES", "ETH", "USDT", ("USDT",), 2, 2, D("0.01"), "ETHUSDT"),
-    Contract("BTCUSD", "COIN-FUTURES", "BTC", "USD", ("BTC", "ETH", "USDT"), 1, 3, D("0.001"), "BTCUSDT"),
-    Contract("BTCPERP", "USDC-FUTURES", "BTC", "USDC", ("USDC",), 1, 4, D("0.0001"), "BTCUSDT"),
+    Contract("BTCUSDT", "USDT-FUTURES", "BTC", "USDT", ("USDT",), 1, 4, D("0.0001"), "BTCUSDT", 8),
+    Contract("ETHUSDT", "USDT-FUTURES", "ETH", "USDT", ("USDT",), 2, 2, D("0.01"), "ETHUSDT", 9, ETH_TIERS),
+    Contract("BTCUSD", "COIN-FUTURES", "BTC", "USD", ("BTC", "ETH", "USDT"), 1, 3, D("0.001"), "BTCUSDT", 10),
+    Contract("BTCPERP", "USDC-FUTURES", "BTC", "USDC", ("USDC",), 1, 4, D("0.0001"), "BTCUSDT", 11),
 )
 
 PRODUCT_TYPES = ("USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES")
@@ -120,4 +199,6 @@ PRODUCT_TYPES = ("USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES")
 DEMO_PRODUCT_TYPES = {"SUSDT-FUTURES": "USDT-FUTURES", "SCOIN-FUTURES": "COIN-FUTURES", "SUSDC-FUTURES": "USDC-FUTURES"}
 
 SYMBOLS_BY_NAME = {s.symbol: s for s in SPOT_SYMBOLS}
+# (productType, symbol) -> contract, for the real product types (demo ones are mapped first)
+CONTRACTS_BY_KEY = {(c.product_type, c.symbol): c for c in CONTRACTS}
 COINS_BY_NAME = {c.coin: c for c in COINS}

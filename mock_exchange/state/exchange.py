@@ -6,6 +6,8 @@ import random
 
 from ..clock import Clock
 from .accounts import AccountStore, ApiKey, load_public_key
+from .futures_market import FuturesMarket
+from .futures_series import FuturesSeries
 from .ledger import Ledger
 from .market import Market
 from .orders import IdSequence
@@ -21,6 +23,9 @@ class Exchange:
         self.account_seeds = accounts
         self.limits = limits or Limits()
         self.market = Market(seed)
+        # futures market data: pure functions of seed and clock over the spot walk (no state to reset)
+        self.futures_market = FuturesMarket(seed, self.market)
+        self.futures_series = FuturesSeries(self.futures_market)
         self.reset()
 
     def reset(self) -> None:

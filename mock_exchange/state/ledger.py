@@ -15,18 +15,16 @@ import random
 from collections import defaultdict
 from decimal import Decimal
 
-from ..errors import BitgetError
+from ..errors import INSUFFICIENT_BALANCE, BitgetError
 from .accounts import Account, Balance
+from .constants import RETENTION_MS, ZERO
 from .orders import AppendLog, IdSequence
 from .records import Bill, newest_page
-
-ZERO = Decimal(0)
-DAY_MS = 86_400_000
 
 
 class Ledger:
     def __init__(self, bill_ids: IdSequence | None = None, max_bills: int = 100_000,
-                 retention_ms: int = 90 * DAY_MS) -> None:
+                 retention_ms: int = RETENTION_MS) -> None:
         self.fees: defaultdict[str, Decimal] = defaultdict(Decimal)
         self.market_flows: defaultdict[str, Decimal] = defaultdict(Decimal)
         self.withdrawn: defaultdict[str, Decimal] = defaultdict(Decimal)
@@ -39,12 +37,12 @@ class Ledger:
     @staticmethod
     def require(balance: Balance, amount: Decimal) -> None:
         if balance.available < amount:
-            raise BitgetError("43012")
+            raise BitgetError(INSUFFICIENT_BALANCE)
 
     @staticmethod
     def freeze(balance: Balance, amount: Decimal, now_ms: int) -> None:
         if balance.available < amount:  # Ledger.require, inline: every order freezes
-            raise BitgetError("43012")
+            raise BitgetError(INSUFFICIENT_BALANCE)
         balance.available -= amount
         balance.frozen += amount
         balance.utime = now_ms

@@ -1,4 +1,4 @@
-"""The seeded market: tickers, order books, candles and recent trades over the price walk.
+"""The seeded market: tickers, order books, candles and recent trades over the price walk, as values.
 
 Everything here is a pure function of (seed, symbol, clock time), cached per walk step, so the
 same seed and the same clock give the same answers and the market endpoints agree with each
@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_DOWN, Decimal
 
-from ..errors import BitgetError
+from ..errors import PARAM_NOT_FOUND, BitgetError
 from .catalog import SPOT_SYMBOLS, SYMBOLS_BY_NAME, SpotSymbol
+from .constants import DAY_MS
 from .pricewalk import STEP_MS, price_at_step, prices_down, step_of, unit
+from .values import Candle, PublicTrade, Ticker
 
 D = Decimal
 BOOK_DEPTH = 150
-DAY_MS = 86_400_000
 # A public trade's id encodes its walk step and symbol: TRADE_ID_BASE + step * TRADE_ID_STRIDE + index.
 TRADE_ID_BASE = 1_000_000_000_000_000_000
 TRADE_ID_STRIDE = 16
@@ -51,28 +52,13 @@ class Book:
     bids: tuple[Level, ...]  # descending price
 
 
-def fmt(value: Decimal, places: int) -> str:
-    """A decimal string with exactly `places` decimals (Bitget's string-typed numbers)."""
-    return format(value.quantize(D(1).scaleb(-places), rounding=ROUND_DOWN), "f")
-
-
-def plain(value: Decimal) -> str:
-    """A decimal string without exponent or trailing zeros: `format(value.normalize(), "f")`."""
-    text = str(value)
-    if "E" in text or len(text) > 28:  # an exponent, or maybe more digits than normalize() keeps
-        text = format(value.normalize(), "f")
-    elif "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text if text != "-0" else "0"
-
-
 class Market:
     """The market data of one seed. Holds only caches; its answers depend on the time asked."""
 
     def __init__(self, seed: int) -> None:
         self.seed = seed
         self._books: dict[tuple[str, int], Book] = {}
-        self._tickers: dict[tuple[str, int], dict[str, str]] = {}
+        self._tickers: dict[tuple[str, int], Ticker] = {}
         self._last: dict[str, tuple[int, Decimal]] = {}  # symbol -> (step, price): every order asks
         self._latest: dict[str, Book] = {}  # symbol -> its newest book: every order asks too
 
@@ -83,7 +69,7 @@ class Market:
         if found is None:
             found = SYMBOLS_BY_NAME.get(name.upper())
         if found is None:
-            raise BitgetError("40034", name)
+            raise BitgetError(PARAM_NOT_FOUND, name)
         return found
 
     # -- the walk -----------------------------------------------------------------------
@@ -146,14 +132,13 @@ class Market:
         size = D(repr(notional / float(price))).quantize(sym.lot, rounding=ROUND_DOWN)
         return max(size, sym.lot)
 
-    # -- views --------------------------------------------------------------------------
-    def ticker(self, sym: SpotSymbol, now_ms: int) -> dict[str, str]:
+    # -- statistics ----------------------------------------------------------------------
+    def ticker(self, sym: SpotSymbol, now_ms: int) -> Ticker:
         step = step_of(now_ms)
         key = (sym.symbol, step)
         cached = self._tickers.get(key)
         if cached is not None:
             return cached
-        p = sym.price_precision
         last = self.price(sym, step)
         day_steps = DAY_MS // STEP_MS
         open_ = self.price(sym, step - day_steps)
@@ -164,36 +149,20 @@ class Market:
         base_vol = (base_vol * 60000 / sym.base_price).quantize(sym.lot, rounding=ROUND_DOWN)
         quote_vol = (base_vol * (high + low) / 2).quantize(D("0.0001"), rounding=ROUND_DOWN)
         book = self.book(sym, now_ms)
-        data = {
-            "symbol": sym.symbol,
-            "high24h": fmt(high, p),
-            "open": fmt(open_, p),
-            "low24h": fmt(low, p),
-            "lastPr": fmt(last, p),
-            "quoteVolume": plain(quote_vol),
-            "baseVolume": plain(base_vol),
-            "usdtVolume": plain(quote_vol),
-            "bidPr": fmt(book.bids[0].price, p),
-            "askPr": fmt(book.asks[0].price, p),
-            "bidSz": plain(book.bids[0].size),
-            "askSz": plain(book.asks[0].size),
-            "openUtc": fmt(utc_open, p),
-            "ts": str(now_ms),
-            "changeUtc24h": _ratio(last, utc_open),
-            "change24h": _ratio(last, open_),
-        }
+        ticker = Ticker(high, open_, low, last, quote_vol, base_vol, book.bids[0].price, book.asks[0].price,
+                        book.bids[0].size, book.asks[0].size, utc_open, now_ms)
         if len(self._tickers) > CACHE_ENTRIES:
             self._tickers.clear()
-        self._tickers[key] = data
-        return data
+        self._tickers[key] = ticker
+        return ticker
 
-    def trades(self, sym: SpotSymbol, now_ms: int, limit: int) -> list[dict[str, str]]:
+    def trades(self, sym: SpotSymbol, now_ms: int, limit: int) -> list[PublicTrade]:
         """Recent public trades, newest first: one per walk step, the newest at the last price."""
         step = step_of(now_ms)
         return self._trade_rows(sym, step, step - limit + 1)
 
     def trade_history(self, sym: SpotSymbol, now_ms: int, before_id: int | None, start: int | None,
-                      end: int | None, limit: int) -> list[dict[str, str]]:
+                      end: int | None, limit: int) -> list[PublicTrade]:
         """The same trade stream, newest first, paged: trades with id < `before_id` and ts in [start, end],
         at most `limit`, none older than TRADE_HISTORY_MS before now. O(limit) whatever the range."""
         top = step_of(now_ms if end is None else min(end, now_ms))
@@ -204,7 +173,7 @@ class Market:
             floor = max(floor, -(-start // STEP_MS))  # the first step whose trade is at or after start
         return self._trade_rows(sym, top, max(floor, top - limit + 1))
 
-    def _trade_rows(self, sym: SpotSymbol, top: int, bottom: int) -> list[dict[str, str]]:
+    def _trade_rows(self, sym: SpotSymbol, top: int, bottom: int) -> list[PublicTrade]:
         """The trades of steps top..bottom (inclusive), newest first; empty when bottom > top."""
         if bottom > top:
             return []
@@ -215,24 +184,18 @@ class Market:
             price = prices[i]
             notional = 50.0 + 2000.0 * unit(self.seed, sym.index, 700, s)
             size = max(D(repr(notional / float(price))).quantize(sym.lot, rounding=ROUND_DOWN), sym.lot)
-            out.append({
-                "symbol": sym.symbol,
-                "tradeId": str(TRADE_ID_BASE + s * TRADE_ID_STRIDE + sym.index),
-                "side": "buy" if price >= prices[i + 1] else "sell",
-                "price": fmt(price, sym.price_precision),
-                "size": plain(size),
-                "ts": str(s * STEP_MS),
-            })
+            side = "buy" if price >= prices[i + 1] else "sell"
+            out.append(PublicTrade(TRADE_ID_BASE + s * TRADE_ID_STRIDE + sym.index, price, size, side, s * STEP_MS))
         return out
 
     def candles(self, sym: SpotSymbol, granularity: str, now_ms: int, start: int | None,
-                end: int | None, limit: int) -> list[list[str]]:
+                end: int | None, limit: int) -> list[Candle]:
         length, offset = GRANULARITIES[granularity]
         last_ms = now_ms if end is None else min(end, now_ms)
         starts: list[tuple[int, int]] = []
         t = last_ms
         while len(starts) < limit:
-            b0, b1 = _bucket(t, length, offset)
+            b0, b1 = bucket(t, length, offset)
             if start is not None and b1 <= start:
                 break
             starts.append((b0, b1))
@@ -243,7 +206,7 @@ class Market:
         rows.reverse()  # Bitget returns candles oldest first
         return rows
 
-    def _candle(self, sym: SpotSymbol, t0: int, t1: int) -> list[str]:
+    def _candle(self, sym: SpotSymbol, t0: int, t1: int) -> Candle:
         s0, s1 = step_of(t0), step_of(t1)
         n = s1 - s0
         count = min(n, 60)
@@ -253,21 +216,13 @@ class Market:
         base_vol = D(repr((n + 1) * (0.2 + unit(self.seed, sym.index, 600, s0)) * 100 / float(sym.base_price)))
         base_vol = max(base_vol.quantize(sym.lot, rounding=ROUND_DOWN), sym.lot)
         quote = (base_vol * (o + c) / 2).quantize(D("0.0001"), rounding=ROUND_DOWN)
-        p = sym.price_precision
-        return [str(t0), fmt(o, p), fmt(max(pts), p), fmt(min(pts), p), fmt(c, p),
-                plain(base_vol), plain(quote), plain(quote)]
+        return Candle(t0, o, max(pts), min(pts), c, base_vol, quote)
 
     def all_symbols(self) -> tuple[SpotSymbol, ...]:
         return SPOT_SYMBOLS
 
 
-def _ratio(last: Decimal, ref: Decimal) -> str:
-    if ref == 0:
-        return "0"
-    return plain(((last - ref) / ref).quantize(D("0.0001")))
-
-
-def _bucket(t: int, length: int | None, offset: int) -> tuple[int, int]:
+def bucket(t: int, length: int | None, offset: int) -> tuple[int, int]:
     """The [start, end) of the candle bucket holding t."""
     if length is not None:
         b0 = ((t - offset) // length) * length + offset

@@ -75,4 +75,4 @@ def walk_extremes(market: Market, sym: SpotSymbol, first: int, last: int) -> Ext
 def touch_volume(market: Market, sym: SpotSymbol, step: int) -> Decimal:
     """Base coin traded at the walk's price at `step`: the size of that step's public trade, which
     is all a resting order sitting exactly at that price can get."""
-    return Decimal(market.trades(sym, step * STEP_MS, 1)[0]["size"])
+    return market.trades(sym, step * STEP_MS, 1)[0].size

@@ -12,11 +12,22 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple, TypeVar
 
-from ..errors import BitgetError
+from ..errors import (
+    BELOW_MINIMUM_AMOUNT,
+    CLIENT_OID_DUPLICATE,
+    ORDER_FAILED,
+    ORDER_NOT_FOUND,
+    PARAM_SCALE,
+    PRICE_ABOVE_LIMIT,
+    PRICE_BELOW_LIMIT,
+    BitgetError,
+)
+from ..views import plain
 from .accounts import Account, AccountStore, Balance
 from .catalog import SYMBOLS_BY_NAME, SpotSymbol
+from .constants import RETENTION_MS
 from .ledger import Ledger
-from .market import Market, plain
+from .market import Market
 from .matching import Extremes, Take, take, touch_volume, walk_extremes
 from .orders import (
     CANCELLED,
@@ -35,7 +46,7 @@ from .orders import (
 from .pricewalk import step_of
 
 CANCEL_REASON = "normal_cancel"
-POST_ONLY_CROSSES = "43002"  # Bitget's "Pending order failed": a post_only order that would take
+POST_ONLY_CROSSES = ORDER_FAILED  # Bitget's "Pending order failed": a post_only order that would take
 NO_TAKE = Take((), False)
 
 
@@ -57,7 +68,7 @@ class OrderSpec(NamedTuple):
 @dataclass(frozen=True)
 class Limits:
     max_closed_orders: int = 100_000
-    retention_ms: int = 90 * 24 * 3600 * 1000
+    retention_ms: int = RETENTION_MS
 
 
 @dataclass(frozen=True)
@@ -98,7 +109,7 @@ class Trading:
         self._check(sym, spec, now_ms)
         orders = self.orders_of(uid)
         if spec.client_oid is not None and spec.client_oid in orders.by_client:
-            raise BitgetError("43118")
+            raise BitgetError(CLIENT_OID_DUPLICATE)
         price = spec.price if spec.order_type == "limit" and spec.price is not None else ZERO
         is_buy = spec.side == "buy"
         reserve = price * spec.size if is_buy and spec.order_type == "limit" else spec.size
@@ -128,24 +139,24 @@ class Trading:
         if spec.order_type == "market":
             scale = sym.quote_precision if spec.side == "buy" else sym.quantity_precision
             if more_places(size, scale):
-                raise BitgetError("40808", "size scale")
+                raise BitgetError(PARAM_SCALE, "size scale")
             value = size if spec.side == "buy" else size * self.market.last_price(sym, now_ms)
             if value < sym.min_trade_usdt:
-                raise BitgetError("45110", plain(sym.min_trade_usdt))
+                raise BitgetError(BELOW_MINIMUM_AMOUNT, plain(sym.min_trade_usdt))
             return
         if more_places(size, sym.quantity_precision):
-            raise BitgetError("40808", "size scale")
+            raise BitgetError(PARAM_SCALE, "size scale")
         price = price or ZERO
         if more_places(price, sym.price_precision):
-            raise BitgetError("40808", "price scale")
+            raise BitgetError(PARAM_SCALE, "price scale")
         if price * size < sym.min_trade_usdt:
-            raise BitgetError("45110", plain(sym.min_trade_usdt))
+            raise BitgetError(BELOW_MINIMUM_AMOUNT, plain(sym.min_trade_usdt))
         last = self.market.last_price(sym, now_ms)
         if spec.side == "buy":
             if price > last * sym.buy_cap:
-                raise BitgetError("43009", plain((last * sym.buy_cap).quantize(sym.tick)), sym.quote)
+                raise BitgetError(PRICE_ABOVE_LIMIT, plain((last * sym.buy_cap).quantize(sym.tick)), sym.quote)
         elif price < last * sym.sell_floor:
-            raise BitgetError("43008", plain((last * sym.sell_floor).quantize(sym.tick)), sym.quote)
+            raise BitgetError(PRICE_BELOW_LIMIT, plain((last * sym.sell_floor).quantize(sym.tick)), sym.quote)
         if spec.force == "post_only":
             book = self.market.book(sym, now_ms)
             crosses = (price >= book.asks[0].price) if spec.side == "buy" else (price <= book.bids[0].price)
@@ -272,9 +283,9 @@ class Trading:
                now_ms: int) -> Order:
         order = self.find(uid, order_id, client_oid)
         if symbol is not None and order.sym is not self.market.symbol(symbol):
-            raise BitgetError("43001")
+            raise BitgetError(ORDER_NOT_FOUND)
         if not order.is_open:
-            raise BitgetError("43001")
+            raise BitgetError(ORDER_NOT_FOUND)
         self._close(self.orders_of(uid), order, CANCELLED, now_ms)
         return order
 
@@ -301,7 +312,7 @@ class Trading:
         elif client_oid is not None:
             found = orders.by_client.get(client_oid)
         if found is None:
-            raise BitgetError("43001")
+            raise BitgetError(ORDER_NOT_FOUND)
         return found
 
     def open_orders(self, uid: str, page: Page) -> list[Order]:

@@ -9,16 +9,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable, TypeVar
 
-from ..errors import BitgetError, invalid, missing
+from ..errors import PARAM_NOT_FOUND, TRANSFER_COIN_INVALID, BitgetError, invalid, missing
 from .accounts import AccountStore, Balance
 from .addresses import address_from, deposit_address
 from .catalog import COINS_BY_NAME, CONTRACTS, SPOT_SYMBOLS, SYMBOLS_BY_NAME, Chain, Coin
-from .ledger import ZERO, Ledger
+from .constants import ZERO
+from .ledger import Ledger
 from .orders import IdIndex, IdSequence
 from .records import Deposit, Transfer, in_window, newest_page
 from .trading import decimal_places
 
-ACCOUNT_TYPES = ("spot", "p2p", "coin_futures", "usdt_futures", "usdc_futures", "crossed_margin", "isolated_margin")
 FUTURES_WALLETS = {"USDT-FUTURES": "usdt_futures", "COIN-FUTURES": "coin_futures", "USDC-FUTURES": "usdc_futures"}
 # futures product type -> the margin coins its wallet holds
 MARGIN_COINS: dict[str, tuple[str, ...]] = {
@@ -86,7 +86,7 @@ def _check_size(size: Decimal, name: str = "size") -> None:
 def find_coin(name: str) -> Coin:
     coin = COINS_BY_NAME.get(name) or COINS_BY_NAME.get(name.upper())
     if coin is None:
-        raise BitgetError("40034", name)
+        raise BitgetError(PARAM_NOT_FOUND, name)
     return coin
 
 
@@ -136,20 +136,20 @@ class Wallet:
             raise invalid("toType")
         known = COINS_BY_NAME.get(coin) or COINS_BY_NAME.get(coin.upper())
         if known is None:
-            raise BitgetError("43129")
+            raise BitgetError(TRANSFER_COIN_INVALID)
         coin = known.coin
         if "isolated_margin" in (from_type, to_type):
             if symbol is None:
                 raise missing("symbol")
             sym = SYMBOLS_BY_NAME.get(symbol.upper())
             if sym is None or not sym.margin:
-                raise BitgetError("40034", symbol)
+                raise BitgetError(PARAM_NOT_FOUND, symbol)
             if coin not in (sym.base, sym.quote):
-                raise BitgetError("43129")
+                raise BitgetError(TRANSFER_COIN_INVALID)
         for side in (from_type, to_type):
             allowed = _wallet_coins(side)
             if allowed is not None and coin not in allowed:
-                raise BitgetError("43129")
+                raise BitgetError(TRANSFER_COIN_INVALID)
         _check_size(amount, "amount")
         source, target = account.balance(coin, from_type), account.balance(coin, to_type)
         Ledger.move(source, target, amount, now_ms)
@@ -177,7 +177,7 @@ class Wallet:
             return by_client[spec.client_oid]
         coin = COINS_BY_NAME.get(spec.coin) or COINS_BY_NAME.get(spec.coin.upper())
         if coin is None:
-            raise BitgetError("40034", spec.coin)
+            raise BitgetError(PARAM_NOT_FOUND, spec.coin)
         _check_size(spec.size)
         balance = account.balance(coin.coin)
         target_balance: Balance | None = None
