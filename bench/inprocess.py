@@ -31,6 +31,7 @@ SCENARIOS: dict[str, tuple[str, str, str, bool, str]] = {
     "hmac": ("hmac", "GET", "/api/v2/spot/account/assets", True, ""),
     "time": ("mock", "GET", "/api/v2/public/time", False, ""),
     "tickers": ("mock", "GET", "/api/v2/spot/market/tickers?symbol=BTCUSDT", False, ""),
+    "mix-ticker": ("mock", "GET", "/api/v2/mix/market/ticker?symbol=BTCUSDT&productType=USDT-FUTURES", False, ""),
     "assets": ("mock", "GET", "/api/v2/spot/account/assets", True, ""),
     "place-order": ("mock", "POST", "/api/v2/spot/trade/place-order", True,
                     '{"symbol":"BTCUSDT","side":"buy","orderType":"limit","force":"ioc","price":"100","size":"0.02"}'),

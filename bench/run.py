@@ -63,6 +63,9 @@ def scenarios(duration: float) -> list[Scenario]:
         Scenario("GET /public/time", "mock", "GET", "/api/v2/public/time", target=0.80),
         Scenario("GET /spot/market/tickers", "mock", "GET", "/api/v2/spot/market/tickers?symbol=BTCUSDT",
                  target=0.80),
+        # futures market data: measured beside the spot ticker, no target of its own
+        Scenario("GET /mix/market/ticker", "mock", "GET",
+                 "/api/v2/mix/market/ticker?symbol=BTCUSDT&productType=USDT-FUTURES"),
         Scenario("signed GET /spot/account/assets", "mock", "GET", "/api/v2/spot/account/assets", signed=True,
                  target=0.70),
         Scenario("signed POST place-order (ioc)", "mock", "POST", "/api/v2/spot/trade/place-order", signed=True,

@@ -16,14 +16,15 @@ import httpx
 
 from .auth import BitgetAuth, wall_clock_ms
 from .core import Engine, Flow, RetryPolicy, Sleep, T
-from .endpoints import Endpoints, R
+from .endpoints import R
+from .futures import FuturesEndpoints
 from .pacing import Pacer
 from .signing import Text
 
 DEFAULT_BASE_URL = "https://api.bitget.com"
 
 
-class _ClientBase(Endpoints[R]):
+class _ClientBase(FuturesEndpoints[R]):
     """Configuration shared by both clients; every argument after the credentials is keyword-only.
 
     base_url:        the real exchange by default; point it at the mock with one argument.

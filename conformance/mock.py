@@ -178,5 +178,4 @@ class MockServer:
         """The mock's ticker for `symbol` at `now_ms`, read from its state (the market is a pure function
         of time), so reading it sends no request."""
         market = self.app.services.exchange.market
-        sym = market.symbol(symbol)
-        return ticker_view(sym, market.ticker(sym, now_ms))
+        return dict(ticker_view(market.ticker(market.symbol(symbol), now_ms)))

@@ -65,7 +65,11 @@ _OPAD = bytes(x ^ 0x5C for x in range(256))
 @lru_cache(maxsize=1024)
 def _pads(secret: str) -> tuple[Any, Any]:
     """HMAC-SHA256 (RFC 2104) keyed once: the inner and outer hashes after the padded key's block.
-    Copying them per request costs half of keying `hmac.new` every time, on the hottest path."""
+
+    Kept over the standard library on measurement: with `hmac.digest(key, msg, "sha256")` instead,
+    bench/instructions.py counted 131k instructions per signed assets request against 119k, and 187k
+    against 176k per place-order (about 9 % and 6 %: OpenSSL keys a fresh HMAC context every call).
+    tests/test_auth_hmac.py holds it equal to `hmac.new` over any key and message."""
     key = secret.encode("utf-8")
     if len(key) > _BLOCK:
         key = hashlib.sha256(key).digest()

@@ -52,38 +52,41 @@ class ExchangeClock:
     following system time, shifted (a server whose clock runs 45 s ahead of its clients).
     """
 
+    now_ms: Callable[[], int]  # bound to the clock in force: one call per read, on every request
+
     def __init__(self, base: Clock | None = None, manual: bool = False, start_ms: int | None = None) -> None:
-        base = base if base is not None else SystemClock()
-        self._base: Clock = base
-        # plain wall time (no injected source): read inline, as it is on every request
-        self._system = base if type(base) is SystemClock and base._source is wall_ms else None
+        self._base: Clock = base if base is not None else SystemClock()
         self.offset_ms = 0
         self._manual: ManualClock | None = None
         if manual:
             self._manual = ManualClock(start_ms if start_ms is not None else self._base.now_ms())
+        self._rebind()
+
+    def _rebind(self) -> None:
+        """Point `now_ms` at the clock in force, so a read costs no dispatch on which one it is."""
+        if self._manual is not None:
+            self.now_ms = self._manual.now_ms
+        elif self.offset_ms == 0:
+            self.now_ms = self._base.now_ms  # a SystemClock's own offset, even one set later, still counts
+        else:
+            base_now, offset = self._base.now_ms, self.offset_ms
+            self.now_ms = lambda: base_now() + offset
 
     @property
     def is_manual(self) -> bool:
         return self._manual is not None
 
-    def now_ms(self) -> int:
-        manual = self._manual
-        if manual is not None:
-            return manual._now
-        system = self._system
-        if system is not None:  # the common case, read without the two calls it wraps (every request)
-            return time.time_ns() // 1_000_000 + system.offset_ms + self.offset_ms
-        return self._base.now_ms() + self.offset_ms
-
     def _freeze(self) -> ManualClock:
         if self._manual is None:
             self._manual = ManualClock(self.now_ms())
+            self._rebind()
         return self._manual
 
     def set_offset(self, ms: int) -> int:
         """Follow system time again, `ms` ahead of it (behind when negative)."""
         self._manual = None
         self.offset_ms = int(ms)
+        self._rebind()
         return self.now_ms()
 
     def set(self, ms: int) -> int:

@@ -17,7 +17,7 @@ from .errors import NOT_FOUND, PARAMS_INVALID, SYSTEM_ERROR, BitgetError
 from .request import ApiRequest
 
 if TYPE_CHECKING:
-    from starlette.types import Receive, Scope, Send
+    from starlette.types import Message, Receive, Scope, Send
 
     from .journal import JournalEntry
     from .services import Services
@@ -43,7 +43,10 @@ class Dispatcher:
         extra: Headers = []
         now = 0
         try:
-            body = await self.read_body(headers, receive)
+            message = await receive()
+            body = self.whole_body(message, headers)
+            if body is None:  # the body comes in several messages
+                body = await self.read_rest(receive, message)
             # the time the request is judged at (timestamp window, limits, state): once its body is in
             now = svc.clock.now_ms()
             svc.exchange.catch_up(now)  # resting orders the price walk crossed fill before anyone looks
@@ -69,19 +72,23 @@ class Dispatcher:
         await send_json(send, status, payload, extra)
 
     # -- the steps ------------------------------------------------------------------------
-    async def read_body(self, headers: dict[bytes, bytes], receive: Receive) -> bytes:
-        """The whole body, raw. The size guard comes before routing: an oversized body is 40017 on any path."""
+    def whole_body(self, message: Message, headers: dict[bytes, bytes]) -> bytes | None:
+        """The body when it came in one message (the common case), else None. The size guard comes
+        before routing: an oversized body is 40017 on any path."""
         limit = self.svc.config.max_body_bytes
+        if announced_too_large(headers.get(b"content-length"), limit):
+            raise BitgetError(PARAMS_INVALID)
+        if message["type"] == "http.request" and not message.get("more_body", False):
+            body: bytes = message.get("body", b"")
+            if len(body) > limit:
+                raise BitgetError(PARAMS_INVALID)
+            return body
+        return None
+
+    async def read_rest(self, receive: Receive, first: Message) -> bytes:
+        """A body in several messages, refused with 40017 as soon as it passes the size limit."""
         try:
-            if announced_too_large(headers.get(b"content-length"), limit):
-                raise BodyTooLarge
-            message = await receive()
-            if message["type"] == "http.request" and not message.get("more_body", False):
-                body: bytes = message.get("body", b"")  # the whole body in one message: the common case
-                if len(body) > limit:
-                    raise BodyTooLarge
-                return body
-            return await read_body(receive, limit, message)
+            return await read_body(receive, self.svc.config.max_body_bytes, first)
         except BodyTooLarge:
             raise BitgetError(PARAMS_INVALID) from None
 

@@ -41,6 +41,22 @@ TRANSFER_COIN_INVALID = "43129"
 UNKNOWN_ERROR = "45001"
 BELOW_MINIMUM_AMOUNT = "45110"
 BATCH_TOO_LARGE = "40306"
+# futures (mix) trading: bitget-v2-futures.md B.4; refusals without a documented code: docs/futures.md
+NO_POSITION = "22002"
+LEVERAGE_REFUSED = "40104"
+FUTURES_ORDER_NOT_FOUND = "40109"
+NO_POSITION_FOR_MARGIN = "40709"
+FUTURES_BALANCE_LOW = "40711"
+MARGIN_LOW = "40712"
+POSITION_TOO_SMALL = "40757"
+ORDER_EXCEEDS_BALANCE = "40762"
+FUTURES_NOTHING_TO_CANCEL = "40768"
+TRADE_SIDE_MISMATCH = "40774"
+FUTURES_CLIENT_OID_DUPLICATE = "40786"
+LONG_STOP_ABOVE_MARK = "40917"
+BELOW_MINIMUM_SIZE = "45111"
+MARGIN_MODE_LOCKED = "45117"
+SHORT_STOP_BELOW_MARK = "45122"
 
 # code -> (HTTP status, message template). `{0}`, `{1}` are filled from BitgetError's args.
 ERRORS: dict[str, tuple[int, str]] = {
@@ -80,6 +96,21 @@ ERRORS: dict[str, tuple[int, str]] = {
     UNKNOWN_ERROR: (400, "Unknown error"),
     BELOW_MINIMUM_AMOUNT: (400, "less than the minimum amount {0} USDT"),
     BATCH_TOO_LARGE: (400, "Batch processing orders can only process up to {0}"),
+    NO_POSITION: (400, "No position to close"),
+    LEVERAGE_REFUSED: (400, "Lever adjustment failure"),
+    FUTURES_ORDER_NOT_FOUND: (400, "The data of the order cannot be found, please confirm the order number"),
+    NO_POSITION_FOR_MARGIN: (400, "There is no position in this position, and no automatic margin call can be set"),
+    FUTURES_BALANCE_LOW: (400, "Insufficient contract account balance"),
+    MARGIN_LOW: (400, "Insufficient margin"),
+    POSITION_TOO_SMALL: (400, "Not enough position is available."),
+    ORDER_EXCEEDS_BALANCE: (400, "The order amount exceeds the balance"),
+    FUTURES_NOTHING_TO_CANCEL: (400, "Order does not exist"),
+    TRADE_SIDE_MISMATCH: (400, "The order type for unilateral position must also be the unilateral position type."),
+    FUTURES_CLIENT_OID_DUPLICATE: (400, "Duplicate clientOid"),
+    LONG_STOP_ABOVE_MARK: (400, "Stop price for long positions please < mark price {0}"),
+    BELOW_MINIMUM_SIZE: (400, "less than the minimum order quantity"),
+    MARGIN_MODE_LOCKED: (400, "Currently holding positions or orders, the margin mode cannot be adjusted"),
+    SHORT_STOP_BELOW_MARK: (400, "Short position stop loss price please > mark price {0}"),
 }
 
 # Codes whose message is rendered without a placeholder when no argument is given.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -161,10 +162,10 @@ class Obj(Schema):
     """An object with exactly these keys, plus any of `optional`'s (which may be absent), plus any other key
     whose value has the shape `rest` when it is given (`feeDetail`'s per-coin entries)."""
 
-    def __init__(self, fields: dict[str, Schema], optional: dict[str, Schema] | None = None,
+    def __init__(self, fields: Mapping[str, Schema], optional: Mapping[str, Schema] | None = None,
                  rest: Schema | None = None) -> None:
         self.fields = fields
-        self.optional = optional or {}
+        self.optional: Mapping[str, Schema] = optional or {}
         self.rest = rest
 
     def check(self, value: Any, path: str, out: list[Mismatch]) -> None:

@@ -8,6 +8,7 @@ ones several modules share; a view used by one route module only lives next to i
 from __future__ import annotations
 
 from decimal import ROUND_DOWN, Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # annotations only: state modules format their error messages with `plain`
@@ -41,10 +42,13 @@ def ratio(last: Decimal, ref: Decimal) -> str:
     return plain(((last - ref) / ref).quantize(_RATIO_STEP))
 
 
-def ticker_view(sym: SpotSymbol, t: Ticker) -> dict[str, str]:
-    p = sym.price_precision
+@lru_cache(maxsize=256)
+def ticker_view(t: Ticker) -> dict[str, str]:
+    """A spot ticker. Memoised on the Ticker (hashed by identity: one per symbol and walk step), as every
+    tickers request in a step would render the same view; callers must not change the dict."""
+    p = t.sym.price_precision
     return {
-        "symbol": sym.symbol,
+        "symbol": t.sym.symbol,
         "high24h": fmt(t.high24h, p),
         "open": fmt(t.open, p),
         "low24h": fmt(t.low24h, p),

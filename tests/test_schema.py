@@ -116,6 +116,8 @@ def test_every_read_endpoint_has_a_query_for_the_checks() -> None:
 Answers = list[tuple[str, Any]]
 _T = "/api/v2/spot/trade/"
 _LIMIT = {"orderType": "limit", "force": "gtc", "side": "buy"}
+_M = "/api/v2/mix/"
+_FUT = {"productType": "USDT-FUTURES", "symbol": "BTCUSDT", "marginCoin": "USDT"}
 WRITES: list[tuple[str, dict[str, Any]]] = [
     (_T + "place-order", {"symbol": "BTCUSDT", "side": "buy", "orderType": "market", "size": "500"}),
     (_T + "place-order", {"symbol": "BTCUSDT", "side": "sell", "orderType": "market", "size": "0.001"}),
@@ -131,6 +133,25 @@ WRITES: list[tuple[str, dict[str, Any]]] = [
     ("/api/v2/spot/wallet/transfer", {"fromType": "spot", "toType": "usdt_futures", "coin": "USDT", "amount": "100"}),
     ("/api/v2/spot/wallet/withdrawal", {"coin": "USDT", "transferType": "on_chain", "chain": "TRC20",
                                         "address": TRC20, "size": "20"}),
+    (_M + "account/set-position-mode", {"productType": "USDT-FUTURES", "posMode": "one_way_mode"}),
+    (_M + "account/set-leverage", {**_FUT, "leverage": "10"}),
+    (_M + "account/set-margin-mode", {**_FUT, "marginMode": "crossed"}),
+    (_M + "order/place-order", {**_FUT, "marginMode": "crossed", "side": "buy", "orderType": "market",
+                                "size": "0.01"}),
+    (_M + "order/close-positions", {"productType": "USDT-FUTURES", "symbol": "BTCUSDT"}),
+    (_M + "order/place-order", {**_FUT, "marginMode": "crossed", "side": "buy", "orderType": "market",
+                                "size": "0.01"}),
+    (_M + "order/place-order", {**_FUT, "marginMode": "crossed", "side": "buy", "orderType": "limit",
+                                "force": "gtc", "price": "1000", "size": "0.01", "clientOid": "f1"}),
+    (_M + "order/place-order", {**_FUT, "marginMode": "crossed", "side": "buy", "orderType": "limit",
+                                "force": "gtc", "price": "1000", "size": "0.01", "clientOid": "f2"}),
+    (_M + "order/modify-order", {**_FUT, "clientOid": "f2", "newClientOid": "f3", "newSize": "0.02",
+                                 "newPrice": "1001"}),
+    (_M + "order/cancel-order", {**_FUT, "clientOid": "f3"}),
+    (_M + "order/batch-place-order", {**_FUT, "marginMode": "crossed", "orderList": [
+        {"side": "buy", "orderType": "limit", "force": "gtc", "price": "1000", "size": "0.01", "clientOid": "f4"},
+        {"side": "buy", "orderType": "limit", "force": "gtc", "price": "-1", "size": "0.01"}]}),
+    (_M + "order/batch-cancel-orders", {**_FUT, "orderIdList": [{"clientOid": "f4"}]}),
 ]
 
 
@@ -165,8 +186,11 @@ def test_every_answer_in_a_populated_state_has_its_declared_shape(populated: Api
     assert check_reads(exchange, UID, now) == {}
     # and over HTTP, with every list holding something, so item schemas were exercised
     order = api.ok("GET", "/api/v2/spot/trade/unfilled-orders")[0]["orderId"]
+    futures_order = api.ok("GET", "/api/v2/mix/order/orders-pending", "productType=USDT-FUTURES")
+    futures_order = futures_order["entrustedList"][0]["orderId"]
     for ep in reads():
-        query = READ_QUERIES[ep.path].format(now=now, start=now - 80 * 86_400_000, order=order)
+        query = READ_QUERIES[ep.path].format(now=now, start=now - 80 * 86_400_000, order=order,
+                                             futures_order=futures_order)
         answer = api.get(ep.path, query)
         body = answer.json()
         assert answer.status_code == 200, body

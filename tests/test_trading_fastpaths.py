@@ -20,6 +20,7 @@ from mock_exchange.app import MockExchange
 from mock_exchange.clock import ManualClock
 from mock_exchange.errors import BitgetError, invalid
 from mock_exchange.request import ApiRequest
+from mock_exchange.routes import spot_trade
 from mock_exchange.routes.spot_trade import _parse_order, parse_order
 from mock_exchange.state.accounts import parse_amount
 from mock_exchange.state.exchange import Exchange
@@ -218,3 +219,24 @@ def test_take_profit_and_stop_loss_prices_are_kept_as_given(app: MockExchange) -
                                                       "executeStopLossPrice": "-1"})
     assert bad.json()["code"] == "40020"
     assert len(api.ok("GET", "/api/v2/spot/trade/unfilled-orders", "symbol=BTCUSDT")) == len(shown)
+
+
+@given(st.text(min_size=1, max_size=12).filter(lambda name: name not in spot_trade._FAST_FIELDS))
+def test_a_field_outside_the_fast_path_allowlist_goes_the_full_way(name: str) -> None:
+    """An allowlist, not a denylist: a field the fast path does not read (one added later included) is never
+    skipped; the order goes through the full parser, which validates it."""
+    params = {"symbol": "BTCUSDT", "side": "buy", "orderType": "limit", "force": "gtc", "size": "1", "price": "100",
+              name: "x"}
+    seen: list[dict[str, Any]] = []
+
+    def full(req: ApiRequest, symbol: str | None = None) -> str:
+        seen.append(req.params)
+        return "full"
+
+    original = spot_trade._parse_order
+    spot_trade._parse_order = full  # type: ignore[assignment]
+    try:
+        assert _order_outcome(spot_trade.parse_order, params, None) == "full"
+    finally:
+        spot_trade._parse_order = original
+    assert seen == [params]

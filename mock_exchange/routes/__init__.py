@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from ..endpoint import Endpoint
 from ..ratelimit.limits import Limit
-from . import common, mix, mix_account, mix_market, public, spot_account, spot_market, spot_orders, spot_trade, wallet
+from . import (
+    common,
+    mix,
+    mix_account,
+    mix_market,
+    mix_order,
+    mix_position,
+    public,
+    spot_account,
+    spot_market,
+    spot_orders,
+    spot_trade,
+    wallet,
+)
 
 ENDPOINTS: tuple[Endpoint, ...] = (
     *public.ENDPOINTS,
@@ -16,6 +29,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     *spot_orders.ENDPOINTS,
     *wallet.ENDPOINTS,
     *mix_account.ENDPOINTS,
+    *mix_order.ENDPOINTS,
+    *mix_position.ENDPOINTS,
     *common.ENDPOINTS,
 )
 

@@ -1,25 +1,32 @@
-"""Futures (mix) account reads: the futures wallets that spot transfers fill.
-
-The mock simulates no positions, so equity is the wallet's balance and every PnL and risk figure is 0.
-"""
+"""Futures (mix) account: wallets with their margin and PnL figures, bills, and the settings
+(leverage, margin mode, position mode, isolated margin)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
-from ..endpoint import get
+from ..endpoint import get, post
+from ..errors import invalid, missing
 from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
-from ..schema import Enum, List, MaybeEmpty, NumStr, Obj, Str
 from ..services import Services
+from ..state.accounts import parse_amount
 from ..state.catalog import SYMBOLS_BY_NAME
-from ..state.wallet import FUTURES_WALLETS, MARGIN_COINS
+from ..state.futures.model import HEDGE, ONE_WAY
+from ..state.futures.queries import FuturesPage, page
+from ..state.wallet import MARGIN_COINS
 from ..views import plain
+from . import mix_schemas as rs
 from .mix import product_type
+from .mix_views import bill_view
+from .params import page_limit, time_range
 
 _EIGHT = Decimal("1e-8")
 _STABLE = ("USDT", "USDC")
+MARGIN_MODES = ("crossed", "isolated")
+HOLD_SIDES = ("long", "short")
+POS_MODES = (ONE_WAY, HEDGE)
 
 
 def _usdt_price(svc: Services, coin: str, now_ms: int) -> Decimal:
@@ -29,54 +36,152 @@ def _usdt_price(svc: Services, coin: str, now_ms: int) -> Decimal:
     return svc.exchange.market.last_price(sym, now_ms) if sym is not None else Decimal(0)
 
 
+def _wallet_view(svc: Services, req: ApiRequest, product: str, coin: str) -> tuple[dict[str, Any], dict[str, Decimal]]:
+    """The fields `account` and `accounts` share, and the wallet's figures they came from."""
+    futures = svc.exchange.futures
+    f = futures.engine.figures(req.uid, product, coin, futures.trading.marks(req.uid, req.now_ms))
+    price = _usdt_price(svc, coin, req.now_ms)
+    btc_price = _usdt_price(svc, "BTC", req.now_ms)
+    usdt = (f["equity"] * price).quantize(_EIGHT)
+    f["usdt"], f["free_usdt"] = usdt, (f["max_available"] * price).quantize(_EIGHT)
+    return {
+        "marginCoin": coin,
+        "locked": plain(f["locked"]),
+        "available": plain(f["available"]),
+        "crossedMaxAvailable": plain(f["max_available"]),
+        "isolatedMaxAvailable": plain(f["max_available"]),
+        "maxTransferOut": plain(f["max_available"]),
+        "accountEquity": plain(f["equity"]),
+        "usdtEquity": plain(usdt),
+        "btcEquity": plain((usdt / btc_price).quantize(_EIGHT)) if btc_price else "0",
+        "crossedRiskRate": plain(f["risk"].quantize(_EIGHT)),
+        "unrealizedPL": plain(f["upnl"]),
+        "coupon": "0",
+        "crossedUnrealizedPL": plain(f["upnl_cross"]),
+        "isolatedUnrealizedPL": plain(f["upnl_iso"]),
+        "assetMode": "single",
+        "grant": "",  # no trial funds (bonus) are simulated; Bitget sends "" then (ccxt's recorded answer)
+    }, f
+
+
 def accounts(svc: Services, req: ApiRequest) -> Any:
     product = product_type(req)
-    account = svc.exchange.accounts.account(req.uid)
-    wallet = account.wallets.get(FUTURES_WALLETS[product], {})
-    btc_price = _usdt_price(svc, "BTC", req.now_ms)
+    svc.exchange.accounts.account(req.uid)
     out = []
     for coin in MARGIN_COINS[product]:
-        balance = wallet.get(coin)
-        available = balance.available if balance is not None else Decimal(0)
-        equity = balance.total if balance is not None else Decimal(0)
-        price = _usdt_price(svc, coin, req.now_ms)
-        usdt = (equity * price).quantize(_EIGHT)
-        out.append({
-            "marginCoin": coin,
-            "locked": plain(balance.frozen) if balance is not None else "0",
-            "available": plain(available),
-            "crossedMaxAvailable": plain(available),
-            "isolatedMaxAvailable": plain(available),
-            "maxTransferOut": plain(available),
-            "accountEquity": plain(equity),
-            "usdtEquity": plain(usdt),
-            "btcEquity": plain((usdt / btc_price).quantize(_EIGHT)) if btc_price else "0",
-            "crossedRiskRate": "0",
-            "unrealizedPL": "0",
-            "coupon": "0",
-            "unionTotalMagin": plain(usdt),
-            "unionAvailable": plain((available * price).quantize(_EIGHT)),
-            "unionMm": "0",
-            "assetList": [{"coin": coin, "balance": plain(equity)}],
-            "isolatedMargin": "0",
-            "crossedMargin": "0",
-            "crossedUnrealizedPL": "0",
-            "isolatedUnrealizedPL": "0",
-            "assetMode": "single",
-            "grant": "",  # no trial funds (bonus) are simulated; Bitget sends "" then (ccxt's recorded answer)
+        view, f = _wallet_view(svc, req, product, coin)
+        view.update({
+            "unionTotalMagin": plain(f["usdt"]), "unionAvailable": plain(f["free_usdt"]), "unionMm": "0",
+            "assetList": [{"coin": coin, "balance": plain(f["balance"])}],
+            "isolatedMargin": plain(f["iso_margin"]), "crossedMargin": plain(f["cross_margin"]),
         })
+        out.append(view)
     return out
 
 
-_AMOUNTS = ("locked", "available", "crossedMaxAvailable", "isolatedMaxAvailable", "maxTransferOut", "accountEquity",
-            "usdtEquity", "btcEquity", "crossedRiskRate", "unrealizedPL", "coupon", "unionTotalMagin",
-            "unionAvailable", "unionMm")
-FUTURES_ACCOUNT = Obj({
-    "marginCoin": Str, **{name: NumStr for name in _AMOUNTS},
-    "assetList": List(Obj({"coin": Str, "balance": NumStr})), "isolatedMargin": NumStr, "crossedMargin": NumStr,
-    "crossedUnrealizedPL": NumStr, "isolatedUnrealizedPL": NumStr, "assetMode": Enum("single", "union"),
-    "grant": MaybeEmpty(NumStr),
-})
+def _target(svc: Services, req: ApiRequest) -> tuple[str, str, str]:
+    """productType, symbol and marginCoin, all required; the symbol must be a contract of the product."""
+    product = product_type(req)
+    symbol = req.text("symbol", required=True) or ""
+    coin = (req.text("marginCoin", required=True) or "").upper()
+    c = svc.exchange.futures_market.contract(product, symbol)
+    if coin not in c.margin_coins:
+        raise invalid("marginCoin")
+    return product, c.symbol, coin
 
-ENDPOINTS = (get("/api/v2/mix/account/accounts", accounts, private=True, limit=per_uid(10),
-                 response=List(FUTURES_ACCOUNT)),)
+
+def account(svc: Services, req: ApiRequest) -> Any:
+    product, symbol, coin = _target(svc, req)
+    eng = svc.exchange.futures.engine
+    svc.exchange.accounts.account(req.uid)
+    s = eng.symbol_settings(req.uid, svc.exchange.futures_market.contract(product, symbol))
+    view, _ = _wallet_view(svc, req, product, coin)
+    view.update({
+        "crossedMarginLeverage": str(s.cross_leverage), "isolatedLongLever": str(s.long_leverage),
+        "isolatedShortLever": str(s.short_leverage), "marginMode": s.margin_mode,
+        "posMode": eng.pos_mode(req.uid, product),
+    })
+    return view
+
+
+def bill(svc: Services, req: ApiRequest) -> Any:
+    product = product_type(req)
+    symbol = req.text("symbol")
+    if symbol is not None:
+        symbol = svc.exchange.futures_market.contract(product, symbol).symbol
+    coin = req.text("coin")
+    business = req.text("businessType")
+    start, end = time_range(req)
+    limit = page_limit(req, 20, 100)
+    before = req.integer("idLessThan")
+
+    def keep(b: Any) -> bool:
+        return (coin is None or b.coin == coin.upper()) and (business is None or b.business == business.lower())
+
+    svc.exchange.accounts.account(req.uid)
+    bills = page(svc.exchange.futures.engine.book(req.uid, product).bills,
+                 FuturesPage(symbol, before, start, end, limit, keep), lambda b: b.ctime)
+    return {"bills": [bill_view(b) for b in bills], "endId": str(bills[-1].bid) if bills else ""}
+
+
+def _leverage(req: ApiRequest, name: str) -> int | None:
+    value = req.text(name)
+    if value is None:
+        return None
+    if not value.isascii() or not value.isdigit() or len(value) > 4:
+        raise invalid(name)
+    return int(value)
+
+
+def set_leverage(svc: Services, req: ApiRequest) -> Any:
+    product, symbol, coin = _target(svc, req)
+    lev = _leverage(req, "leverage")
+    long_lev, short_lev = _leverage(req, "longLeverage"), _leverage(req, "shortLeverage")
+    if lev is None and long_lev is None and short_lev is None:
+        raise missing("leverage")
+    hold = req.choice("holdSide", HOLD_SIDES)
+    c, s = svc.exchange.futures.settings.set_leverage(req.uid, product, symbol, coin, lev, long_lev, short_lev,
+                                                      hold, req.now_ms)
+    return {"symbol": c.symbol, "marginCoin": coin, "longLeverage": str(s.long_leverage),
+            "shortLeverage": str(s.short_leverage), "crossMarginLeverage": str(s.cross_leverage),
+            "marginMode": s.margin_mode}
+
+
+def set_margin_mode(svc: Services, req: ApiRequest) -> Any:
+    product, symbol, coin = _target(svc, req)
+    mode = req.choice("marginMode", MARGIN_MODES, required=True) or ""
+    c, s = svc.exchange.futures.settings.set_margin_mode(req.uid, product, symbol, coin, mode, req.now_ms)
+    return {"symbol": c.symbol, "marginCoin": coin, "longLeverage": str(s.long_leverage),
+            "shortLeverage": str(s.short_leverage), "marginMode": s.margin_mode}
+
+
+def set_position_mode(svc: Services, req: ApiRequest) -> Any:
+    product = product_type(req)
+    mode = req.choice("posMode", POS_MODES, required=True) or ""
+    return {"posMode": svc.exchange.futures.settings.set_position_mode(req.uid, product, mode)}
+
+
+def set_margin(svc: Services, req: ApiRequest) -> Any:
+    product, symbol, coin = _target(svc, req)
+    hold = req.choice("holdSide", HOLD_SIDES, required=True) or ""
+    raw = req.text("amount", required=True) or ""
+    negative = raw.strip().startswith("-")
+    amount = parse_amount(raw.strip()[1:] if negative else raw, "amount", allow_zero=False)
+    if negative:
+        amount = -amount
+    svc.exchange.futures.settings.set_margin(req.uid, product, symbol, coin, hold, amount, req.now_ms)
+    return ""
+
+
+_TRADE: dict[str, Any] = {"private": True, "permission": "contract_trade"}
+ENDPOINTS = (
+    get("/api/v2/mix/account/accounts", accounts, private=True, limit=per_uid(10), response=rs.ACCOUNTS),
+    get("/api/v2/mix/account/account", account, private=True, limit=per_uid(10), response=rs.ACCOUNT),
+    get("/api/v2/mix/account/bill", bill, private=True, limit=per_uid(10), response=rs.BILLS),
+    post("/api/v2/mix/account/set-leverage", set_leverage, limit=per_uid(5), **_TRADE, response=rs.SET_LEVERAGE),
+    post("/api/v2/mix/account/set-margin", set_margin, limit=per_uid(5), **_TRADE, response=rs.SET_MARGIN),
+    post("/api/v2/mix/account/set-margin-mode", set_margin_mode, limit=per_uid(5), **_TRADE,
+         response=rs.SET_MARGIN_MODE),
+    post("/api/v2/mix/account/set-position-mode", set_position_mode, limit=per_uid(5), **_TRADE,
+         response=rs.SET_POSITION_MODE),
+)

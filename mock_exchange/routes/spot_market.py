@@ -24,7 +24,7 @@ def tickers(svc: Services, req: ApiRequest) -> Any:
     market = svc.exchange.market
     symbol = req.text("symbol")
     chosen = [market.symbol(symbol)] if symbol is not None else market.all_symbols()
-    return [ticker_view(s, market.ticker(s, req.now_ms)) for s in chosen]
+    return [ticker_view(market.ticker(s, req.now_ms)) for s in chosen]
 
 
 def orderbook(svc: Services, req: ApiRequest) -> Any:

@@ -28,19 +28,22 @@ MAX_BATCH = 50
 
 _SIDE_SET = frozenset(SIDES)
 _FORCE_SET = frozenset(FORCES)
-_RARE = frozenset(("tpslType", "stpMode", *PRESETS))  # fields the fast path leaves to the full parser
+# The fast path reads only these fields; a request with any other field (TP/SL, stpMode, a field added
+# later) goes the full way through `_parse_order`. An allowlist: a new field is never skipped unread.
+_FAST_FIELDS = frozenset(("symbol", "side", "orderType", "force", "size", "price", "clientOid"))
 
 
 def parse_order(req: ApiRequest, symbol: str | None = None) -> OrderSpec:
     """One order's parameters (place-order body, or one batch item with the batch's symbol).
 
-    The common shape (plain strings, lower-case enums as clients send them, no TP/SL fields) is read
-    directly; anything else goes through `_parse_order`, which gives every other case its answer."""
+    The common shape (only `_FAST_FIELDS`, plain strings, lower-case enums as clients send them) is read
+    directly; anything else goes through `_parse_order`, which gives every other case its answer (a
+    property test in tests/test_trading_fastpaths.py holds the two to the same answers)."""
     p = req.params
     sym = p.get("symbol") if symbol is None else symbol
     side, order_type, force, size = p.get("side"), p.get("orderType"), p.get("force"), p.get("size")
     if (type(sym) is str and type(side) is str and type(size) is str and 0 < len(sym) <= 256 and size
-            and side in _SIDE_SET and _RARE.isdisjoint(p)):
+            and side in _SIDE_SET and _FAST_FIELDS.issuperset(p)):
         if order_type == "limit" and type(force) is str and force in _FORCE_SET:
             price = p.get("price")
             if type(price) is str and price:

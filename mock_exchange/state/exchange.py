@@ -6,6 +6,7 @@ import random
 
 from ..clock import Clock
 from .accounts import AccountStore, ApiKey, load_public_key
+from .futures import Futures
 from .futures_market import FuturesMarket
 from .futures_series import FuturesSeries
 from .ledger import Ledger
@@ -48,7 +49,12 @@ class Exchange:
         self.trading = Trading(self.accounts, self.market, self.ledger, self.ids, self.rng, self.limits, now)
         self.wallet = Wallet(self.accounts, self.ledger, self.ids, self.rng, self.limits.max_closed_orders,
                              self.seed)
+        self.futures = Futures(self.accounts, self.ledger, self.ids, self.rng, self.futures_market,
+                               self.limits.max_closed_orders, self.seed, now)
+        self.wallet.futures = self.futures
 
     def catch_up(self, now_ms: int) -> None:
-        """Bring time-driven state up to `now_ms`: resting orders the price walk crossed get filled."""
+        """Bring time-driven state up to `now_ms`: resting orders the price walk crossed get filled;
+        futures funding settles and liquidations happen."""
         self.trading.catch_up(now_ms)
+        self.futures.catch_up(now_ms)

@@ -9,7 +9,8 @@ follow spot BTCUSDT; ETHUSDT follows spot ETHUSDT), on its own tick grid.
 Interface for the futures trading engine (names are kept stable; see docs/futures-market.md):
 
 - `contract(product_type, symbol)`, `contracts(product_type)`: catalog lookups (demo types mirrored).
-- `last_price(c, now_ms)`, `mark_price(c, now_ms)`, `index_price(c, now_ms)`: Decimal prices.
+- `last_price(c, now_ms)`, `mark_price(c, now_ms)`, `index_price(c, now_ms)`: Decimal prices
+  (`prices(c, now_ms)` gives all three and the open interest at once).
 - `book(c, now_ms)`: a `market.Book` on the contract's tick/lot grid; orders match against it.
 - `funding_rate(c, now_ms)`: the rate the next settlement will apply, as `current-fund-rate` shows it.
 - `next_funding_ms(c, now_ms)`, `settlements(c, after_ms, upto_ms)`, `settled_rate(c, settle_ms)`.
@@ -55,6 +56,17 @@ class FundingRecord:
 
     funding_time: int
     rate: Decimal
+
+
+@dataclass(frozen=True)
+class Prices:
+    """A contract's prices at one walk step."""
+
+    step: int
+    last: Decimal
+    mark: Decimal
+    index: Decimal
+    open_interest: Decimal  # base coin
 
 
 @dataclass(frozen=True)
@@ -104,7 +116,8 @@ class FuturesMarket:
         self._books: dict[tuple[str, int], Book] = {}
         self._latest: dict[str, Book] = {}  # symbol -> its newest book: every order asks
         self._rates: dict[tuple[str, int], Decimal] = {}
-        self._last: dict[str, tuple[int, Decimal]] = {}  # symbol -> (step, price): every order asks
+        self._prices: dict[str, Prices] = {}  # symbol -> its newest prices: every order asks
+        self._stats: dict[tuple[str, int], DayStats] = {}  # 24 h figures: ~150 walk prices each
 
     # -- lookups ------------------------------------------------------------------------
     @staticmethod
@@ -147,21 +160,27 @@ class FuturesMarket:
         places = D(1).scaleb(-(c.price_place + 2))
         return D(repr(self.mid(c, step) * (1.0 + self.index_basis(c, step)))).quantize(places)
 
+    def prices(self, c: Contract, now_ms: int) -> Prices:
+        """Last, mark and index prices and open interest at `now_ms`, computed once per walk step."""
+        step = now_ms // STEP_MS
+        cached = self._prices.get(c.symbol)
+        if cached is not None and cached.step == step:
+            return cached
+        mark = self.mark_at(c, step)
+        oi_notional = _OI_NOTIONAL[c.symbol] * (1.0 + 0.15 * _wave(self.seed, _OI_SERIES + c.index, step))
+        oi = D(repr(oi_notional / float(mark))).quantize(c.lot, rounding=ROUND_DOWN)
+        fresh = self._prices[c.symbol] = Prices(step, self.price_at(c, step), mark, self.index_at(c, step), oi)
+        return fresh
+
     def last_price(self, c: Contract, now_ms: int) -> Decimal:
         """The last traded price: the best bid or the best ask of `book(c, now_ms)`."""
-        step = now_ms // STEP_MS
-        cached = self._last.get(c.symbol)
-        if cached is not None and cached[0] == step:
-            return cached[1]
-        price = self.price_at(c, step)
-        self._last[c.symbol] = (step, price)
-        return price
+        return self.prices(c, now_ms).last
 
     def mark_price(self, c: Contract, now_ms: int) -> Decimal:
-        return self.mark_at(c, now_ms // STEP_MS)
+        return self.prices(c, now_ms).mark
 
     def index_price(self, c: Contract, now_ms: int) -> Decimal:
-        return self.index_at(c, now_ms // STEP_MS)
+        return self.prices(c, now_ms).index
 
     # -- the book -----------------------------------------------------------------------
     def book(self, c: Contract, now_ms: int) -> Book:
@@ -255,11 +274,20 @@ class FuturesMarket:
     # -- open interest and 24 h figures ------------------------------------------------
     def open_interest(self, c: Contract, now_ms: int) -> Decimal:
         """Synthetic open interest in base coin: a notional that wanders +/- 15 % by the hour, at the mark."""
-        step = now_ms // STEP_MS
-        notional = _OI_NOTIONAL[c.symbol] * (1.0 + 0.15 * _wave(self.seed, _OI_SERIES + c.index, step))
-        return D(repr(notional / float(self.mark_at(c, step)))).quantize(c.lot, rounding=ROUND_DOWN)
+        return self.prices(c, now_ms).open_interest
 
     def stats(self, c: Contract, now_ms: int) -> DayStats:
+        """Open, high and low over the last 24 h (sampled every 10 min), the UTC-day open, synthetic volumes."""
+        step = now_ms // STEP_MS
+        key = (c.symbol, step)
+        cached = self._stats.get(key)
+        if cached is None:
+            if len(self._stats) > CACHE_ENTRIES:
+                self._stats.clear()
+            cached = self._stats[key] = self._day_stats(c, now_ms)
+        return cached
+
+    def _day_stats(self, c: Contract, now_ms: int) -> DayStats:
         step = now_ms // STEP_MS
         day_steps = DAY_MS // STEP_MS
         last = self.price_at(c, step)

@@ -41,8 +41,7 @@ class Ledger:
 
     @staticmethod
     def freeze(balance: Balance, amount: Decimal, now_ms: int) -> None:
-        if balance.available < amount:  # Ledger.require, inline: every order freezes
-            raise BitgetError(INSUFFICIENT_BALANCE)
+        Ledger.require(balance, amount)
         balance.available -= amount
         balance.frozen += amount
         balance.utime = now_ms

@@ -149,7 +149,7 @@ class Market:
         base_vol = (base_vol * 60000 / sym.base_price).quantize(sym.lot, rounding=ROUND_DOWN)
         quote_vol = (base_vol * (high + low) / 2).quantize(D("0.0001"), rounding=ROUND_DOWN)
         book = self.book(sym, now_ms)
-        ticker = Ticker(high, open_, low, last, quote_vol, base_vol, book.bids[0].price, book.asks[0].price,
+        ticker = Ticker(sym, high, open_, low, last, quote_vol, base_vol, book.bids[0].price, book.asks[0].price,
                         book.bids[0].size, book.asks[0].size, utc_open, now_ms)
         if len(self._tickers) > CACHE_ENTRIES:
             self._tickers.clear()

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .catalog import SpotSymbol
 
 
 @dataclass(frozen=True)
@@ -26,10 +30,12 @@ class PublicTrade:
     ts: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Ticker:
-    """A spot symbol's 24 h statistics and best prices at one walk step."""
+    """A spot symbol's 24 h statistics and best prices at one walk step. Compared (and hashed) by identity:
+    the market hands out one per symbol and step, so its rendered view can be memoised on it."""
 
+    sym: SpotSymbol
     high24h: Decimal
     open: Decimal
     low24h: Decimal

@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable, TypeVar
+from typing import Callable, Protocol, TypeVar
 
 from ..errors import PARAM_NOT_FOUND, TRANSFER_COIN_INVALID, BitgetError, invalid, missing
 from .accounts import AccountStore, Balance
@@ -29,6 +29,14 @@ _MARGIN_SYMBOL_COINS = frozenset(c for s in SPOT_SYMBOLS if s.margin for c in (s
 CONFIRM_MS = 60_000  # an on-chain withdrawal is "pending" this long on the mock's clock, then "success"
 MAX_DECIMALS = 8
 R = TypeVar("R")
+
+
+class FuturesWallets(Protocol):
+    """What futures trading says about coins moving in or out of its wallets (margin in use stays)."""
+
+    def check_out(self, uid: str, account_type: str, coin: str, amount: Decimal, now_ms: int) -> None: ...
+
+    def moved(self, uid: str, from_type: str, to_type: str, coin: str, amount: Decimal, now_ms: int) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -124,6 +132,7 @@ class Wallet:
         self.withdrawals: dict[str, IdIndex[Withdrawal]] = {}
         self.withdraw_clients: dict[str, dict[str, Withdrawal]] = {}
         self.deposits: dict[str, IdIndex[Deposit]] = {}
+        self.futures: FuturesWallets | None = None  # set by Exchange
 
     # -- transfers ----------------------------------------------------------------------
     def transfer(self, uid: str, from_type: str, to_type: str, coin: str, amount: Decimal,
@@ -152,7 +161,11 @@ class Wallet:
                 raise BitgetError(TRANSFER_COIN_INVALID)
         _check_size(amount, "amount")
         source, target = account.balance(coin, from_type), account.balance(coin, to_type)
+        if self.futures is not None:
+            self.futures.check_out(uid, from_type, coin, amount, now_ms)
         Ledger.move(source, target, amount, now_ms)
+        if self.futures is not None:
+            self.futures.moved(uid, from_type, to_type, coin, amount, now_ms)
         if from_type == "spot":
             self.ledger.bill(uid, coin, "transfer", "TRANSFER_OUT", -amount, ZERO, source, now_ms)
         if to_type == "spot":

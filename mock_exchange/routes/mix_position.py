@@ -1,0 +1,61 @@
+"""Futures (mix) positions: one symbol's, all open ones, and closed positions' history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..endpoint import get
+from ..errors import invalid
+from ..ratelimit.limits import per_uid
+from ..request import ApiRequest
+from ..services import Services
+from ..state.futures.queries import FuturesPage, page
+from . import mix_schemas as rs
+from .mix import product_type
+from .mix_views import closed_position_view, position_view
+from .params import page_limit, time_range
+
+
+def _views(svc: Services, req: ApiRequest, product: str, symbol: str | None, coin: str | None) -> list[Any]:
+    futures = svc.exchange.futures
+    svc.exchange.accounts.account(req.uid)
+    marks = futures.trading.marks(req.uid, req.now_ms)
+    chosen = [p for p in futures.engine.positions_of(req.uid, product, coin.upper() if coin else None)
+              if symbol is None or p.contract.symbol == symbol]
+    return [position_view(futures.engine, p, marks) for p in sorted(chosen, key=lambda p: p.pid)]
+
+
+def single_position(svc: Services, req: ApiRequest) -> Any:
+    product = product_type(req)
+    c = svc.exchange.futures_market.contract(product, req.text("symbol", required=True) or "")
+    coin = (req.text("marginCoin", required=True) or "").upper()
+    if coin not in c.margin_coins:
+        raise invalid("marginCoin")
+    return _views(svc, req, product, c.symbol, coin)
+
+
+def all_position(svc: Services, req: ApiRequest) -> Any:
+    return _views(svc, req, product_type(req), None, req.text("marginCoin"))
+
+
+def history_position(svc: Services, req: ApiRequest) -> Any:
+    product = product_type(req)
+    symbol = req.text("symbol")
+    if symbol is not None:
+        symbol = svc.exchange.futures_market.contract(product, symbol).symbol
+    start, end = time_range(req)
+    svc.exchange.accounts.account(req.uid)
+    found = page(svc.exchange.futures.engine.book(req.uid, product).history,
+                 FuturesPage(symbol, req.integer("idLessThan"), start, end, page_limit(req, 20, 100)),
+                 lambda c: c.utime)
+    return {"list": [closed_position_view(c) for c in found], "endId": str(found[-1].pid) if found else ""}
+
+
+ENDPOINTS = (
+    get("/api/v2/mix/position/single-position", single_position, private=True, limit=per_uid(10),
+        response=rs.POSITIONS),
+    get("/api/v2/mix/position/all-position", all_position, private=True, limit=per_uid(5),
+        response=rs.POSITIONS),
+    get("/api/v2/mix/position/history-position", history_position, private=True, limit=per_uid(10),
+        response=rs.HISTORY_POSITION),
+)

@@ -1,0 +1,81 @@
+"""ccxt's bitget class trading USDT-margined perpetuals against a real mock socket, unmodified."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from mock_exchange.server import ServerThread
+
+from .helpers import API_KEY, PASSPHRASE, SECRET, make_app, seed_accounts
+
+ccxt = pytest.importorskip("ccxt")
+SWAP = "BTC/USDT:USDT"
+
+
+@pytest.fixture()
+def exchange() -> Iterator[Any]:
+    app = make_app(accounts=seed_accounts(), rate_limits="off")
+    with ServerThread(app) as server:
+        ex = ccxt.bitget({"apiKey": API_KEY, "secret": SECRET, "password": PASSPHRASE,
+                          "options": {"adjustForTimeDifference": True}})
+        ex.urls["api"] = dict.fromkeys(ex.urls["api"], f"http://{server.host}:{server.port}")
+        ex.load_markets()
+        ex.transfer("USDT", 10_000, "spot", "swap")
+        ex.mock = app.services.exchange  # the state behind the socket, to read the mark price
+        yield ex
+
+
+def _mark(ex: Any) -> float:
+    market = ex.mock.futures_market
+    return float(market.mark_price(market.contract("USDT-FUTURES", "BTCUSDT"), ex.mock.clock.now_ms()))
+
+
+def test_ccxt_one_way_market_order_position_and_close(exchange: Any) -> None:
+    exchange.set_position_mode(False, SWAP)
+    exchange.set_leverage(10, SWAP)
+    assert exchange.fetch_leverage(SWAP)["longLeverage"] == 10
+    placed = exchange.create_order(SWAP, "market", "buy", 0.01)
+    order = exchange.fetch_order(placed["id"], SWAP)
+    assert order["status"] == "closed" and order["filled"] == 0.01 and order["fee"]["currency"] == "USDT"
+    [position] = exchange.fetch_positions([SWAP])
+    assert (position["side"], position["contracts"], position["leverage"], position["marginMode"]) == (
+        "long", 0.01, 10, "cross")
+    assert position["entryPrice"] == pytest.approx(order["average"])
+    balance = exchange.fetch_balance({"type": "swap"})
+    assert 0 < balance["USDT"]["free"] < 10_000 and balance["USDT"]["total"] == pytest.approx(
+        10_000 - order["fee"]["cost"] + float(position["unrealizedPnl"]), abs=1e-6)
+    reduced = exchange.create_order(SWAP, "market", "sell", 0.004, params={"reduceOnly": True})
+    assert exchange.fetch_order(reduced["id"], SWAP)["reduceOnly"] is True
+    assert exchange.fetch_positions([SWAP])[0]["contracts"] == pytest.approx(0.006)
+    exchange.close_position(SWAP)
+    assert exchange.fetch_positions([SWAP]) == []
+    with pytest.raises(ccxt.ExchangeError):
+        exchange.close_position(SWAP)  # 22002: nothing to close
+
+
+def test_ccxt_hedged_limit_order_lifecycle(exchange: Any) -> None:
+    exchange.set_margin_mode("isolated", SWAP)
+    exchange.set_leverage(5, SWAP, {"holdSide": "long"})
+    price = round(_mark(exchange) * 0.97, 1)
+    placed = exchange.create_order(SWAP, "limit", "buy", 0.01, price,
+                                   {"hedged": True, "marginMode": "isolated", "timeInForce": "GTC"})
+    order = exchange.fetch_order(placed["id"], SWAP)
+    assert (order["status"], order["amount"], order["price"]) == ("open", 0.01, price)
+    assert [o["id"] for o in exchange.fetch_open_orders(SWAP)] == [placed["id"]]
+    exchange.cancel_order(placed["id"], SWAP)
+    assert exchange.fetch_order(placed["id"], SWAP)["status"] == "canceled"
+    with pytest.raises(ccxt.OrderNotFound):
+        exchange.cancel_order(placed["id"], SWAP)
+    with pytest.raises(ccxt.InsufficientFunds):
+        exchange.create_order(SWAP, "market", "buy", 100, None, {"hedged": True, "marginMode": "isolated"})
+    opened = exchange.create_order(SWAP, "market", "sell", 0.02, None, {"hedged": True, "marginMode": "isolated"})
+    assert exchange.fetch_order(opened["id"], SWAP)["status"] == "closed"
+    [short] = exchange.fetch_positions([SWAP])
+    assert (short["side"], short["contracts"], short["marginMode"]) == ("short", 0.02, "isolated")
+    closed = exchange.create_order(SWAP, "market", "buy", 0.02, None,
+                                   {"hedged": True, "reduceOnly": True, "marginMode": "isolated"})
+    assert exchange.fetch_order(closed["id"], SWAP)["status"] == "closed"
+    assert exchange.fetch_positions([SWAP]) == []
