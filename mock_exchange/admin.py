@@ -59,8 +59,9 @@ def _is_loopback(host: str) -> bool:
 
 
 class AdminAPI:
-    def __init__(self, svc: Services) -> None:
+    def __init__(self, svc: Services, sockets: Any = None) -> None:
         self.svc = svc
+        self.sockets = sockets  # the /_mock/ws/ routes (ws/admin.py)
 
     def guarded(self, handler: AdminHandler) -> Callable[[Request], Awaitable[Response]]:
         """Loopback-or-token guard and Bitget error rendering around one admin handler."""
@@ -103,6 +104,7 @@ class AdminAPI:
             Route("/journal", g(self.clear_journal), methods=["DELETE"]),
             Route("/limits", g(self.get_limits), methods=["GET"]),
             Route("/reset", g(self.reset), methods=["POST"]),
+            *(self.sockets.routes(g) if self.sockets is not None else []),
         ]
 
     # -- handlers -----------------------------------------------------------------------

@@ -33,6 +33,7 @@ from .ratelimit import GlobalLimitMiddleware
 from .routes import ENDPOINTS
 from .services import Services
 from .state.seed import AccountSeed
+from .ws import Hub, SocketAdmin, SocketEndpoints
 
 ADMIN_PREFIX = "/_mock"
 
@@ -72,7 +73,8 @@ class MockExchange(Starlette):
 
     def __init__(self, services: Services) -> None:
         self.services = services
-        admin = AdminAPI(services)
+        services.sockets = hub = Hub(services)
+        admin = AdminAPI(services, SocketAdmin(hub))
 
         async def admin_error(request: Request, exc: Exception) -> Response:
             status = exc.status_code if isinstance(exc, HTTPException) else 500
@@ -80,7 +82,8 @@ class MockExchange(Starlette):
             return error_response(err, services.clock.now_ms())
 
         super().__init__(
-            routes=[Mount(ADMIN_PREFIX, app=Router(routes=admin.routes(), redirect_slashes=False))],
+            routes=[Mount(ADMIN_PREFIX, app=Router(routes=admin.routes(), redirect_slashes=False)),
+                    *SocketEndpoints(hub).routes()],
             exception_handlers={HTTPException: admin_error, Exception: admin_error},
         )
         self.router.redirect_slashes = False  # `/_mock` and `/_mock/x/` are 404 envelopes, not bare redirects

@@ -56,7 +56,20 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--journal-size", type=int, default=_env("journal_size", 1000))
     s.add_argument("--max-closed-orders", type=int, default=_env("max_closed_orders", 100_000),
                    help="closed orders and fills kept per account")
+    s.add_argument("--ws-limit", action="append", default=[], metavar="NAME=VALUE",
+                   help="override one WebSocket limit (idle_ms, messages, subscribes, channels, connections, "
+                        "attempts, lifetime_ms, ...; see docs/websocket.md); repeatable")
     return parser
+
+
+def _pairs(items: list[str]) -> dict[str, str]:
+    out = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise ValueError(f"--ws-limit {item!r}: expected NAME=VALUE")
+        out[name.strip()] = value.strip()
+    return out
 
 
 def config_from_args(args: argparse.Namespace) -> Config:
@@ -78,6 +91,7 @@ def config_from_args(args: argparse.Namespace) -> Config:
         admin_token=args.admin_token,
         journal_size=args.journal_size,
         max_closed_orders=args.max_closed_orders,
+        ws_limits=_pairs(args.ws_limit),
     )
 
 
@@ -113,7 +127,7 @@ def serve(config: Config) -> int:
     gc.freeze()
     gc.set_threshold(20_000, 20, 20)
     uvicorn.run(app, host=config.host, port=config.port, access_log=config.access_log,
-                log_level="info" if config.access_log else "warning", lifespan="off", ws="none",
+                log_level="info" if config.access_log else "warning", lifespan="off", ws="websockets-sansio",
                 server_header=False)  # Bitget does not answer "server: uvicorn"
     return 0
 

@@ -34,4 +34,5 @@ class Config:
     max_body_bytes: int = 1 << 20
     max_closed_orders: int = 100_000
     retention_ms: int = RETENTION_MS
+    ws_limits: dict[str, str] = field(default_factory=dict)  # WebSocket limit name -> value (ws/limits.py)
     extra: dict[str, str] = field(default_factory=dict)

@@ -113,6 +113,54 @@ ERRORS: dict[str, tuple[int, str]] = {
     SHORT_STOP_BELOW_MARK: (400, "Short position stop loss price please > mark price {0}"),
 }
 
+# WebSocket error codes (numbers on the wire)
+WS_NO_CHANNEL = 30001
+WS_ILLEGAL = 30002
+WS_BAD_OP = 30003
+WS_LOGIN_NEEDED = 30004
+WS_LOGIN_FAILED = 30005
+WS_TOO_MANY = 30006
+WS_OVER_LIMIT = 30007
+WS_KEY_INVALID = 30011
+WS_PASSPHRASE_INVALID = 30012
+WS_TIMESTAMP_INVALID = 30013
+WS_TIMESTAMP_EXPIRED = 30014
+WS_SIGN_INVALID = 30015
+WS_PARAM_ERROR = 30016
+
+# WebSocket error events (bitget-v2-websocket.md A.5): numeric code -> msg template. Sent as
+# {"event":"error","code":<int>,"msg":...} with the offending `arg` when there is one.
+WS_ERRORS: dict[int, str] = {
+    WS_NO_CHANNEL: "instType:{0},channel:{1},instId:{2} doesn't exist",
+    WS_ILLEGAL: "illegal request",
+    WS_BAD_OP: "Invalid op",
+    WS_LOGIN_NEEDED: "User needs to log in",
+    WS_LOGIN_FAILED: "login failed",
+    WS_TOO_MANY: "Request too many",
+    WS_OVER_LIMIT: "Request over limit,connection close",
+    WS_KEY_INVALID: "Invalid ACCESS_KEY",
+    WS_PASSPHRASE_INVALID: "Invalid ACCESS_PASSPHRASE",
+    WS_TIMESTAMP_INVALID: "Invalid ACCESS_TIMESTAMP",
+    WS_TIMESTAMP_EXPIRED: "Request timestamp expired",
+    WS_SIGN_INVALID: "Invalid sign",
+    WS_PARAM_ERROR: "Param error",
+}
+
+
+class WsError(Exception):
+    """A WebSocket error event: raised in the socket layer, rendered in one place (ws/protocol.py)."""
+
+    def __init__(self, code: int, *args: Any, arg: Any = None) -> None:
+        template = WS_ERRORS.get(code)
+        if template is None:
+            raise ValueError(f"unknown WebSocket error code {code!r}: add it to WS_ERRORS")
+        self.code = code
+        self.arg = arg
+        self.msg = template.format(*[str(a) for a in args]) if args else template.replace("{0}", "").replace(
+            "{1}", "").replace("{2}", "")
+        super().__init__(f"{code} {self.msg}")
+
+
 # Codes whose message is rendered without a placeholder when no argument is given.
 _FALLBACK_ARG = ""
 

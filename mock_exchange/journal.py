@@ -32,6 +32,11 @@ class JournalEntry(TypedDict):
     prehash: NotRequired[str]  # on 40009: the prehash the server computed (JSON-escaped)
     paptrading: NotRequired[str]  # the `paptrading` header, when sent
     fault: NotRequired[int]  # the id of the injected fault that matched
+    # socket events (method "WS"): the event, the connection's id, the subscribe arg, the close reason
+    ws: NotRequired[str]  # connect | login | subscribe | unsubscribe | error | close
+    connection: NotRequired[int]
+    arg: NotRequired[Any]
+    reason: NotRequired[str]
 
 
 class Journal:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .clock import ExchangeClock
 from .config import Config
@@ -35,6 +35,7 @@ class Services:
         self.journal = Journal(config.journal_size)
         # None with `--rate-limits off`: no endpoint nor global limit
         self.limiter: RateLimiter | None = build_limiter(config, self.endpoints)
+        self.sockets: Any = None  # the WebSocket hub, set by create_app
         self.faults = Faults(config.seed)
 
     def on_clock_moved(self) -> None:
@@ -55,3 +56,5 @@ class Services:
         if self.limiter is not None:
             self.limiter.reset()
         self.faults.clear()
+        if self.sockets is not None:
+            self.sockets.reset()

@@ -4,6 +4,7 @@ to the values the mock's own endpoints show."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -106,3 +107,17 @@ def test_open_interest_mark_price_tiers_and_trades(mock: tuple[Any, str]) -> Non
     assert _last_path(url) == "/api/v2/mix/market/fills-history"
     tickers = exchange.fetch_tickers(["BTC/USDT:USDT", "ETH/USDT:USDT"])
     assert set(tickers) == {"BTC/USDT:USDT", "ETH/USDT:USDT"}
+
+
+def test_trades_in_a_window_and_recent_candles_since(mock: tuple[Any, str]) -> None:
+    exchange, url = mock
+    now = exchange.fetch_time()
+    window = exchange.fetch_trades("BTC/USDT:USDT", since=now - 10_000, params={"until": now - 5_000})
+    first, last = -(-(now - 10_000) // 1000) * 1000, (now - 5000) // 1000 * 1000  # one trade per second
+    assert [t["timestamp"] for t in window] == list(range(first, last + 1, 1000))
+    assert all(t["side"] in ("buy", "sell") for t in window)
+    hour = 3_600_000
+    recent = exchange.fetch_ohlcv("BTC/USDT:USDT", "1h", since=now - 5 * hour, limit=3)
+    assert len(recent) == 3 and all(b[0] - a[0] == hour for a, b in itertools.pairwise(recent))
+    assert now - 6 * hour < recent[0][0] and recent[-1][0] <= now - 2 * hour
+    assert _last_path(url) == "/api/v2/mix/market/candles"

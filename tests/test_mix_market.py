@@ -129,8 +129,9 @@ def test_public_trades_page_back_within_limits() -> None:
     recent = _get(app, "fills", q + "&limit=100")
     older = _get(app, "fills-history", q + f"&limit=3&idLessThan={recent[-1]['tradeId']}")
     assert [int(t["ts"]) for t in older] == [int(recent[-1]["ts"]) - 1000 * k for k in (1, 2, 3)]
-    assert all(set(t) == {"tradeId", "price", "size", "side", "ts", "symbol"} and t["side"] in ("buy", "sell")
-               for t in recent + older)
+    assert all(set(t) == {"tradeId", "price", "size", "side", "ts", "symbol"} for t in recent + older)
+    assert {t["side"] for t in recent} <= {"buy", "sell"} and {t["side"] for t in older} <= {"Buy", "Sell"}
+    assert [t["tradeId"] for t in _get(app, "fills-history", q + "&limit=100")] == [t["tradeId"] for t in recent]
     assert _code(app, "fills", q + "&limit=101") == (400, "40020")
     assert _code(app, "fills-history", q + f"&startTime={NOW - 8 * 86_400_000}&endTime={NOW}") == (400, "40020")
 
@@ -183,3 +184,48 @@ def test_refusals_are_bitget_errors() -> None:
         assert _code(app, path, "symbol=BTCUSD&productType=USDT-FUTURES") == (400, "40034"), path
     assert _code(app, "tickers", "") == (400, "40019")
     assert _code(app, "current-fund-rate", "productType=COIN-FUTURES&symbol=ETHUSDT") == (400, "40034")
+
+
+PATHS = ["ticker", "tickers", "merge-depth", "candles", "history-candles", "history-index-candles",
+         "history-mark-candles", "fills", "fills-history", "symbol-price", "open-interest", "current-fund-rate",
+         "history-fund-rate", "funding-time", "query-position-lever"]
+odd = st.one_of(st.text(max_size=12), st.integers(-10**20, 10**20).map(str),
+                st.sampled_from(["max", "MAX", "1M", "1m", "scale3", "mark", "0", "-1", "9" * 25]))
+
+
+@given(path=st.sampled_from(PATHS), pair=st.sampled_from(PAIRS),
+       params=st.dictionaries(st.sampled_from(["limit", "granularity", "startTime", "endTime", "kLineType",
+                                               "precision", "idLessThan", "pageSize", "pageNo", "symbol"]),
+                              odd, max_size=5))
+@settings(max_examples=200)
+def test_odd_parameters_get_an_answer_or_a_bitget_refusal(path: str, pair: tuple[str, str],
+                                                         params: dict[str, str]) -> None:
+    from urllib.parse import urlencode
+
+    app = make_app()
+    query = urlencode({"productType": pair[0], "symbol": pair[1], **params})
+    r = call(app, "GET", M + path, raw_query=query.encode())
+    assert (r.status, r.code) == (200, "00000") or (r.status == 400 and r.code in ("40019", "40020", "40034")), r.body
+
+
+def test_declared_parameters_are_the_ones_read() -> None:
+    from mock_exchange.routes.mix_market import ENDPOINTS
+
+    app = make_app(rate_limits="off")
+    full = {"productType": "USDT-FUTURES", "symbol": "BTCUSDT", "granularity": "1m"}
+    for ep in ENDPOINTS:
+        declared = {p.name: p for p in ep.params}
+        base = {k: v for k, v in full.items() if k in declared}
+        assert _code(app, ep.path[len(M):], "&".join(f"{k}={v}" for k, v in base.items())) == (200, "00000")
+        for name, param in declared.items():
+            if param.required:  # leaving it out is 40019 naming it
+                rest = "&".join(f"{k}={v}" for k, v in base.items() if k != name)
+                r = call(app, "GET", ep.path, raw_query=rest.encode())
+                assert (r.code, r.json()["msg"]) == ("40019", f"Parameter {name} cannot be empty"), ep.path
+            for option in param.enum:  # every declared option is accepted
+                chosen = {**base, name: option}
+                if name == "productType" and "symbol" in base:  # a contract of that product type
+                    real = DEMO_PRODUCT_TYPES.get(option, option)
+                    chosen["symbol"] = next(c.symbol for c in CONTRACTS if c.product_type == real)
+                q = "&".join(f"{k}={v}" for k, v in chosen.items())
+                assert _code(app, ep.path[len(M):], q) == (200, "00000"), (ep.path, name, option)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ..endpoint import get
+from ..endpoint import Param, get
 from ..errors import invalid
 from ..ratelimit.limits import per_ip
 from ..request import ApiRequest
@@ -19,7 +19,7 @@ from ..state.futures_series import GRANULARITIES, KLINE_TYPES
 from ..state.market import BOOK_DEPTH, Level
 from ..state.values import Candle, PublicTrade
 from ..views import plain
-from .mix import product_type
+from .mix import PRODUCT_TYPE_CHOICES, product_type
 from .params import time_range
 
 _PRECISIONS = ("scale0", "scale1", "scale2", "scale3")  # merge-depth: the tick x 10^n
@@ -139,25 +139,26 @@ def history_mark_candles(svc: Services, req: ApiRequest) -> Any:
     return _candles(svc, req, "MARK", 200)
 
 
-def _trade_view(c: Contract, t: PublicTrade) -> dict[str, str]:
-    return {"tradeId": str(t.trade_id), "price": plain(t.price), "size": plain(t.size), "side": t.side,
+def _trade_view(c: Contract, t: PublicTrade, side: str) -> dict[str, str]:
+    return {"tradeId": str(t.trade_id), "price": plain(t.price), "size": plain(t.size), "side": side,
             "ts": str(t.ts), "symbol": c.symbol}
 
 
 def recent_fills(svc: Services, req: ApiRequest) -> Any:
     _, c = _contract(svc, req)
     limit = req.integer("limit", default=100, lo=1, hi=100) or 100
-    return [_trade_view(c, t) for t in svc.exchange.futures_series.trades(c, req.now_ms, limit)]
+    return [_trade_view(c, t, t.side) for t in svc.exchange.futures_series.trades(c, req.now_ms, limit)]
 
 
 def fills_history(svc: Services, req: ApiRequest) -> Any:
-    """The same trade stream, newest first, paged by idLessThan, within 90 days."""
+    """The same trade stream, newest first, paged by idLessThan, within 90 days. The side is capitalised here
+    ("Buy"/"Sell": Get-Fills-History's example and ccxt's recorded fetchTrades answer), unlike market/fills."""
     _, c = _contract(svc, req)
     limit = req.integer("limit", default=500, lo=1, hi=1000) or 500
     before = req.integer("idLessThan")
     start, end = time_range(req, max_ms=FILLS_HISTORY_WINDOW_MS)
     rows = svc.exchange.futures_series.trade_history(c, req.now_ms, before, start, end, limit)
-    return [_trade_view(c, t) for t in rows]
+    return [_trade_view(c, t, t.side.capitalize()) for t in rows]
 
 
 def symbol_price(svc: Services, req: ApiRequest) -> Any:
@@ -221,8 +222,12 @@ TICKER = Obj({
 DEPTH = Obj({"asks": List(Tuple(Number, Number)), "bids": List(Tuple(Number, Number)), "ts": IntStr,
              "scale": NumStr, "precision": Enum(*_PRECISIONS), "isMaxPrecision": Enum("YES", "NO")})
 CANDLE = Tuple(IntStr, NumStr, NumStr, NumStr, NumStr, NumStr, NumStr)  # ts, o, h, l, c, base, quote volume
-TRADE = Obj({"tradeId": IntStr, "price": NumStr, "size": NumStr, "side": Enum("buy", "sell"), "ts": IntStr,
-             "symbol": Str})
+def _trade(sides: Enum) -> Obj:
+    return Obj({"tradeId": IntStr, "price": NumStr, "size": NumStr, "side": sides, "ts": IntStr, "symbol": Str})
+
+
+TRADE = _trade(Enum("buy", "sell"))
+PAST_TRADE = _trade(Enum("Buy", "Sell"))
 PRICE = Obj({"symbol": Str, "price": NumStr, "indexPrice": NumStr, "markPrice": NumStr, "ts": IntStr})
 OPEN_INTEREST = Obj({"openInterestList": List(Obj({"symbol": Str, "size": NumStr})), "ts": IntStr})
 FUNDING = Obj({"symbol": Str, "fundingRate": NumStr, "fundingRateInterval": IntStr, "nextUpdate": IntStr,
@@ -233,22 +238,37 @@ TIER = Obj({"symbol": Str, "level": IntStr, "startUnit": NumStr, "endUnit": NumS
             "keepMarginRate": NumStr})
 
 _M = "/api/v2/mix/market/"
+_PT = Param("productType", required=True, enum=PRODUCT_TYPE_CHOICES, doc="any case; S* demo types mirror")
+_SYM = Param("symbol", required=True, doc="the contract, any case")
+_ONE = (_SYM, _PT)
+_RANGE = (Param("startTime", kind="integer"), Param("endTime", kind="integer"))
+_HISTORY = (*_ONE, Param("granularity", required=True, enum=tuple(GRANULARITIES)), *_RANGE,
+            Param("limit", kind="integer", doc="1..200, default 100"))
 # Limits: each doc page's "Frequency limit" (contract/market/*); symbol-price's page says 20/s "according
 # to user ID" for a public endpoint, which can only be keyed by IP.
 ENDPOINTS = (
-    get(_M + "ticker", ticker, limit=per_ip(20), response=List(TICKER)),
-    get(_M + "tickers", tickers, limit=per_ip(20), response=List(TICKER)),
-    get(_M + "merge-depth", merge_depth, limit=per_ip(20), response=DEPTH),
-    get(_M + "candles", candles, limit=per_ip(20), response=List(CANDLE)),
-    get(_M + "history-candles", history_candles, limit=per_ip(20), response=List(CANDLE)),
-    get(_M + "history-index-candles", history_index_candles, limit=per_ip(20), response=List(CANDLE)),
-    get(_M + "history-mark-candles", history_mark_candles, limit=per_ip(20), response=List(CANDLE)),
-    get(_M + "fills", recent_fills, limit=per_ip(20), response=List(TRADE)),
-    get(_M + "fills-history", fills_history, limit=per_ip(10), response=List(TRADE)),
-    get(_M + "symbol-price", symbol_price, limit=per_ip(20), response=List(PRICE)),
-    get(_M + "open-interest", open_interest, limit=per_ip(20), response=OPEN_INTEREST),
-    get(_M + "current-fund-rate", current_fund_rate, limit=per_ip(20), response=List(FUNDING)),
-    get(_M + "history-fund-rate", history_fund_rate, limit=per_ip(20), response=List(FUNDING_PAST)),
-    get(_M + "funding-time", funding_time, limit=per_ip(20), response=List(FUNDING_TIME)),
-    get(_M + "query-position-lever", position_tiers, limit=per_ip(10), response=List(TIER)),
+    get(_M + "ticker", ticker, limit=per_ip(20), params=_ONE, response=List(TICKER)),
+    get(_M + "tickers", tickers, limit=per_ip(20), params=(_PT,), response=List(TICKER)),
+    get(_M + "merge-depth", merge_depth, limit=per_ip(20), params=(
+        *_ONE, Param("precision", enum=_PRECISIONS), Param("limit", doc="1..150 or max, default 100")), response=DEPTH),
+    get(_M + "candles", candles, limit=per_ip(20), params=(
+        *_HISTORY[:-1], Param("kLineType", enum=KLINE_TYPES, doc="any case"),
+        Param("limit", kind="integer", doc="1..1000, default 100")), response=List(CANDLE)),
+    get(_M + "history-candles", history_candles, limit=per_ip(20), params=_HISTORY, response=List(CANDLE)),
+    get(_M + "history-index-candles", history_index_candles, limit=per_ip(20), params=_HISTORY, response=List(CANDLE)),
+    get(_M + "history-mark-candles", history_mark_candles, limit=per_ip(20), params=_HISTORY, response=List(CANDLE)),
+    get(_M + "fills", recent_fills, limit=per_ip(20), params=(
+        *_ONE, Param("limit", kind="integer", doc="1..100, default 100")), response=List(TRADE)),
+    get(_M + "fills-history", fills_history, limit=per_ip(10), params=(
+        *_ONE, Param("limit", kind="integer", doc="1..1000, default 500"), Param("idLessThan"), *_RANGE),
+            response=List(PAST_TRADE)),
+    get(_M + "symbol-price", symbol_price, limit=per_ip(20), params=_ONE, response=List(PRICE)),
+    get(_M + "open-interest", open_interest, limit=per_ip(20), params=_ONE, response=OPEN_INTEREST),
+    get(_M + "current-fund-rate", current_fund_rate, limit=per_ip(20), params=(
+        Param("symbol", doc="all contracts of the product type without it"), _PT), response=List(FUNDING)),
+    get(_M + "history-fund-rate", history_fund_rate, limit=per_ip(20), params=(
+        *_ONE, Param("pageSize", kind="integer", doc="1..100, default 20"),
+        Param("pageNo", kind="integer", doc="from 1")), response=List(FUNDING_PAST)),
+    get(_M + "funding-time", funding_time, limit=per_ip(20), params=_ONE, response=List(FUNDING_TIME)),
+    get(_M + "query-position-lever", position_tiers, limit=per_ip(10), params=_ONE, response=List(TIER)),
 )

@@ -13,6 +13,7 @@ from typing import Any
 from ..errors import NOT_FOUND, PARAM_NOT_FOUND, PARAMS_INVALID, PASSPHRASE_RULE, TOO_MANY_KEYS, BitgetError, invalid
 from .catalog import COINS_BY_NAME
 from .constants import ACCOUNT_TYPES, ZERO
+from .events import BalanceChanged, Events
 
 PERMISSIONS = ("read", "spot_trade", "margin_trade", "contract_trade", "transfer", "withdraw")
 MAX_KEYS_PER_UID = 10
@@ -134,8 +135,9 @@ def check_ips(ips: Any) -> tuple[str, ...]:
 class AccountStore:
     """All accounts and keys of one mock. Ids come from the seeded generator it owns."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, events: Events | None = None) -> None:
         self.rng = rng
+        self.events = events if events is not None else Events()
         self.accounts: dict[str, Account] = {}
         self.keys: dict[str, ApiKey] = {}
 
@@ -171,6 +173,8 @@ class AccountStore:
         for coin, amount in parsed.items():
             bal = account.balance(coin, account_type)
             bal.available, bal.utime = amount, now_ms
+            if self.events.listeners:
+                self.events.emit(BalanceChanged(uid, coin, account_type))
         return {c: format(b.available, "f") for c, b in sorted(account.wallet(account_type).items())}
 
     # -- keys ---------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import random
 
 from ..clock import Clock
 from .accounts import AccountStore, ApiKey, load_public_key
+from .events import ClockMoved, Events
 from .futures import Futures
 from .futures_market import FuturesMarket
 from .futures_series import FuturesSeries
@@ -24,6 +25,8 @@ class Exchange:
         self.account_seeds = accounts
         self.limits = limits or Limits()
         self.market = Market(seed)
+        self.events = Events()  # kept across resets: listeners (open sockets) outlive the state they watch
+        self._caught_up_ms: int | None = None
         # futures market data: pure functions of seed and clock over the spot walk (no state to reset)
         self.futures_market = FuturesMarket(seed, self.market)
         self.futures_series = FuturesSeries(self.futures_market)
@@ -31,7 +34,7 @@ class Exchange:
 
     def reset(self) -> None:
         self.rng = random.Random(self.seed)
-        self.accounts = AccountStore(self.rng)
+        self.accounts = AccountStore(self.rng, self.events)
         now = self.clock.now_ms()
         for a in self.account_seeds:
             self.accounts.create_account(now, a.uid)
@@ -44,9 +47,10 @@ class Exchange:
                 )
         # bills draw ids from their own seeded sequence, so recording them never shifts order or trade ids
         bill_ids = IdSequence(random.Random(self.seed * 1_000_003 + 1))
-        self.ledger = Ledger(bill_ids, self.limits.max_closed_orders, self.limits.retention_ms)
+        self.ledger = Ledger(bill_ids, self.limits.max_closed_orders, self.limits.retention_ms, self.events)
         self.ids = IdSequence(self.rng)
-        self.trading = Trading(self.accounts, self.market, self.ledger, self.ids, self.rng, self.limits, now)
+        self.trading = Trading(self.accounts, self.market, self.ledger, self.ids, self.rng, self.limits, now,
+                               self.events)
         self.wallet = Wallet(self.accounts, self.ledger, self.ids, self.rng, self.limits.max_closed_orders,
                              self.seed)
         self.futures = Futures(self.accounts, self.ledger, self.ids, self.rng, self.futures_market,
@@ -58,3 +62,6 @@ class Exchange:
         futures funding settles and liquidations happen."""
         self.trading.catch_up(now_ms)
         self.futures.catch_up(now_ms)
+        if self.events.listeners and now_ms != self._caught_up_ms:
+            self._caught_up_ms = now_ms
+            self.events.emit(ClockMoved(now_ms))

@@ -18,13 +18,15 @@ from decimal import Decimal
 from ..errors import INSUFFICIENT_BALANCE, BitgetError
 from .accounts import Account, Balance
 from .constants import RETENTION_MS, ZERO
+from .events import BalanceChanged, Events
 from .orders import AppendLog, IdSequence
 from .records import Bill, newest_page
 
 
 class Ledger:
     def __init__(self, bill_ids: IdSequence | None = None, max_bills: int = 100_000,
-                 retention_ms: int = RETENTION_MS) -> None:
+                 retention_ms: int = RETENTION_MS, events: Events | None = None) -> None:
+        self.events = events if events is not None else Events()
         self.fees: defaultdict[str, Decimal] = defaultdict(Decimal)
         self.market_flows: defaultdict[str, Decimal] = defaultdict(Decimal)
         self.withdrawn: defaultdict[str, Decimal] = defaultdict(Decimal)
@@ -114,7 +116,9 @@ class Ledger:
             log = self.bills[uid] = AppendLog()
         bid = self.bill_ids.next()
         log.add(bid, Bill(bid, coin, group, business, size, fee, balance.available + balance.frozen, now_ms,
-                           order_id))
+                          order_id))
+        if self.events.listeners:
+            self.events.emit(BalanceChanged(uid, coin))
         cutoff = now_ms - self.retention_ms
         for _ in range(4):  # amortised pruning: a few of the oldest per write
             oldest = log.oldest()

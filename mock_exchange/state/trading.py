@@ -26,6 +26,7 @@ from ..views import plain
 from .accounts import Account, AccountStore, Balance
 from .catalog import SYMBOLS_BY_NAME, SpotSymbol
 from .constants import RETENTION_MS
+from .events import CLOSED, PLACED, BalanceChanged, Events, FillMade, OrderChanged
 from .ledger import Ledger
 from .market import Market
 from .matching import Extremes, Take, take, touch_volume, walk_extremes
@@ -85,8 +86,9 @@ class Page:
 
 class Trading:
     def __init__(self, accounts: AccountStore, market: Market, ledger: Ledger, ids: IdSequence,
-                 rng: random.Random, limits: Limits, now_ms: int) -> None:
+                 rng: random.Random, limits: Limits, now_ms: int, events: Events | None = None) -> None:
         self.accounts = accounts
+        self.events = events if events is not None else Events()
         self.market = market
         self.ledger = ledger
         self.ids = ids
@@ -126,6 +128,9 @@ class Trading:
             spec.presets,
         )
         order.frozen = reserve
+        if self.events.listeners:  # live and frozen, before any fill: the order's first push
+            self.events.emit(OrderChanged(order, PLACED))
+            self.events.emit(BalanceChanged(uid, order.frozen_coin))
         self._execute(account, orders, order, balance, now_ms)
         return order
 
@@ -218,7 +223,10 @@ class Trading:
         order.utime = now_ms
         if order.status == LIVE:
             order.status = PARTIAL
-        orders.add_fill(order, Fill.of(order, self.ids.next(), price, qty, fee, "maker" if maker else "taker", now_ms))
+        fill = Fill.of(order, self.ids.next(), price, qty, fee, "maker" if maker else "taker", now_ms)
+        orders.add_fill(order, fill)
+        if self.events.listeners:
+            self.events.emit(FillMade(order, fill))
         orders.prune(now_ms - self.limits.retention_ms, self.limits.max_closed_orders)
 
     def _close(self, orders: AccountOrders, order: Order, status: str, now_ms: int) -> None:
@@ -228,15 +236,19 @@ class Trading:
         orders.close(order)
         orders.prune(now_ms - self.limits.retention_ms, self.limits.max_closed_orders)
 
-    @staticmethod
-    def _finish(frozen: Balance, order: Order, status: str, now_ms: int) -> None:
+    def _finish(self, frozen: Balance, order: Order, status: str, now_ms: int) -> None:
         """Release what the order still reserves (from `frozen`) and give it its final status."""
-        if order.frozen:
+        released = bool(order.frozen)
+        if released:
             Ledger.unfreeze(frozen, order.frozen, now_ms)
             order.frozen = ZERO
         order.status = status
         order.cancel_reason = CANCEL_REASON if status == CANCELLED else ""
         order.utime = now_ms
+        if self.events.listeners:
+            self.events.emit(OrderChanged(order, CLOSED))
+            if released:
+                self.events.emit(BalanceChanged(order.uid, order.frozen_coin))
 
     # -- the clock ----------------------------------------------------------------------
     def catch_up(self, now_ms: int) -> None:

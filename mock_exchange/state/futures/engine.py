@@ -65,11 +65,18 @@ class FuturesEngine:
         return found
 
     def symbol_settings(self, uid: str, contract: Contract) -> SymbolSettings:
-        key = (uid, contract.symbol)
-        found = self.settings.get(key)
+        """The account's settings for a contract, to read (the defaults are not stored)."""
+        found = self.settings.get((uid, contract.symbol))
         if found is None:
             lev = min(max(DEFAULT_LEVERAGE, contract.min_lever), contract.max_lever)
-            found = self.settings[key] = SymbolSettings(CROSSED, lev, lev, lev)
+            return SymbolSettings(CROSSED, lev, lev, lev)
+        return found
+
+    def stored_settings(self, uid: str, contract: Contract) -> SymbolSettings:
+        """The account's settings for a contract, to change."""
+        found = self.settings.get((uid, contract.symbol))
+        if found is None:
+            found = self.settings[(uid, contract.symbol)] = self.symbol_settings(uid, contract)
         return found
 
     def pos_mode(self, uid: str, product: str) -> str:
@@ -161,7 +168,7 @@ class FuturesEngine:
         c = order.contract
         b = self.wallet(order.uid, order.product, order.margin_coin)
         if order.margin:
-            part = order.margin * qty / order.remaining
+            part = mg.share(order.margin, qty, order.remaining)
             self.release(b, part, now_ms)
             order.margin -= part
         fee = mg.fee(price, qty, c.maker_fee if maker else c.taker_fee)
@@ -176,14 +183,14 @@ class FuturesEngine:
         else:
             side = LONG if order.is_buy else SHORT
             against = self.position(order.uid, c.symbol, opposite(side))
-            left = qty
+            left, part_fee = qty, ZERO
             if against is not None:
                 part = min(qty, against.size)
-                profit = self._close(order, against.hold_side, price, part, fee * part / qty, now_ms,
-                                     order.reduce_only)
+                part_fee = mg.share(fee, part, qty)
+                profit = self._close(order, against.hold_side, price, part, part_fee, now_ms, order.reduce_only)
                 left -= part
             if left > 0:
-                self._open(order, side, price, left, fee * left / qty, now_ms)
+                self._open(order, side, price, left, fee - part_fee, now_ms)
         order.base_volume += qty
         order.quote_volume += price * qty
         order.fee += fee
@@ -228,7 +235,7 @@ class FuturesEngine:
         if p is None or qty <= 0:
             return ZERO
         b = self.wallet(order.uid, order.product, order.margin_coin)
-        freed = p.margin * qty / p.size
+        freed = mg.share(p.margin, qty, p.size)
         self.release(b, freed, now_ms)
         p.margin -= freed
         pnl = mg.realised_pnl(hold_side, p.entry, price, qty)
@@ -267,7 +274,7 @@ def _business(order: FuturesOrder, profit: Decimal) -> str:
     if order.source == "liquidation":
         if order.pos_mode == HEDGE:
             return "burst_long_loss_query" if order.hold_side == LONG else "burst_short_loss_query"
-        return "burst_buy" if order.is_buy else "burst_sell"
+        return "burst_buy" if order.buys else "burst_sell"
     if order.pos_mode == HEDGE:
         return ("close_" if order.trade_side == CLOSE else "open_") + order.hold_side
     return "buy" if order.is_buy else "sell"

@@ -7,14 +7,28 @@ spec checked against Bitget's doc examples are in the unit tests.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 ZERO = Decimal(0)
+# Money amounts (margins, fees, PnL) are kept on a grid of 1e-12: sums of them stay exact within
+# Decimal's 28 digits, so every coin is conserved to the last digit (divisions are not exact).
+AMOUNT = Decimal("1e-12")
 ONE = Decimal(1)
 LONG, SHORT = "long", "short"
 # A price Bitget reports for a position that cannot be liquidated (a short's price is far above any
 # mark; a long's is 0): the doc's examples show a far-away price rather than an empty one.
 UNREACHABLE = ZERO
+
+
+def amount(value: Decimal) -> Decimal:
+    """A money amount on the 1e-12 grid."""
+    return value.quantize(AMOUNT, ROUND_HALF_EVEN)
+
+
+def share(total: Decimal, part: Decimal, whole: Decimal) -> Decimal:
+    """`total` x part / whole on the grid: the share of a margin that goes with part of a size (all of it
+    for the whole size, so nothing is left over by rounding)."""
+    return total if part >= whole else amount(total * part / whole)
 
 
 def direction(hold_side: str) -> int:
@@ -29,17 +43,17 @@ def unrealised_pnl(hold_side: str, entry: Decimal, mark: Decimal, size: Decimal)
 
 def realised_pnl(hold_side: str, entry: Decimal, price: Decimal, size: Decimal) -> Decimal:
     """The gross PnL of closing `size` at `price` (before fees; DECISIONS.md "Futures")."""
-    return (price - entry) * size * direction(hold_side)
+    return amount((price - entry) * size * direction(hold_side))
 
 
 def initial_margin(price: Decimal, size: Decimal, leverage: int) -> Decimal:
     """Margin that backs `size` at `price`: notional / leverage."""
-    return price * size / leverage
+    return amount(price * size / leverage)
 
 
 def fee(price: Decimal, size: Decimal, rate: Decimal) -> Decimal:
     """The trading fee of a fill, charged in the margin coin on notional (a positive amount)."""
-    return price * size * rate
+    return amount(price * size * rate)
 
 
 def average_entry(entry: Decimal, size: Decimal, price: Decimal, qty: Decimal) -> Decimal:

@@ -139,6 +139,12 @@ class FuturesOrder:
         return self.side == "buy"
 
     @property
+    def buys(self) -> bool:
+        """Does it buy in the market? A hedge-mode close names the position's side (buy + close closes a
+        long, by selling), so it trades the other way."""
+        return (self.side == "buy") != (self.trade_side == CLOSE)
+
+    @property
     def is_open(self) -> bool:
         return self.status in ("live", "partially_filled")
 

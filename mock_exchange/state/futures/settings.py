@@ -86,6 +86,7 @@ class FuturesSettings:
             else:
                 eng.release(wallet, p.margin - m, now_ms)
             p.margin, p.leverage, p.utime = m, lev, now_ms
+        s = eng.stored_settings(uid, c)
         s.cross_leverage, s.long_leverage, s.short_leverage = new.cross_leverage, new.long_leverage, new.short_leverage
         return c, s
 
@@ -95,6 +96,7 @@ class FuturesSettings:
         s = self.engine.symbol_settings(uid, c)
         if mode != s.margin_mode and self.trading._busy(uid, c):
             raise BitgetError(MARGIN_MODE_LOCKED)
+        s = self.engine.stored_settings(uid, c)
         s.margin_mode = mode
         return c, s
 

@@ -90,12 +90,12 @@ class RestingOrders:
 
     def add(self, order: FuturesOrder) -> None:
         self.orders[order.oid] = order
-        (self.buys.add((-order.price, order.oid)) if order.is_buy else self.sells.add((order.price, order.oid)))
+        (self.buys.add((-order.price, order.oid)) if order.buys else self.sells.add((order.price, order.oid)))
 
     def remove(self, order: FuturesOrder) -> None:
         if self.orders.pop(order.oid, None) is None:
             return
-        if order.is_buy:
+        if order.buys:
             self.buys.discard((-order.price, order.oid))
         else:
             self.sells.discard((order.price, order.oid))

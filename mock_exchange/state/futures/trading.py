@@ -99,10 +99,15 @@ class FuturesTrading:
         orders = eng.book(uid, c.product_type)
         if spec.client_oid is not None and spec.client_oid in orders.by_client:
             raise BitgetError(FUTURES_CLIENT_OID_DUPLICATE)
-        got = self._take(c, spec, now_ms)
+        got = self._take(c, spec._replace(trade_side=trade_side), now_ms)
         leverage = replace(settings, margin_mode=spec.margin_mode).leverage(hold_side)
         reserve = ZERO
         if not closes:
+            held = eng.position(uid, c.symbol, hold_side)
+            worth = (held.entry * held.size if held else ZERO) + (
+                spec.price or self.market.mark_price(c, now_ms)) * spec.size
+            if leverage > c.tier_for(worth).leverage:
+                raise BitgetError(ORDER_EXCEEDS_BALANCE)  # "greater than the max open size" (DOC-ERR) at this tier
             if spec.order_type == "limit" and spec.price is not None:
                 reserve = _reservation(spec.price * spec.size, leverage, c.taker_fee)
             else:
@@ -110,7 +115,7 @@ class FuturesTrading:
             if reserve > self.max_available(uid, c.product_type, coin, now_ms):
                 raise BitgetError(ORDER_EXCEEDS_BALANCE)
         # -- nothing below can fail -------------------------------------------------------
-        settings.margin_mode = spec.margin_mode
+        eng.stored_settings(uid, c).margin_mode = spec.margin_mode
         oid = eng.ids.next()
         client = spec.client_oid
         if client is None:
@@ -186,7 +191,7 @@ class FuturesTrading:
         """What the synthetic book gives the order now (a market order its size, a crossing limit up
         to its price); also the price band and post_only checks, which need the market."""
         book = self.market.book(c, now_ms)
-        is_buy = spec.side == "buy"
+        is_buy = (spec.side == "buy") != (spec.trade_side == CLOSE)  # see FuturesOrder.buys
         levels = book.asks if is_buy else book.bids
         if spec.order_type == "market":
             got = take(levels, is_buy, c.lot, qty=spec.size)
@@ -351,7 +356,7 @@ class FuturesTrading:
 
 def _reservation(notional: Decimal, leverage: int, taker: Decimal) -> Decimal:
     """What an opening order reserves: its margin plus the taker fee it may pay."""
-    return notional / leverage + mg.fee(notional, Decimal(1), taker)
+    return mg.amount(notional / leverage) + mg.fee(notional, Decimal(1), taker)
 
 
 def each(items: list[T | BitgetError], act: Callable[[T], FuturesOrder]) -> list[FuturesOrder | BitgetError]:

@@ -1,0 +1,73 @@
+"""State events: what just changed in the state (orders, fills, balances, the clock), told synchronously
+to whoever listens (the WebSocket fan-out). The state layer emits them; it knows nothing of its listeners.
+
+Events are emitted inside the state transition that caused them, so a listener that renders them at
+once sees exactly what a REST read would answer at that moment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .orders import Fill, Order
+
+PLACED, CLOSED = "placed", "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class OrderChanged:
+    """An order was placed (`kind` PLACED, status live) or closed (CLOSED: filled or cancelled)."""
+
+    order: Order
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class FillMade:
+    """One fill of an order; the order already carries it (volumes, status, fee)."""
+
+    order: Order
+    fill: Fill
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceChanged:
+    """A balance of one account changed (`account_type` as in Account.wallets: "spot", ...)."""
+
+    uid: str
+    coin: str
+    account_type: str = "spot"
+
+
+@dataclass(frozen=True, slots=True)
+class ClockMoved:
+    """Time-driven state has caught up with the clock at `now_ms` (which may be earlier than before)."""
+
+    now_ms: int
+
+
+Event = OrderChanged | FillMade | BalanceChanged | ClockMoved
+Listener = Callable[[Event], None]
+
+
+class Events:
+    """The listeners of one mock's state. `listeners` is read by emitters to skip building an event
+    nobody hears (the hot paths: every order placed)."""
+
+    def __init__(self) -> None:
+        self.listeners: list[Listener] = []
+
+    def listen(self, listener: Listener) -> Callable[[], None]:
+        """Add a listener; returns the function that removes it."""
+        self.listeners.append(listener)
+
+        def remove() -> None:
+            if listener in self.listeners:
+                self.listeners.remove(listener)
+
+        return remove
+
+    def emit(self, event: Event) -> None:
+        for listener in tuple(self.listeners):  # a listener may remove itself
+            listener(event)

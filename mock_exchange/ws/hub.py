@@ -1,0 +1,242 @@
+"""The socket fan-out: open connections, who is subscribed to what, per-IP connection limits, and the
+state-event listener that turns each state change into pushes for the connections that want it.
+
+Pushes are rendered while the state event is being emitted, inside the state transition, so what a
+client receives is what REST answers at that moment. The listener is attached only while at least
+one connection is open: without sockets the state's hot paths pay nothing for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from ..errors import WS_TOO_MANY, WsError
+from ..journal import JournalEntry
+from ..state.events import BalanceChanged, ClockMoved, Event, FillMade, OrderChanged
+from ..state.orders import Fill, Order
+from .connection import GOING_AWAY, Connection, moving_window_full
+from .faults import SocketFaults
+from .feeds import PublicFeeds
+from .limits import WsLimits, ws_limits
+from .private import account_item, fill_item, order_item
+from .protocol import DEFAULT, SNAPSHOT, UPDATE, Topic, push
+
+if TYPE_CHECKING:
+    from ..services import Services
+
+log = logging.getLogger("mock_exchange.ws")
+TICK_S = 0.05  # how often a system clock is looked at for walk steps, idle and lifetime cuts
+
+
+class Hub:
+    def __init__(self, svc: Services) -> None:
+        self.svc = svc
+        self.limits: WsLimits = ws_limits(svc.config.ws_limits)
+        self.faults = SocketFaults()
+        self.feeds = PublicFeeds(svc.exchange.market)
+        self.connections: dict[int, Connection] = {}
+        self.subscribers: dict[Topic, dict[Connection, bytes]] = {}
+        self.by_uid: dict[str, set[Connection]] = {}
+        self.attempts: dict[str, deque[int]] = {}
+        self.open_by_ip: dict[str, int] = {}
+        self._unlisten: Any = None
+        self._ticker: asyncio.Task[None] | None = None
+
+    # -- connections --------------------------------------------------------------------
+    def admit(self, ip: str, now_ms: int) -> WsError | None:
+        """None when a new connection from `ip` may open; else the error it gets before the close."""
+        times = self.attempts.setdefault(ip, deque())
+        if moving_window_full(times, now_ms, self.limits.attempts_window_ms, self.limits.attempts):
+            return WsError(WS_TOO_MANY)
+        if self.open_by_ip.get(ip, 0) >= self.limits.connections:
+            return WsError(WS_TOO_MANY)
+        return None
+
+    def open(self, conn: Connection) -> None:
+        self.connections[conn.id] = conn
+        self.open_by_ip[conn.ip] = self.open_by_ip.get(conn.ip, 0) + 1
+        if self._unlisten is None:
+            self._unlisten = self.svc.exchange.events.listen(self.on_event)
+        if self._ticker is None or self._ticker.done():
+            self._ticker = asyncio.get_running_loop().create_task(self._tick())
+        self.record(conn, "connect")
+
+    def remove(self, conn: Connection) -> None:
+        if self.connections.pop(conn.id, None) is None:
+            return
+        left = self.open_by_ip.get(conn.ip, 1) - 1
+        if left:
+            self.open_by_ip[conn.ip] = left
+        else:
+            self.open_by_ip.pop(conn.ip, None)
+        for topic in list(conn.subs):
+            self.unsubscribe(conn, topic)
+        if conn.uid is not None:
+            self.by_uid.get(conn.uid, set()).discard(conn)
+        self.record(conn, "close", code=conn.close_code, reason=conn.close_reason)
+        if not self.connections and self._unlisten is not None:
+            self._unlisten()
+            self._unlisten = None
+
+    def logged_in(self, conn: Connection) -> None:
+        if conn.uid is not None:
+            self.by_uid.setdefault(conn.uid, set()).add(conn)
+
+    def drop(self, conn_id: int | None = None, code: int = GOING_AWAY, reason: str = "dropped") -> int:
+        """Close one connection (by id) or all; returns how many were closed."""
+        chosen = list(self.connections.values()) if conn_id is None else [self.connections[conn_id]] \
+            if conn_id in self.connections else []
+        for conn in chosen:
+            conn.close(code, reason, flush=False)
+        return len(chosen)
+
+    def reset(self) -> None:
+        """Admin reset: faults and per-IP counters cleared; open connections stay (their state is the
+        sockets', not the exchange's)."""
+        self.faults.clear()
+        self.attempts.clear()
+
+    # -- subscriptions ------------------------------------------------------------------
+    def subscribe(self, conn: Connection, topic: Topic, arg: Any) -> bool:
+        """Add a subscription; False when the connection already had the topic (no second stream)."""
+        if topic in conn.subs:
+            return False
+        arg_json = orjson.dumps(arg)
+        conn.subs[topic] = arg_json
+        self.subscribers.setdefault(topic, {})[conn] = arg_json
+        return True
+
+    def unsubscribe(self, conn: Connection, topic: Topic) -> None:
+        if conn.subs.pop(topic, None) is None:
+            return
+        subs = self.subscribers.get(topic)
+        if subs is not None:
+            subs.pop(conn, None)
+            if not subs:
+                del self.subscribers[topic]
+                self.feeds.forget(topic)
+
+    # -- delivery -----------------------------------------------------------------------
+    def deliver(self, conn: Connection, message: bytes, now_ms: int) -> None:
+        """Send one push through the active faults (delay on the server's clock, pairwise reorder)."""
+        faults = self.faults
+        if faults.delay_ms:
+            conn.held.append((now_ms + faults.delay_ms, message))
+        elif faults.reorder:
+            if conn.swap is None:
+                conn.swap = message
+            else:
+                conn.send(message)
+                conn.send(conn.swap)
+                conn.swap = None
+        else:
+            conn.send(message)
+
+    def _release(self, conn: Connection, now_ms: int) -> None:
+        if conn.held:
+            due = [m for t, m in conn.held if t <= now_ms]
+            conn.held = [(t, m) for t, m in conn.held if t > now_ms]
+            for message in due:
+                conn.send(message)
+        if conn.swap is not None and not self.faults.reorder:
+            conn.send(conn.swap)
+            conn.swap = None
+
+    # -- state events -------------------------------------------------------------------
+    def on_event(self, event: Event) -> None:
+        try:
+            now = self.svc.clock.now_ms()
+            if isinstance(event, ClockMoved):
+                self._clock_moved(event.now_ms)
+            elif isinstance(event, FillMade):
+                self._order(event.order, event.fill, now)
+            elif isinstance(event, OrderChanged):
+                self._order(event.order, None, now)
+            elif isinstance(event, BalanceChanged):
+                self._balance(event, now)
+        except Exception:  # a bug of ours must never fail the state transition that emitted the event
+            log.exception("socket push failed for %r", event)
+
+    def _clock_moved(self, now: int) -> None:
+        limits = self.limits
+        for conn in list(self.connections.values()):
+            if now - conn.last_ping_ms >= limits.idle_ms:
+                conn.close(GOING_AWAY, "no ping")
+            elif now - conn.opened_ms >= limits.lifetime_ms:
+                conn.close(GOING_AWAY, "24h cut")
+            else:
+                self._release(conn, now)
+        for topic, subs in list(self.subscribers.items()):
+            if topic.private:
+                continue
+            pushed = self.feeds.update(topic, now)
+            if pushed is None:
+                continue
+            action, data = pushed
+            if topic.channel == "books" and action == UPDATE and self.faults.skip_books:
+                self.faults.skip_books -= 1
+                continue
+            for conn, arg_json in list(subs.items()):
+                self.deliver(conn, push(action, arg_json, data, now), now)
+
+    def _private(self, uid: str, channel: str, target: str) -> list[tuple[Connection, bytes]]:
+        """The (connection, arg) pairs of `uid` subscribed to `channel` for `target` or "default"."""
+        out = []
+        for conn in self.by_uid.get(uid, ()):
+            for topic, arg_json in conn.subs.items():
+                if topic.channel == channel and topic.target in (target, DEFAULT):
+                    out.append((conn, arg_json))
+        return out
+
+    def _order(self, order: Order, fill: Fill | None, now: int) -> None:
+        targets = self._private(order.uid, "orders", order.sym.symbol)
+        if targets:
+            data = orjson.dumps([order_item(order, fill)])
+            for conn, arg_json in targets:
+                self.deliver(conn, push(SNAPSHOT, arg_json, data, now), now)
+        if fill is not None:
+            targets = self._private(order.uid, "fill", order.sym.symbol)
+            if targets:
+                data = orjson.dumps([fill_item(fill)])
+                for conn, arg_json in targets:
+                    self.deliver(conn, push(SNAPSHOT, arg_json, data, now), now)
+
+    def _balance(self, event: BalanceChanged, now: int) -> None:
+        if event.account_type != "spot":
+            return
+        targets = self._private(event.uid, "account", event.coin)
+        if not targets:
+            return
+        balance = self.svc.exchange.accounts.account(event.uid).balance(event.coin)
+        data = orjson.dumps([account_item(event.coin, balance)])
+        for conn, arg_json in targets:
+            self.deliver(conn, push(SNAPSHOT, arg_json, data, now), now)
+
+    # -- time ---------------------------------------------------------------------------
+    async def _tick(self) -> None:
+        """While sockets are open: catch the state up with a running clock (a manual clock moves only
+        through the admin API, which catches up itself, so this then finds nothing to do)."""
+        while self.connections:
+            self.svc.exchange.catch_up(self.svc.clock.now_ms())
+            await asyncio.sleep(TICK_S)
+
+    # -- journal ------------------------------------------------------------------------
+    def record(self, conn: Connection, event: str, code: int | None = None, key: str | None = None,
+               arg: Any = None, reason: str | None = None) -> None:
+        """One journal entry per socket event; only the key's id ever, never a passphrase or sign."""
+        entry: JournalEntry = {
+            "ts": self.svc.clock.now_ms(), "method": "WS", "path": "/v2/ws/private" if conn.private
+            else "/v2/ws/public", "query": "", "ip": conn.ip, "status": None,
+            "code": None if code is None else str(code), "uid": conn.uid, "key": key, "apiKey": conn.api_key,
+            "bucket": None, "ws": event, "connection": conn.id,
+        }
+        if arg is not None:
+            entry["arg"] = arg
+        if reason is not None:
+            entry["reason"] = reason
+        self.svc.journal.record(entry)

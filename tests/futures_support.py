@@ -1,0 +1,76 @@
+"""Helpers for the futures tests: a signed caller with a funded USDT-FUTURES wallet."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from .helpers import make_app
+from .trading_support import Api
+
+PT = "USDT-FUTURES"
+SYMBOL = "BTCUSDT"
+MIX = "/api/v2/mix"
+
+
+class FuturesApi(Api):
+    def __init__(self, funded: str = "10000", **config: Any) -> None:
+        super().__init__(make_app(rate_limits="off", **config))
+        self.ok("POST", "/api/v2/spot/wallet/transfer",
+                {"fromType": "spot", "toType": "usdt_futures", "amount": funded, "coin": "USDT"})
+
+    @property
+    def exchange(self) -> Any:
+        return self.app.services.exchange
+
+    def mark(self) -> Decimal:
+        fm = self.exchange.futures_market
+        result: Decimal = fm.mark_price(fm.contract(PT, SYMBOL), self.now)
+        return result
+
+    def advance(self, ms: int) -> None:
+        self.app.services.clock.advance(ms)
+        self.app.services.on_clock_moved()
+
+    def order_answer(self, **body: Any) -> Any:
+        """place-order's whole answer (status and JSON), for the refusal tests."""
+        full = {"symbol": SYMBOL, "productType": PT, "marginCoin": "USDT", "marginMode": "crossed", **body}
+        return self.post(f"{MIX}/order/place-order", full)
+
+    def place(self, **body: Any) -> dict[str, Any]:
+        answer = self.order_answer(**body)
+        assert answer.status_code == 200 and answer.json()["code"] == "00000", answer.json()
+        data: dict[str, Any] = answer.json()["data"]
+        return data
+
+    def detail(self, order_id: str) -> dict[str, Any]:
+        query = f"symbol={SYMBOL}&productType={PT}&orderId={order_id}"
+        data: dict[str, Any] = self.ok("GET", f"{MIX}/order/detail", query)
+        return data
+
+    def positions(self) -> list[dict[str, Any]]:
+        query = f"productType={PT}&marginCoin=USDT"
+        data: list[dict[str, Any]] = self.ok("GET", f"{MIX}/position/all-position", query)
+        return data
+
+    def account(self) -> dict[str, Any]:
+        query = f"symbol={SYMBOL}&productType={PT}&marginCoin=USDT"
+        data: dict[str, Any] = self.ok("GET", f"{MIX}/account/account", query)
+        return data
+
+    def bills(self, extra: str = "") -> list[dict[str, Any]]:
+        data = self.ok("GET", f"{MIX}/account/bill", f"productType={PT}&limit=100{extra}")
+        bills: list[dict[str, Any]] = data["bills"]
+        return bills
+
+    def state(self) -> Any:
+        """Everything a refused request must leave as it was: wallets, positions, orders, bills."""
+        ex = self.exchange
+        eng = ex.futures.engine
+        wallets = {(w, c): (b.available, b.frozen) for a in ex.accounts.accounts.values()
+                   for w, cs in a.wallets.items() for c, b in cs.items()}
+        positions = {k: (p.size, p.entry, p.margin, p.locked) for ps in eng.positions.values() for k, p in ps.items()}
+        books = {k: (len(b.open), len(b.closed), len(b.fills), len(b.bills)) for k, b in eng.books.items()}
+        settings = {k: (s.margin_mode, s.cross_leverage, s.long_leverage, s.short_leverage)
+                    for k, s in eng.settings.items()}
+        return wallets, positions, books, settings, dict(eng.pos_modes)
