@@ -20,7 +20,6 @@ import asyncio
 import base64
 import hashlib
 import hmac
-import json
 import statistics
 import sys
 import tempfile
