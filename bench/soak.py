@@ -85,8 +85,11 @@ async def one(http: httpx.AsyncClient, creds: Credentials, method: str, path: st
 async def client(base: str, creds: Credentials, offset_s: float, until: float, tally: Tally) -> None:
     sent: deque[float] = deque()  # send times of this client's place-orders
     await asyncio.sleep(offset_s)  # clients start spread over one cycle
-    # 4 connections a client: 256 in all, under the server's connection cap (512)
-    async with httpx.AsyncClient(base_url=base, timeout=30, limits=httpx.Limits(max_connections=4)) as http:
+    # 4 connections a client: 256 in all, under the server's connection cap (512); idle ones dropped
+    # after 5 s, before the server closes them (it closes a connection idle 10 s: reusing one it is
+    # closing at that moment would fail on the client's side, not the server's)
+    limits = httpx.Limits(max_connections=4, keepalive_expiry=5.0)
+    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as http:
         while time.monotonic() < until:
             cycle = time.monotonic()
             now = time.monotonic()
@@ -133,11 +136,14 @@ def main() -> int:
     ap.add_argument("--duration", type=float, default=300.0, help="seconds of load (default 300)")
     ap.add_argument("--clients", type=int, default=64, help="concurrent clients, each its own account (64)")
     ap.add_argument("--state", action="store_true", help="run the server with --state (a temporary file)")
+    ap.add_argument("--max-closed-orders", type=int, default=200,
+                    help="the server's history cap per account (200: reached within the run, so the RSS "
+                         "shows whether memory levels off once the history is full)")
     args = ap.parse_args()
     if not 0 < args.duration <= 3600 or not 0 < args.clients <= 256:
         ap.error("--duration must be in (0, 3600] and --clients in (0, 256]")
     with tempfile.TemporaryDirectory(prefix="soak-") as tmp:
-        flags = ["--no-access-log"] + (["--state", str(Path(tmp) / "soak.db")] if args.state else [])
+        flags = ["--no-access-log", "--max-closed-orders", str(args.max_closed_orders)] + (["--state", str(Path(tmp) / "soak.db")] if args.state else [])
         srv = h.mock_server("mock (Bitget limits)", *flags)
         srv.start([])
         try:
