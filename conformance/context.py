@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from typing import Any, NoReturn, TypeVar
 
+from mock_exchange.journal import JournalEntry
 from mock_exchange.state.catalog import SYMBOLS_BY_NAME
 
 from .adapters.base import Adapter, Credentials, ErrorCategory
@@ -111,14 +112,14 @@ class Context:
             self.fail(f"expected a {category.value} error, got {out.describe()}")
 
     # -- what the mock saw -------------------------------------------------------------------------
-    def journal(self, path: str | None = None) -> list[dict[str, Any]]:
+    def journal(self, path: str | None = None) -> list[JournalEntry]:
         """The client's requests since the check started, oldest first, optionally for one path."""
         return [e for e in self.mock.journal() if path is None or e.get("path") == path]
 
     def codes(self, path: str | None = None) -> list[str]:
         return [str(e.get("code")) for e in self.journal(path)]
 
-    def private_requests(self) -> list[dict[str, Any]]:
+    def private_requests(self) -> list[JournalEntry]:
         return [e for e in self.journal() if e.get("apiKey")]
 
     def expect_no_auth_failures(self) -> None:

@@ -19,6 +19,7 @@ import httpx
 from mock_exchange.app import MockExchange, create_app
 from mock_exchange.clock import wall_ms
 from mock_exchange.config import Config
+from mock_exchange.journal import JournalEntry
 from mock_exchange.server import ServerThread
 from mock_exchange.state.seed import AccountSeed, KeySeed
 from mock_exchange.views import ticker_view
@@ -137,7 +138,11 @@ class MockServer:
         self.clock.restore()
         self.admin("POST", "/reset")
 
-    def journal(self) -> list[dict[str, Any]]:
+    def now_ms(self) -> int:
+        """The mock's clock."""
+        return self.clock.now_ms()
+
+    def journal(self) -> list[JournalEntry]:
         """Requests since the last reset, oldest first, without the harness's own observations."""
         entries = self.admin("GET", "/journal?limit=5000")["entries"]
         return [e for e in reversed(entries) if e.get("apiKey") != OBSERVER.api_key]

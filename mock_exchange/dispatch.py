@@ -14,6 +14,7 @@ from .asgi import BodyTooLarge, ClientGone, announced_too_large, read_body, send
 from .auth import SignatureError, json_escape, verify
 from .endpoint import Endpoint
 from .errors import NOT_FOUND, PARAMS_INVALID, SYSTEM_ERROR, BitgetError
+from .journal import keep_body
 from .request import ApiRequest
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ class Dispatcher:
             )
             if info is not None:
                 note_presented(info, headers)
+                keep_body(info, "_body", body)
             if ep.private:
                 self.authenticate(ep, req, info)
             if svc.limiter is not None:

@@ -1,13 +1,19 @@
-"""A bounded ring buffer of requests and their verdicts. Secrets and passphrases never enter it."""
+"""A bounded ring buffer of requests, their answers and verdicts; what it shows has every secret masked."""
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
+from urllib.parse import quote
 
 if TYPE_CHECKING:
-    from starlette.types import Receive, Scope, Send
+    from starlette.types import Message, Receive, Scope, Send
+
+BODY_LIMIT = 4096  # bytes of a request or answer body kept (and shown) per entry
+MASK = "***"
+# headers whose value is a credential whatever it holds
+SECRET_HEADERS = frozenset({b"access-passphrase", b"x-mock-admin-token", b"authorization", b"cookie"})
 
 
 class JournalEntry(TypedDict):
@@ -37,20 +43,36 @@ class JournalEntry(TypedDict):
     connection: NotRequired[int]
     arg: NotRequired[Any]
     reason: NotRequired[str]
+    # what a request carried, as shown: headers in the order sent, bodies decoded as UTF-8, all masked
+    headers: NotRequired[list[list[str]]]  # [name, value]
+    body: NotRequired[str]  # the request body's first BODY_LIMIT bytes
+    bodyBytes: NotRequired[int]  # its full length
+    answer: NotRequired[str]  # the answer body's first BODY_LIMIT bytes, as sent
+    answerBytes: NotRequired[int]
+    # the raw forms, kept in the ring only (never shown): recording must cost next to nothing per request,
+    # so masking and decoding wait until the journal is read, which only the admin API does
+    _headers: NotRequired[list[tuple[bytes, bytes]]]
+    _body: NotRequired[bytes]
+    _answer: NotRequired[bytes]
+
+
+_RAW = ("_headers", "_body", "_answer")
 
 
 class Journal:
-    def __init__(self, size: int = 1000) -> None:
+    def __init__(self, size: int = 1000, secrets: Callable[[], Iterable[str]] = tuple) -> None:
         self._entries: deque[JournalEntry] = deque(maxlen=max(1, size))
+        self._secrets = secrets  # every secret key and passphrase the mock knows, masked wherever they appear
         # one entry per request: the deque's own append, without a method around it
         self.record: Callable[[JournalEntry], None] = self._entries.append
 
     def newest(self, limit: int) -> list[JournalEntry]:
         out: list[JournalEntry] = []
+        masker = _Masker(self._secrets())
         for entry in reversed(self._entries):
             if len(out) >= limit:
                 break
-            out.append(entry)
+            out.append(masker.view(entry))
         return out
 
     def clear(self) -> None:
@@ -60,12 +82,54 @@ class Journal:
         return len(self._entries)
 
 
+class _Masker:
+    """Replaces every known secret (raw and percent-encoded) by MASK in what an entry shows."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        forms = {form for s in secrets if len(s) >= 4 for form in (s, quote(s, safe=""), quote(s))}
+        self.forms = sorted(forms, key=len, reverse=True)  # longest first: no half-masked secret
+
+    def text(self, value: str) -> str:
+        for form in self.forms:
+            if form in value:
+                value = value.replace(form, MASK)
+        return value
+
+    def view(self, entry: JournalEntry) -> JournalEntry:
+        shown: dict[str, Any] = {k: v for k, v in entry.items() if k not in _RAW}
+        shown["query"] = self.text(entry.get("query", ""))
+        headers = entry.get("_headers")
+        if headers is not None:
+            shown["headers"] = [[name.decode("latin-1"),
+                                 MASK if name.lower() in SECRET_HEADERS else self.text(value.decode("latin-1"))]
+                                for name, value in headers]
+        for key in ("body", "answer"):
+            raw = entry.get("_" + key)
+            if isinstance(raw, bytes | bytearray):
+                shown[key] = self.text(bytes(raw).decode("utf-8", "replace"))
+        return shown  # type: ignore[return-value]  # built key by key above
+
+
+def keep_body(info: JournalEntry, key: str, chunk: bytes) -> None:
+    """Add `chunk` to the raw `key` ("_body" or "_answer") of a journal entry, keeping at most BODY_LIMIT
+    bytes but counting them all."""
+    raw: dict[str, Any] = info  # type: ignore[assignment]  # the two keys are chosen by the caller
+    count = key[1:] + "Bytes"
+    raw[count] = raw.get(count, 0) + len(chunk)
+    kept = raw.get(key)
+    if kept is None:
+        raw[key] = chunk[:BODY_LIMIT]  # the chunk itself when it fits: no copy
+    elif len(kept) < BODY_LIMIT:
+        raw[key] = kept + chunk[: BODY_LIMIT - len(kept)]
+
+
 class JournalMiddleware:
     """Outermost layer of the API: opens the request's journal entry and records it when the request ends.
 
     Inner layers fill the `JournalEntry` at `scope["mock"]`: whoever answers sets `status` and `code`
     (the dispatcher, the global limit, an injected fault), the dispatcher also uid, apiKey, limit bucket,
-    prehash. A request that got no answer (dropped by a fault, client gone) keeps status None.
+    prehash and the request body (`keep_body`, once it has read it). This layer keeps the raw headers and
+    the answer body. A request that got no answer (dropped by a fault, client gone) keeps status None.
     """
 
     def __init__(self, app: Any, journal: Journal, clock: Any) -> None:
@@ -87,9 +151,16 @@ class JournalMiddleware:
             "key": None,  # the ACCESS-KEY presented
             "apiKey": None,  # the key that verified (None when verification failed)
             "bucket": None,
+            "_headers": scope["headers"],
         }
         scope["mock"] = info
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                keep_body(info, "_answer", message.get("body", b""))
+            await send(message)
+
         try:
-            await self.app(scope, receive, send)
+            await self.app(scope, receive, sending)
         finally:
             self.journal.record(info)

@@ -32,11 +32,17 @@ class Services:
                 accounts = [demo_seed()]
         limits = Limits(max_closed_orders=config.max_closed_orders, retention_ms=config.retention_ms)
         self.exchange = Exchange(self.clock, config.seed, accounts, limits)
-        self.journal = Journal(config.journal_size)
+        self.journal = Journal(config.journal_size, self.secrets)
         # None with `--rate-limits off`: no endpoint nor global limit
         self.limiter: RateLimiter | None = build_limiter(config, self.endpoints)
         self.sockets: Any = None  # the WebSocket hub, set by create_app
         self.faults = Faults(config.seed)
+
+    def secrets(self) -> list[str]:
+        """Every secret key, passphrase and admin token the mock knows: the journal masks them wherever they appear."""
+        keys = self.exchange.accounts.keys.values()
+        found = [s for k in keys for s in (k.secret, k.passphrase) if s]
+        return found + ([self.config.admin_token] if self.config.admin_token else [])
 
     def on_clock_moved(self) -> None:
         """Let time-driven state (resting orders meeting the price walk) catch up with the clock; a

@@ -136,6 +136,16 @@ class UnpacedAdapter(ReferenceAdapter):
         super().__init__(base_url, credentials, pacing=False, **options)
 
 
+class HammeringAdapter(ReferenceAdapter):
+    """Unpaced, and retries a 429 at once, again and again (no backoff)."""
+
+    name = "hammering"
+
+    def __init__(self, base_url: str, credentials: Credentials, **options: Any) -> None:
+        super().__init__(base_url, credentials, pacing=False, retry=RetryPolicy(max_attempts=6, base_delay=0.0),
+                         **options)
+
+
 class NoLookupAdapter(ReferenceAdapter):
     """A client without an order-by-clientOid lookup: the checks that need one are skipped."""
 

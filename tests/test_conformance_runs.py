@@ -14,6 +14,7 @@ from conformance.checks import CATALOGUE
 from .conformance_support import (
     BlindRetryAdapter,
     FloatAdapter,
+    HammeringAdapter,
     LocalTimeAdapter,
     NoLookupAdapter,
     ReorderedQueryAdapter,
@@ -49,9 +50,9 @@ def test_reference_client_passes_the_whole_catalogue(vm: VirtualMock) -> None:
 # answers for empty data (or crashes on them with an IndexError, which FUZZ-003 also finds when its
 # examples include a malformed ticker).
 CCXT_FINDINGS = {"TIME-002", "ERR-008", "DATA-003", "ROBUST-001", "ROBUST-004", "ROBUST-006", "FUZZ-003"}
-# Left out of the suite: the RATE bursts (real time for ccxt, whose pacing sits exactly on the limits, so
-# their verdict depends on the machine's load) and the TIME variants that repeat TIME-002's finding.
-CCXT_NOT_RUN = {"RATE-001", "RATE-002", "TIME-003", "TIME-004", "TIME-005"}
+# Left out of the suite for time: the RATE bursts (ccxt paces in real time, about 1.5 s each; they pass, and
+# ci/verdict_stability.py runs them) and the TIME variants that repeat TIME-002's finding.
+CCXT_NOT_RUN = {"RATE-001", "RATE-002", "RATE-006", "TIME-003", "TIME-004", "TIME-005"}
 
 
 def test_ccxt_runs_a_full_session_against_the_mock() -> None:
@@ -76,7 +77,8 @@ def test_ccxt_runs_a_full_session_against_the_mock() -> None:
     (BlindRetryAdapter, ["ORDER-001", "ORDER-004"], {"ORDER-004"}),
     (FloatAdapter, ["DATA-001", "DATA-003"], {"DATA-003"}),
     (LocalTimeAdapter, ["TIME-001", "TIME-002"], {"TIME-001"}),
-    (UnpacedAdapter, ["RATE-001", "RATE-003"], {"RATE-001"}),
+    (UnpacedAdapter, ["RATE-*"], {"RATE-001", "RATE-002"}),
+    (HammeringAdapter, ["RATE-*"], {"RATE-001", "RATE-002", "RATE-004", "RATE-006"}),
     (SwallowingAdapter, ["ROBUST-003", "ROBUST-004"], {"ROBUST-003", "ROBUST-004"}),
 ])
 def test_a_broken_client_fails_the_checks_aimed_at_its_bug(vm: VirtualMock, adapter: type[ReferenceAdapter],
@@ -84,6 +86,14 @@ def test_a_broken_client_fails_the_checks_aimed_at_its_bug(vm: VirtualMock, adap
     result = vm.run(adapter, patterns)
     assert failed(result) == expected, {v.check.id: v.message for v in result.verdicts}
     assert all(v.message for v in result.verdicts if v.check.id in expected)
+
+
+def test_a_client_that_only_reacts_to_429s_passes_every_critical_and_major_check(vm: VirtualMock) -> None:
+    """The fair policy: not pacing is best practice (minor); backing off after a 429 is what counts."""
+    result = vm.run(UnpacedAdapter, fuzz_examples=3)
+    assert result.exit_code() == 0, {v.check.id: v.message for v in result.blocking_failures}
+    assert failed(result) == {"RATE-001", "RATE-002"}
+    assert all(v.check.severity.value == "minor" for v in result.verdicts if v.check.id in failed(result))
 
 
 def test_crashes_on_broken_answers_fail_the_robustness_checks(vm: VirtualMock) -> None:

@@ -27,6 +27,7 @@ CATALOGUE: tuple[Check, ...] = (
     ratelimit.forced_429,
     ratelimit.backoff,
     ratelimit.place_429,
+    ratelimit.burst_past_limit,
     errors.wrong_secret,
     errors.unknown_key,
     errors.wrong_passphrase,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from mock_exchange.journal import JournalEntry
+
 from .base import CRITICAL, MAJOR, check
 from .paths import ASSETS, DRAGON_SYMBOL, ORDER_INFO, PLACE_ORDER, UNFILLED
 
@@ -15,7 +17,7 @@ if TYPE_CHECKING:
 RESERVED_OID = "cf+a#b_c-1+2#3"
 
 
-def _seen_ok(ctx: Context, path: str, what: str) -> dict[str, object]:
+def _seen_ok(ctx: Context, path: str, what: str) -> JournalEntry:
     """The last successful request to `path`, after making sure nothing was refused for its signature."""
     ctx.expect_no_auth_failures()
     seen = [e for e in ctx.journal(path) if e.get("code") == "00000"]
