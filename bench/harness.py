@@ -68,7 +68,7 @@ def accounts_toml() -> str:
     return (
         f'[[accounts]]\nuid = "{UID}"\nbalances = {{ {balances} }}\n\n'
         f'[[accounts.keys]]\napiKey = "{API_KEY}"\nsecretKey = "{SECRET}"\npassphrase = "{PASSPHRASE}"\n'
-        'permissions = ["read", "spot_trade", "transfer"]\n'
+        'permissions = ["read", "spot_trade", "contract_trade", "transfer"]\n'
     )
 
 

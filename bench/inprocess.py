@@ -35,6 +35,9 @@ SCENARIOS: dict[str, tuple[str, str, str, bool, str]] = {
     "assets": ("mock", "GET", "/api/v2/spot/account/assets", True, ""),
     "place-order": ("mock", "POST", "/api/v2/spot/trade/place-order", True,
                     '{"symbol":"BTCUSDT","side":"buy","orderType":"limit","force":"ioc","price":"100","size":"0.02"}'),
+    "mix-place-order": ("mock", "POST", "/api/v2/mix/order/place-order", True,
+                        '{"symbol":"BTCUSDT","productType":"USDT-FUTURES","marginCoin":"USDT","marginMode":"crossed",'
+                        '"side":"buy","tradeSide":"open","orderType":"limit","force":"ioc","price":"1000","size":"0.01"}'),
     "429-endpoint": ("limited", "GET", "/api/v2/public/time", False, ""),
     "429-global": ("penalty", "GET", "/api/v2/public/time", False, ""),
 }
@@ -98,6 +101,8 @@ def main() -> int:
     args = ap.parse_args()
     apps = build_apps(3_600_000)
     ts = int(time.time() * 1000)
+    mock = apps["mock"].services.exchange
+    mock.accounts.set_balances(h.UID, {"USDT": "1000000"}, ts, "usdt_futures")  # for mix-place-order
     names = [args.profile] if args.profile else list(SCENARIOS)
     for name in names:
         app_name, method, target, signed, body = SCENARIOS[name]

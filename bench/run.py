@@ -30,6 +30,11 @@ from pathlib import Path
 import harness as h
 
 PLACE_ORDER_BODY = '{"symbol":"BTCUSDT","side":"buy","orderType":"limit","force":"ioc","price":"100","size":"0.02"}'
+# an ioc futures buy far below the market: it reserves margin, cannot fill, and is cancelled
+FUTURES_ORDER_BODY = ('{"symbol":"BTCUSDT","productType":"USDT-FUTURES","marginCoin":"USDT","marginMode":"crossed",'
+                      '"side":"buy","tradeSide":"open","orderType":"limit","force":"ioc","price":"1000","size":"0.01"}')
+# admin requests a scenario needs on a fresh server: the futures wallet funded
+FUND_FUTURES = (("PUT", f"/_mock/accounts/{h.UID}/balances?accountType=usdt_futures", '{"USDT":"1000000"}'),)
 
 
 @dataclass
@@ -46,6 +51,7 @@ class Scenario:
     results: list[h.WrkResult] = field(default_factory=list)
     paired: list[float] = field(default_factory=list)  # req/s over that of the baseline run just before
     skipped: str | None = None
+    setup: tuple[tuple[str, str, str], ...] = ()  # admin (method, path, body) sent to each fresh server first
 
     def script(self, ts_ms: int) -> str:
         path, _, query = self.path.partition("?")
@@ -70,6 +76,8 @@ def scenarios(duration: float) -> list[Scenario]:
                  target=0.70),
         Scenario("signed POST place-order (ioc)", "mock", "POST", "/api/v2/spot/trade/place-order", signed=True,
                  body=PLACE_ORDER_BODY, target=0.55),
+        Scenario("signed POST futures place-order (ioc)", "mock", "POST", "/api/v2/mix/order/place-order",
+                 signed=True, body=FUTURES_ORDER_BODY, target=0.55, setup=FUND_FUTURES),
         Scenario("429: endpoint limit (by IP)", "limited", "GET", "/api/v2/public/time", expected={429},
                  tolerated={200: admitted}, target=1.00),
         Scenario("429: global limit penalty", "penalty", "GET", "/api/v2/public/time", expected={429},
@@ -215,6 +223,9 @@ def main() -> int:
                     srv.start(server_core)
                 for key, srv in srvs.items():
                     srv.wait_ready("/_mock/health" if key not in ("bare", "hmac") else "/api/v2/public/time")
+                for sc in all_sc:
+                    for method, path, body in sc.setup if sc.server in srvs else ():
+                        h.request(srvs[sc.server].port, method, path, {"Content-Type": "application/json"}, body)
                 if rnd == 0:
                     for sc in all_sc:
                         if sc.server not in ("bare", "hmac") and 429 not in sc.expected:

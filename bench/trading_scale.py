@@ -69,10 +69,10 @@ def build(resting: int, fills: int) -> MockExchange:
     return app
 
 
-def measure(apps: list[MockExchange], body: str, n: int) -> list[float]:
+def measure(apps: list[MockExchange], body: str, n: int, path: str = PATH) -> list[float]:
     """CPU µs per request for each app, batches interleaved so drift on the machine hits all alike."""
-    headers = h.signed_headers("POST", PATH, "", body, START_MS)
-    scope: dict[str, Any] = make_scope("POST", PATH, headers, body)
+    headers = h.signed_headers("POST", path, "", body, START_MS)
+    scope: dict[str, Any] = make_scope("POST", path, headers, body)
     best = [float("inf")] * len(apps)
     for app in apps:
         asyncio.run(drive(app, scope, body.encode(), 200))  # warm caches

@@ -7,142 +7,176 @@ import argparse
 import gc
 import os
 import sys
-from pathlib import Path
-from typing import Any, Sequence
+from collections.abc import Mapping, Sequence
+from importlib import metadata
+from typing import Any, NoReturn
 
-from .config import Config
+from .config import Config, ConfigError, Setting, flags
 
-_TRUE = {"1", "true", "yes", "on"}
+PROG = "mock-exchange"
+ENV_PREFIX = "MOCK_EXCHANGE_"
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off", "")
 
 
-def _env(name: str, default: Any) -> Any:
-    value = os.environ.get("MOCK_EXCHANGE_" + name.upper().replace("-", "_"))
-    if value is None:
-        return default
-    if isinstance(default, bool):
-        return value.strip().lower() in _TRUE
-    if isinstance(default, int):
-        return int(value)
-    return value
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: the problem and where to look, no usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def env_name(flag: str) -> str:
+    return ENV_PREFIX + flag.lstrip("-").upper().replace("-", "_")
+
+
+def version() -> str:
+    try:
+        return metadata.version("bitget-mock")
+    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
+
+def _argument_type(setting: Setting) -> Any:
+    def parse(text: str) -> Any:
+        try:
+            return setting.parse(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    parse.__name__ = setting.metavar or "value"
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mock-exchange", description="A Bitget V2 compatible sandbox exchange.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    s = sub.add_parser("serve", help="start the sandbox exchange")
-    s.add_argument("--host", default=_env("host", "127.0.0.1"))
-    s.add_argument("--port", type=int, default=_env("port", 8080))
-    s.add_argument("--accounts", default=_env("accounts", None), metavar="FILE.toml",
-                   help="seed accounts, balances and keys with fixed credentials instead of the demo account")
-    s.add_argument("--seed", type=int, default=_env("seed", 42), help="seed of the price walk and of ids")
-    s.add_argument("--manual-clock", action="store_true", default=_env("manual_clock", False),
-                   help="start on a virtual clock that only the admin API moves")
-    s.add_argument("--clock-start-ms", type=int, default=_env("clock_start_ms", None),
-                   help="with --manual-clock: the virtual clock's start (default: now)")
-    s.add_argument("--rate-limits", default=_env("rate_limits", "bitget"), metavar="off|bitget|FILE.toml")
-    s.add_argument("--limit-algorithm", choices=("moving", "fixed"), default=_env("limit_algorithm", "moving"))
-    s.add_argument("--global-limit", type=int, default=_env("global_limit", 6000))
-    s.add_argument("--global-penalty-seconds", type=int, default=_env("global_penalty_seconds", 300))
-    s.add_argument("--retry-after", action="store_true", default=_env("retry_after", False),
-                   help="send Retry-After on 429 answers")
-    s.add_argument("--timestamp-window-ms", type=int, default=_env("timestamp_window_ms", 30_000))
-    s.add_argument("--no-debug-signatures", action="store_true", default=_env("no_debug_signatures", False),
-                   help="leave X-Mock-Prehash out of 40009 answers")
-    s.add_argument("--no-access-log", action="store_true", default=_env("no_access_log", False))
-    s.add_argument("--state", default=_env("state", None), metavar="FILE",
-                   help="persist state in SQLite (not built yet: refused)")
-    s.add_argument("--admin-token", default=_env("admin_token", None),
-                   help="require X-Mock-Admin-Token on /_mock/ and allow non-loopback admin callers")
-    s.add_argument("--journal-size", type=int, default=_env("journal_size", 1000))
-    s.add_argument("--max-closed-orders", type=int, default=_env("max_closed_orders", 100_000),
-                   help="closed orders and fills kept per account")
-    s.add_argument("--ws-limit", action="append", default=[], metavar="NAME=VALUE",
+    parser = _Parser(prog=PROG, description="A Bitget V2 compatible sandbox exchange.",
+                     epilog=f"Run '{PROG} serve --help' for the server's flags.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {version()} (bitget-mock)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+    s = sub.add_parser("serve", help="start the sandbox exchange and print the demo account's credentials",
+                       description="Start the sandbox exchange. Every flag can also be set in the environment as "
+                       f"{ENV_PREFIX}<FLAG>, e.g. {ENV_PREFIX}PORT=9000 or {ENV_PREFIX}MANUAL_CLOCK=1; "
+                       "a flag on the command line wins.")
+    for name, flag, default, setting in flags():
+        env = env_name(flag)
+        if setting.switch is not None:
+            s.add_argument(flag, dest=name, action="store_const", const=setting.switch,
+                           default=argparse.SUPPRESS, help=f"{setting.help} [{env}=1]")
+        else:
+            shown = "" if default is None else f" (default: {default})"
+            s.add_argument(flag, dest=name, type=_argument_type(setting), default=argparse.SUPPRESS,
+                           metavar=setting.metavar or "VALUE", help=f"{setting.help}{shown} [{env}]")
+    s.add_argument("--ws-limit", dest="ws_limits", action="append", default=argparse.SUPPRESS, metavar="NAME=VALUE",
                    help="override one WebSocket limit (idle_ms, messages, subscribes, channels, connections, "
-                        "attempts, lifetime_ms, ...; see docs/websocket.md); repeatable")
+                   f"attempts, lifetime_ms, ...; see docs/websocket.md); repeatable [{env_name('--ws-limit')}="
+                   "NAME=VALUE,NAME=VALUE]")
     return parser
 
 
-def _pairs(items: list[str]) -> dict[str, str]:
+def _pairs(items: Sequence[str], source: str) -> dict[str, str]:
     out = {}
     for item in items:
         name, sep, value = item.partition("=")
-        if not sep:
-            raise ValueError(f"--ws-limit {item!r}: expected NAME=VALUE")
+        if not sep or not name.strip():
+            raise ConfigError(f"{source} {item!r}: expected NAME=VALUE")
         out[name.strip()] = value.strip()
     return out
 
 
-def config_from_args(args: argparse.Namespace) -> Config:
-    return Config(
-        host=args.host,
-        port=args.port,
-        seed=args.seed,
-        manual_clock=args.manual_clock,
-        clock_start_ms=args.clock_start_ms,
-        accounts_file=Path(args.accounts) if args.accounts else None,
-        rate_limits=args.rate_limits,
-        limit_algorithm=args.limit_algorithm,
-        global_limit=args.global_limit,
-        global_penalty_seconds=args.global_penalty_seconds,
-        retry_after=args.retry_after,
-        timestamp_window_ms=args.timestamp_window_ms,
-        debug_signatures=not args.no_debug_signatures,
-        access_log=not args.no_access_log,
-        admin_token=args.admin_token,
-        journal_size=args.journal_size,
-        max_closed_orders=args.max_closed_orders,
-        ws_limits=_pairs(args.ws_limit),
-    )
+def _from_environment(environ: Mapping[str, str], given: set[str]) -> dict[str, Any]:
+    """Settings from MOCK_EXCHANGE_* variables, for flags not on the command line."""
+    values: dict[str, Any] = {}
+    for name, flag, _default, setting in flags():
+        text = environ.get(env_name(flag))
+        if text is None or name in given:
+            continue
+        if setting.switch is not None:
+            word = text.strip().lower()
+            if word not in _TRUE + _FALSE:
+                raise ConfigError(f"{env_name(flag)}={text!r}: expected 1 or 0 (true/false, yes/no, on/off)")
+            if word in _TRUE:
+                values[name] = setting.switch
+            continue
+        try:
+            values[name] = setting.parse(text)
+        except ValueError as exc:
+            raise ConfigError(f"{env_name(flag)}={text!r}: {exc}") from None
+    ws_text = environ.get(env_name("--ws-limit"))
+    if ws_text and "ws_limits" not in given:
+        values["ws_limits"] = _pairs([p for p in ws_text.split(",") if p.strip()], env_name("--ws-limit"))
+    return values
 
 
-def banner(app: Any, config: Config) -> str:
-    lines = [f"bitget-mock sandbox exchange on http://{config.host}:{config.port}"]
+def config_from_args(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> Config:
+    """The Config of a parsed command line: its flags, then MOCK_EXCHANGE_* variables, then defaults."""
+    given = {f.name: getattr(args, f.name) for f in flags() if hasattr(args, f.name)}
+    if hasattr(args, "ws_limits"):
+        given["ws_limits"] = _pairs(args.ws_limits, "--ws-limit")
+    return Config(**{**_from_environment(os.environ if environ is None else environ, set(given)), **given})
+
+
+def banner(app: Any, config: Config, port: int) -> str:
+    lines = [f"bitget-mock sandbox exchange on http://{config.host}:{port}"]
     store = app.services.exchange.accounts
     for seed in app.services.exchange.account_seeds:
         lines.append(f"  account UID   {seed.uid}")
         for k in seed.keys:
-            key = store.keys.get(k.api_key)
-            if key is None:
+            if store.keys.get(k.api_key) is None:
                 continue
             lines.append(f"    API key     {k.api_key}")
             if k.secret is not None:
                 lines.append(f"    secret key  {k.secret}")
             lines.append(f"    passphrase  {k.passphrase}")
             lines.append(f"    permissions {','.join(sorted(k.permissions))}")
-    lines.append(f"  admin API     http://{config.host}:{config.port}/_mock/health")
+    lines.append(f"  admin API     http://{config.host}:{port}/_mock/health")
     return "\n".join(lines)
+
+
+def exposure_warning(config: Config) -> str | None:
+    """What listening beyond loopback risks with this config, or None."""
+    if config.admin_token is not None:
+        return None
+    if not config.loopback_only:
+        return (f"warning: --host {config.host} puts the mock on the network without --admin-token: anyone who can "
+                "reach it can trade with the printed credentials (they follow --seed), and a proxy or tunnel on this "
+                "host makes every caller loopback to the admin API (reset, balances, keys); set --admin-token")
+    if config.forwarded_allow_ips is not None:
+        return ("warning: --forwarded-allow-ips without --admin-token: callers relayed by a proxy on this host reach "
+                "the admin API (reset, balances, keys) as loopback; set --admin-token")
+    return None
 
 
 def serve(config: Config) -> int:
     import uvicorn
 
     from .app import create_app
+    from .network import listen, uvicorn_config
 
     app = create_app(config)
-    print(banner(app, config), flush=True)
+    sock = listen(config.host, config.port)  # bind before printing: a port in use fails before the banner
+    warning = exposure_warning(config)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
+    print(banner(app, config, sock.getsockname()[1]), flush=True)
     # A server process's tuning, not the library's: what exists after start-up lives as long as the
     # process, so the cycle collector stops scanning it; and young-generation collections run every
     # 20,000 allocations rather than 700 (each request allocates a few dozen objects; a collection
     # mostly walks the requests in flight), which spends ~2 % less CPU per request.
     gc.freeze()
     gc.set_threshold(20_000, 20, 20)
-    uvicorn.run(app, host=config.host, port=config.port, access_log=config.access_log,
-                log_level="info" if config.access_log else "warning", lifespan="off", ws="websockets-sansio",
-                server_header=False)  # Bitget does not answer "server: uvicorn"
+    uvicorn.Server(uvicorn_config(app, config)).run(sockets=[sock])
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.state:
-        parser.error("--state (SQLite persistence) is not built yet; state lives in memory")
     try:
         config = config_from_args(args)
-        from .app import create_app  # noqa: F401  (import errors surface before the banner)
+        if config.state_file is not None:
+            raise ConfigError("--state (SQLite persistence) is not built yet; state lives in memory")
         return serve(config)
-    except (ValueError, OSError) as exc:
-        print(f"mock-exchange: {exc}", file=sys.stderr)
+    except (ValueError, OSError) as exc:  # ConfigError, a bad seed or limits file, a port in use
+        print(f"{PROG}: {exc}", file=sys.stderr)
         return 2
 
 

@@ -29,7 +29,7 @@ class Services:
             if config.accounts_file is not None:
                 accounts = load_accounts_file(config.accounts_file)
             elif config.demo_account:
-                accounts = [demo_seed()]
+                accounts = [demo_seed(config.seed)]
         limits = Limits(max_closed_orders=config.max_closed_orders, retention_ms=config.retention_ms)
         self.exchange = Exchange(self.clock, config.seed, accounts, limits)
         self.journal = Journal(config.journal_size, self.secrets)

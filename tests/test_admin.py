@@ -196,12 +196,12 @@ def test_fixed_credentials_through_the_admin_api() -> None:
 def test_seed_file_accepts_snake_case_spellings() -> None:
     from mock_exchange.state.seed import parse_accounts
 
-    seeds = parse_accounts({"accounts": [{"uid": 7, "balances": {"USDT": 5}, "api_keys": [
+    seeds = parse_accounts({"accounts": [{"uid": 7, "balances": {"USDT": "5"}, "api_keys": [
         {"api_key": "bg_test_key", "secret_key": "test_secret", "passphrase": "test_pass"}]}]})
     assert seeds[0].uid == "7" and seeds[0].balances == {"USDT": "5"}
     assert (seeds[0].keys[0].api_key, seeds[0].keys[0].secret) == ("bg_test_key", "test_secret")
     with pytest.raises(ValueError, match="apiKey and passphrase"):
-        parse_accounts({"accounts": [{"uid": "1", "keys": [{"secret": "s"}]}]})
+        parse_accounts({"accounts": [{"uid": "1", "keys": [{"secretKey": "s"}]}]})
     with pytest.raises(ValueError, match="array of tables"):
         parse_accounts({"accounts": {"uid": "1"}})
 

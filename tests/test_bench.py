@@ -23,13 +23,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import harness as h
 import run
 
-BENCH_ACCOUNT = [AccountSeed(h.UID, dict(h.BALANCES), (KeySeed(h.API_KEY, h.SECRET, h.PASSPHRASE,
-                                                              frozenset({"read", "spot_trade"}), ()),))]
+BENCH_PERMISSIONS = frozenset({"read", "spot_trade", "contract_trade"})
+BENCH_ACCOUNT = [AccountSeed(h.UID, dict(h.BALANCES), (KeySeed(h.API_KEY, h.SECRET, h.PASSPHRASE, BENCH_PERMISSIONS,
+                                                              ()),))]
 
 
 @pytest.mark.parametrize("scenario", [s for s in run.scenarios(4) if s.server == "mock"], ids=lambda s: s.name)
 def test_every_mock_scenario_is_a_request_the_mock_answers_as_expected(scenario: run.Scenario) -> None:
     app = make_app(accounts=BENCH_ACCOUNT, rate_limits="off")
+    for method, admin_path, body in scenario.setup:
+        target, _, admin_query = admin_path.partition("?")
+        assert call(app, method, target, admin_query.encode(), {"Content-Type": "application/json"}, body).status == 200
     path, _, query = scenario.path.partition("?")
     headers = h.signed_headers(scenario.method, path, query, scenario.body, NOW) if scenario.signed else {}
     answer = call(app, scenario.method, path, query.encode(), headers, scenario.body)

@@ -4,7 +4,6 @@ modify, flash close. Every check runs before anything changes, so a refused orde
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from decimal import Decimal
 from typing import TypeVar
 
@@ -57,7 +56,14 @@ class FuturesTrading:
                 for p in self.engine.positions.get(uid, {}).values()}
 
     def max_available(self, uid: str, product: str, coin: str, now_ms: int) -> Decimal:
-        return self.engine.figures(uid, product, coin, self.marks(uid, now_ms))["max_available"]
+        """What a new order, more margin or a transfer out may take: the wallet's free part less any
+        crossed unrealised loss (engine.figures' `max_available`, without the other figures)."""
+        eng = self.engine
+        upnl = ZERO
+        for p in eng.positions.get(uid, {}).values():
+            if p.margin_mode == "crossed" and p.product == product and p.margin_coin == coin:
+                upnl += mg.unrealised_pnl(p.hold_side, p.entry, self.market.mark_price(p.contract, now_ms), p.size)
+        return max(ZERO, eng.wallet(uid, product, coin).available + min(ZERO, upnl))
 
     # -- placing ------------------------------------------------------------------------
     def place(self, uid: str, spec: FuturesOrderSpec, now_ms: int, source: str = "normal") -> FuturesOrder:
@@ -100,7 +106,10 @@ class FuturesTrading:
         if spec.client_oid is not None and spec.client_oid in orders.by_client:
             raise BitgetError(FUTURES_CLIENT_OID_DUPLICATE)
         got = self._take(c, spec._replace(trade_side=trade_side), now_ms)
-        leverage = replace(settings, margin_mode=spec.margin_mode).leverage(hold_side)
+        if spec.margin_mode == "crossed":
+            leverage = settings.cross_leverage
+        else:
+            leverage = settings.long_leverage if hold_side == LONG else settings.short_leverage
         reserve = ZERO
         if not closes:
             held = eng.position(uid, c.symbol, hold_side)
@@ -133,7 +142,8 @@ class FuturesTrading:
             target.locked += spec.size
         for fill_price, qty in got.fills:
             eng.fill(order, fill_price, qty, False, now_ms)
-        self.fit_locks(uid, c, now_ms)
+        if got.fills and pos_mode != HEDGE and not reduce_only:  # it may have shrunk a position under its locks
+            self.fit_locks(uid, c, now_ms)
         if spec.order_type == "market":
             status = "filled" if order.base_volume > 0 else "canceled"  # what the book lacked is dropped
         elif order.remaining == 0:

@@ -1,0 +1,159 @@
+"""How `mock-exchange serve` meets the network: the listening socket, uvicorn's settings, proxy headers
+only from named proxies, a deadline for each request and a cap on open connections.
+
+uvicorn has no setting for either bound: `timeout_keep_alive` only runs between requests (and any
+byte that arrives cancels it), and `limit_concurrency` answers 503 once headers are complete, so a
+client that never finishes its headers is never counted. `GuardedHttpTools` adds both at the protocol
+level. Its deadline is a timer on the event loop (`loop.call_later`): network housekeeping that no
+answer, limit or state ever reads, so it is not the exchange's clock (mock_exchange/clock.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+from typing import Any
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from .app import ADMIN_PREFIX
+from .config import Config
+
+log = logging.getLogger("uvicorn.error")
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound and listening on host:port, or OSError with one line saying why."""
+    try:
+        family, kind, proto, _name, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                                 flags=socket.AI_PASSIVE)[0]
+    except socket.gaierror as exc:
+        raise OSError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # restart at once after a stop (TIME_WAIT)
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        raise OSError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    sock.set_inheritable(True)
+    return sock
+
+
+class TrustedProxyHeaders:
+    """X-Forwarded-For / -Proto from the configured proxies, for the Bitget API only: the admin API's
+    loopback check always sees the socket's peer, whatever a header says."""
+
+    def __init__(self, app: ASGIApp, trusted: str) -> None:
+        self.app = app
+        self.proxied = ProxyHeadersMiddleware(app, trusted_hosts=trusted)  # type: ignore[arg-type]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and not (path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/")):
+            await self.proxied(scope, receive, send)  # type: ignore[arg-type]
+        else:
+            await self.app(scope, receive, send)
+
+
+class GuardedHttpTools(HttpToolsProtocol):
+    """uvicorn's httptools protocol with a deadline per request and a cap on open connections.
+
+    The deadline starts when the connection opens, and again after each answer; a complete request
+    (headers and body) stops it. When it passes, the connection is closed.
+    """
+
+    request_timeout: float = 10.0
+    max_connections: int = 512
+    cap_state: dict[str, int] = {"refused": 0}  # noqa: RUF012  (replaced per server by guarded_protocol)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._deadline: asyncio.TimerHandle | None = None
+        self._refused = False
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        if len(self.connections) >= self.max_connections:
+            self._refused = True
+            if self.cap_state["refused"] == 0:
+                log.warning("connection cap reached: %d connections open (--max-connections %d); closing new "
+                            "connections until one ends", len(self.connections), self.max_connections)
+            self.cap_state["refused"] += 1
+            transport.close()
+            return
+        super().connection_made(transport)
+        self._arm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._refused:
+            return
+        self._disarm()
+        super().connection_lost(exc)
+        refused = self.cap_state["refused"]
+        if refused and len(self.connections) < self.max_connections:
+            log.warning("below the connection cap again; %d connections were closed meanwhile", refused)
+            self.cap_state["refused"] = 0
+
+    def handle_websocket_upgrade(self) -> None:
+        self._disarm()  # the request is complete; the socket's own limits (ws/limits.py) take over
+        super().handle_websocket_upgrade()
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        if self.cycle is None or (self.parser.should_upgrade() and self._should_upgrade()):
+            return  # a WebSocket upgrade: handle_websocket_upgrade hands the connection over
+        if self.cycle.response_complete:  # answered before its body ended: the next request's time starts
+            self._arm()
+        else:
+            self._disarm()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        # the next request's time starts, unless a pipelined one already arrived whole
+        if self.cycle.response_complete or self.cycle.more_body:
+            self._arm()
+
+    def _arm(self) -> None:
+        self._disarm()
+        self._deadline = self.loop.call_later(self.request_timeout, self._expired)
+
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    def _expired(self) -> None:
+        self._deadline = None
+        if not self.transport.is_closing():
+            peer = f"{self.client[0]}:{self.client[1]}" if self.client else "a client"
+            log.info("closing the connection of %s: no complete request within %g s (--request-timeout)",
+                     peer, self.request_timeout)
+            self.transport.close()
+
+
+def guarded_protocol(config: Config) -> type[GuardedHttpTools]:
+    """The protocol class for one server: its deadline, its cap and its own count of refusals."""
+    return type("GuardedHttpTools", (GuardedHttpTools,), {
+        "request_timeout": config.request_timeout, "max_connections": config.max_connections,
+        "cap_state": {"refused": 0}})
+
+
+def uvicorn_config(app: ASGIApp, config: Config, **overrides: Any) -> Any:
+    """uvicorn's settings for serving `app` as `config` says (the socket is bound by `listen`)."""
+    import uvicorn
+
+    served: ASGIApp = app
+    if config.forwarded_allow_ips is not None:
+        served = TrustedProxyHeaders(app, config.forwarded_allow_ips)
+    settings: dict[str, Any] = {
+        "host": config.host, "port": config.port, "access_log": config.access_log,
+        "log_level": "info" if config.access_log else "warning", "lifespan": "off", "ws": "websockets-sansio",
+        "http": guarded_protocol(config),
+        "proxy_headers": False,  # the caller's IP is the socket's, unless TrustedProxyHeaders says otherwise
+        "server_header": False,  # Bitget does not answer "server: uvicorn"
+    }
+    return uvicorn.Config(served, **{**settings, **overrides})
