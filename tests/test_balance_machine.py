@@ -19,6 +19,7 @@ from mock_exchange.state.trading import OrderSpec
 from mock_exchange.state.wallet import WithdrawSpec
 
 from .helpers import NOW
+from .schema_support import check_reads
 from .trading_support import ERC20, TRC20
 
 UIDS = ("1000000001", "1000000002")
@@ -207,6 +208,12 @@ class BalanceMachine(RuleBasedStateMachine):
                     expected[(order.uid, "spot", sym.quote)] += f.amount - f.fee
         actual = {k: a + f for k, (a, f) in _snapshot(self.ex).items()}
         assert {k: v for k, v in expected.items() if v} == actual
+
+    @invariant()
+    def every_answer_has_its_declared_shape(self) -> None:
+        """Each account read's answer for each account, after every step, against its response schema."""
+        for uid in UIDS:
+            assert check_reads(self.ex, uid, self.clock.now_ms(), private_only=True) == {}
 
 
 BalanceMachine.TestCase.settings = settings(stateful_step_count=30, deadline=None)

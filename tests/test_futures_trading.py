@@ -97,7 +97,7 @@ def test_one_way_mode_nets_and_reduce_only(api: FuturesApi) -> None:
     assert api.order_answer(side="sell", orderType="market", size="0.01", reduceOnly="YES").json()["code"] == "22002"
     api.place(side="buy", orderType="market", size="0.03", tradeSide="open")  # tradeSide ignored in one-way mode
     reduced = api.place(side="sell", orderType="market", size="0.01", reduceOnly="YES")
-    assert api.detail(reduced["orderId"])["reduceOnly"] == "yes"
+    assert api.detail(reduced["orderId"])["reduceOnly"] == "YES"  # as Bitget sends it (ccxt's recorded answer)
     assert api.detail(reduced["orderId"])["tradeSide"] == "sell_single"
     api.place(side="sell", orderType="market", size="0.05")  # through zero: closes 0.02, opens a 0.03 short
     [short] = api.positions()

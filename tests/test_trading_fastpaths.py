@@ -213,7 +213,7 @@ def test_take_profit_and_stop_loss_prices_are_kept_as_given(app: MockExchange) -
     shown = api.ok("GET", "/api/v2/spot/trade/unfilled-orders", "symbol=BTCUSDT")
     view = next(o for o in shown if o["orderId"] == placed["orderId"])
     assert view["presetTakeProfitPrice"] == "99000.5" and view["presetStopLossPrice"] == "80000"
-    assert view["executeTakeProfitPrice"] is None and view["executeStopLossPrice"] is None
+    assert view["executeTakeProfitPrice"] == "" and view["executeStopLossPrice"] == ""  # unset: "", never null
     bad = api.post("/api/v2/spot/trade/place-order", {"symbol": "BTCUSDT", "side": "buy", "orderType": "limit",
                                                       "force": "gtc", "price": price, "size": "0.001",
                                                       "executeStopLossPrice": "-1"})

@@ -8,6 +8,7 @@ from ..endpoint import get
 from ..errors import PARAM_NOT_FOUND, BitgetError
 from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
+from ..schema import NumStr, Obj
 from ..services import Services
 from ..views import plain
 from .mix import CONTRACT_VIEWS
@@ -33,4 +34,6 @@ def trade_rate(svc: Services, req: ApiRequest) -> Any:
 
 
 # doc 10/s (Get-Trade-Rate)
-ENDPOINTS = (get("/api/v2/common/trade-rate", trade_rate, private=True, limit=per_uid(10)),)
+TRADE_RATE = Obj({"makerFeeRate": NumStr, "takerFeeRate": NumStr})
+ENDPOINTS = (get("/api/v2/common/trade-rate", trade_rate, private=True, limit=per_uid(10),
+                 response=TRADE_RATE),)

@@ -8,6 +8,7 @@ from ..endpoint import get
 from ..errors import PARAM_NOT_FOUND, BitgetError
 from ..ratelimit.limits import per_ip
 from ..request import ApiRequest
+from ..schema import Enum, IntStr, List, MaybeEmpty, NumStr, Obj, Str
 from ..services import Services
 from ..state.catalog import CONTRACTS, DEMO_PRODUCT_TYPES, PRODUCT_TYPES, Contract
 from ..views import plain
@@ -76,4 +77,17 @@ def contracts(svc: Services, req: ApiRequest) -> Any:
     return chosen
 
 
-ENDPOINTS = (get("/api/v2/mix/market/contracts", contracts, limit=per_ip(20)),)  # spot account
+CONTRACT = Obj({
+    "symbol": Str, "baseCoin": Str, "quoteCoin": Str, "buyLimitPriceRatio": NumStr, "sellLimitPriceRatio": NumStr,
+    "feeRateUpRatio": NumStr, "makerFeeRate": NumStr, "takerFeeRate": NumStr, "openCostUpRatio": NumStr,
+    "supportMarginCoins": List(Str), "minTradeNum": NumStr, "priceEndStep": NumStr, "volumePlace": IntStr,
+    "pricePlace": IntStr, "sizeMultiplier": NumStr, "symbolType": Enum("perpetual", "delivery"),
+    "minTradeUSDT": NumStr, "maxSymbolOrderNum": IntStr, "maxProductOrderNum": IntStr, "maxPositionNum": IntStr,
+    "symbolStatus": Enum("listed", "normal", "maintain", "limit_open", "restrictedAPI", "off"),
+    "offTime": IntStr, "limitOpenTime": IntStr, "deliveryTime": MaybeEmpty(IntStr),
+    "deliveryStartTime": MaybeEmpty(IntStr), "deliveryPeriod": MaybeEmpty(Str), "launchTime": MaybeEmpty(IntStr),
+    "fundInterval": IntStr, "minLever": IntStr, "maxLever": IntStr, "posLimit": NumStr,
+    "maintainTime": MaybeEmpty(IntStr), "maxMarketOrderQty": NumStr, "maxOrderQty": NumStr, "isRwa": Enum("YES", "NO"),
+})
+
+ENDPOINTS = (get("/api/v2/mix/market/contracts", contracts, limit=per_ip(20), response=List(CONTRACT)),)

@@ -17,6 +17,7 @@ from ..state.futures.model import HEDGE, ONE_WAY
 from ..state.futures.queries import FuturesPage, page
 from ..state.wallet import MARGIN_COINS
 from ..views import plain
+from . import mix_schemas as rs
 from .mix import product_type
 from .mix_views import bill_view
 from .params import page_limit, time_range
@@ -59,6 +60,7 @@ def _wallet_view(svc: Services, req: ApiRequest, product: str, coin: str) -> tup
         "crossedUnrealizedPL": plain(f["upnl_cross"]),
         "isolatedUnrealizedPL": plain(f["upnl_iso"]),
         "assetMode": "single",
+        "grant": "",  # no trial funds (bonus) are simulated; Bitget sends "" then (ccxt's recorded answer)
     }, f
 
 
@@ -173,11 +175,13 @@ def set_margin(svc: Services, req: ApiRequest) -> Any:
 
 _TRADE: dict[str, Any] = {"private": True, "permission": "contract_trade"}
 ENDPOINTS = (
-    get("/api/v2/mix/account/accounts", accounts, private=True, limit=per_uid(10)),
-    get("/api/v2/mix/account/account", account, private=True, limit=per_uid(10)),
-    get("/api/v2/mix/account/bill", bill, private=True, limit=per_uid(10)),
-    post("/api/v2/mix/account/set-leverage", set_leverage, limit=per_uid(5), **_TRADE),
-    post("/api/v2/mix/account/set-margin", set_margin, limit=per_uid(5), **_TRADE),
-    post("/api/v2/mix/account/set-margin-mode", set_margin_mode, limit=per_uid(5), **_TRADE),
-    post("/api/v2/mix/account/set-position-mode", set_position_mode, limit=per_uid(5), **_TRADE),
+    get("/api/v2/mix/account/accounts", accounts, private=True, limit=per_uid(10), response=rs.ACCOUNTS),
+    get("/api/v2/mix/account/account", account, private=True, limit=per_uid(10), response=rs.ACCOUNT),
+    get("/api/v2/mix/account/bill", bill, private=True, limit=per_uid(10), response=rs.BILLS),
+    post("/api/v2/mix/account/set-leverage", set_leverage, limit=per_uid(5), **_TRADE, response=rs.SET_LEVERAGE),
+    post("/api/v2/mix/account/set-margin", set_margin, limit=per_uid(5), **_TRADE, response=rs.SET_MARGIN),
+    post("/api/v2/mix/account/set-margin-mode", set_margin_mode, limit=per_uid(5), **_TRADE,
+         response=rs.SET_MARGIN_MODE),
+    post("/api/v2/mix/account/set-position-mode", set_position_mode, limit=per_uid(5), **_TRADE,
+         response=rs.SET_POSITION_MODE),
 )

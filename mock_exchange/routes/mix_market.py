@@ -10,6 +10,7 @@ from ..endpoint import Param, get
 from ..errors import invalid
 from ..ratelimit.limits import per_ip
 from ..request import ApiRequest
+from ..schema import Enum, IntStr, List, MaybeEmpty, Nullable, Number, NumStr, Obj, Str, Tuple
 from ..services import Services
 from ..state.catalog import Contract
 from ..state.constants import DAY_MS
@@ -211,6 +212,31 @@ def position_tiers(svc: Services, req: ApiRequest) -> Any:
             for t in c.tiers]
 
 
+TICKER = Obj({
+    "symbol": Str, **{name: NumStr for name in ("lastPr", "askPr", "bidPr", "bidSz", "askSz", "high24h", "low24h")},
+    "ts": IntStr, **{name: NumStr for name in ("change24h", "baseVolume", "quoteVolume", "usdtVolume", "openUtc",
+                                               "changeUtc24h", "indexPrice", "fundingRate", "holdingAmount")},
+    "deliveryStartTime": Nullable(IntStr), "deliveryTime": Nullable(IntStr), "deliveryStatus": MaybeEmpty(Str),
+    "open24h": NumStr, "markPrice": NumStr,
+})
+DEPTH = Obj({"asks": List(Tuple(Number, Number)), "bids": List(Tuple(Number, Number)), "ts": IntStr,
+             "scale": NumStr, "precision": Enum(*_PRECISIONS), "isMaxPrecision": Enum("YES", "NO")})
+CANDLE = Tuple(IntStr, NumStr, NumStr, NumStr, NumStr, NumStr, NumStr)  # ts, o, h, l, c, base, quote volume
+def _trade(sides: Enum) -> Obj:
+    return Obj({"tradeId": IntStr, "price": NumStr, "size": NumStr, "side": sides, "ts": IntStr, "symbol": Str})
+
+
+TRADE = _trade(Enum("buy", "sell"))
+PAST_TRADE = _trade(Enum("Buy", "Sell"))
+PRICE = Obj({"symbol": Str, "price": NumStr, "indexPrice": NumStr, "markPrice": NumStr, "ts": IntStr})
+OPEN_INTEREST = Obj({"openInterestList": List(Obj({"symbol": Str, "size": NumStr})), "ts": IntStr})
+FUNDING = Obj({"symbol": Str, "fundingRate": NumStr, "fundingRateInterval": IntStr, "nextUpdate": IntStr,
+               "minFundingRate": NumStr, "maxFundingRate": NumStr})
+FUNDING_PAST = Obj({"symbol": Str, "fundingRate": NumStr, "fundingTime": IntStr})
+FUNDING_TIME = Obj({"symbol": Str, "nextFundingTime": IntStr, "ratePeriod": IntStr})
+TIER = Obj({"symbol": Str, "level": IntStr, "startUnit": NumStr, "endUnit": NumStr, "leverage": IntStr,
+            "keepMarginRate": NumStr})
+
 _M = "/api/v2/mix/market/"
 _PT = Param("productType", required=True, enum=PRODUCT_TYPE_CHOICES, doc="any case; S* demo types mirror")
 _SYM = Param("symbol", required=True, doc="the contract, any case")
@@ -221,27 +247,28 @@ _HISTORY = (*_ONE, Param("granularity", required=True, enum=tuple(GRANULARITIES)
 # Limits: each doc page's "Frequency limit" (contract/market/*); symbol-price's page says 20/s "according
 # to user ID" for a public endpoint, which can only be keyed by IP.
 ENDPOINTS = (
-    get(_M + "ticker", ticker, limit=per_ip(20), params=_ONE),
-    get(_M + "tickers", tickers, limit=per_ip(20), params=(_PT,)),
+    get(_M + "ticker", ticker, limit=per_ip(20), params=_ONE, response=List(TICKER)),
+    get(_M + "tickers", tickers, limit=per_ip(20), params=(_PT,), response=List(TICKER)),
     get(_M + "merge-depth", merge_depth, limit=per_ip(20), params=(
-        *_ONE, Param("precision", enum=_PRECISIONS), Param("limit", doc="1..150 or max, default 100"))),
+        *_ONE, Param("precision", enum=_PRECISIONS), Param("limit", doc="1..150 or max, default 100")), response=DEPTH),
     get(_M + "candles", candles, limit=per_ip(20), params=(
         *_HISTORY[:-1], Param("kLineType", enum=KLINE_TYPES, doc="any case"),
-        Param("limit", kind="integer", doc="1..1000, default 100"))),
-    get(_M + "history-candles", history_candles, limit=per_ip(20), params=_HISTORY),
-    get(_M + "history-index-candles", history_index_candles, limit=per_ip(20), params=_HISTORY),
-    get(_M + "history-mark-candles", history_mark_candles, limit=per_ip(20), params=_HISTORY),
+        Param("limit", kind="integer", doc="1..1000, default 100")), response=List(CANDLE)),
+    get(_M + "history-candles", history_candles, limit=per_ip(20), params=_HISTORY, response=List(CANDLE)),
+    get(_M + "history-index-candles", history_index_candles, limit=per_ip(20), params=_HISTORY, response=List(CANDLE)),
+    get(_M + "history-mark-candles", history_mark_candles, limit=per_ip(20), params=_HISTORY, response=List(CANDLE)),
     get(_M + "fills", recent_fills, limit=per_ip(20), params=(
-        *_ONE, Param("limit", kind="integer", doc="1..100, default 100"))),
+        *_ONE, Param("limit", kind="integer", doc="1..100, default 100")), response=List(TRADE)),
     get(_M + "fills-history", fills_history, limit=per_ip(10), params=(
-        *_ONE, Param("limit", kind="integer", doc="1..1000, default 500"), Param("idLessThan"), *_RANGE)),
-    get(_M + "symbol-price", symbol_price, limit=per_ip(20), params=_ONE),
-    get(_M + "open-interest", open_interest, limit=per_ip(20), params=_ONE),
+        *_ONE, Param("limit", kind="integer", doc="1..1000, default 500"), Param("idLessThan"), *_RANGE),
+            response=List(PAST_TRADE)),
+    get(_M + "symbol-price", symbol_price, limit=per_ip(20), params=_ONE, response=List(PRICE)),
+    get(_M + "open-interest", open_interest, limit=per_ip(20), params=_ONE, response=OPEN_INTEREST),
     get(_M + "current-fund-rate", current_fund_rate, limit=per_ip(20), params=(
-        Param("symbol", doc="all contracts of the product type without it"), _PT)),
+        Param("symbol", doc="all contracts of the product type without it"), _PT), response=List(FUNDING)),
     get(_M + "history-fund-rate", history_fund_rate, limit=per_ip(20), params=(
         *_ONE, Param("pageSize", kind="integer", doc="1..100, default 20"),
-        Param("pageNo", kind="integer", doc="from 1"))),
-    get(_M + "funding-time", funding_time, limit=per_ip(20), params=_ONE),
-    get(_M + "query-position-lever", position_tiers, limit=per_ip(10), params=_ONE),
+        Param("pageNo", kind="integer", doc="from 1")), response=List(FUNDING_PAST)),
+    get(_M + "funding-time", funding_time, limit=per_ip(20), params=_ONE, response=List(FUNDING_TIME)),
+    get(_M + "query-position-lever", position_tiers, limit=per_ip(10), params=_ONE, response=List(TIER)),
 )

@@ -15,6 +15,7 @@ from ..state.futures.model import FuturesOrder, FuturesOrderSpec
 from ..state.futures.queries import FuturesPage, page
 from ..state.orders import NO_PRESETS
 from ..views import plain
+from . import mix_schemas as rs
 from .mix import product_type
 from .mix_views import fill_view, order_detail, order_item
 from .params import page_limit, time_range
@@ -245,16 +246,20 @@ def fills(svc: Services, req: ApiRequest) -> Any:
 _TRADE: dict[str, Any] = {"private": True, "permission": "contract_trade"}
 _READ: dict[str, Any] = {"private": True}
 ENDPOINTS = (
-    post("/api/v2/mix/order/place-order", place_order, limit=per_uid(10), **_TRADE),
-    post("/api/v2/mix/order/batch-place-order", batch_place_order, limit=per_uid(5), **_TRADE),
-    post("/api/v2/mix/order/cancel-order", cancel_order, limit=per_uid(10), **_TRADE),
-    post("/api/v2/mix/order/batch-cancel-orders", batch_cancel_orders, limit=per_uid(10), **_TRADE),
-    post("/api/v2/mix/order/cancel-all-orders", cancel_all_orders, limit=per_uid(10), **_TRADE),
-    post("/api/v2/mix/order/modify-order", modify_order, limit=per_uid(10), **_TRADE),
-    post("/api/v2/mix/order/close-positions", close_positions, limit=per_uid(1), **_TRADE),
-    get("/api/v2/mix/order/detail", detail, limit=per_uid(10), **_READ),
-    get("/api/v2/mix/order/orders-pending", orders_pending, limit=per_uid(10), **_READ),
-    get("/api/v2/mix/order/orders-history", orders_history, limit=per_uid(10), **_READ),
-    get("/api/v2/mix/order/fills", fills, limit=per_uid(10), **_READ),
-    get("/api/v2/mix/order/fill-history", fills, limit=per_uid(10), **_READ),
+    post("/api/v2/mix/order/place-order", place_order, limit=per_uid(10), **_TRADE, response=rs.ORDER_REF),
+    post("/api/v2/mix/order/batch-place-order", batch_place_order, limit=per_uid(5), **_TRADE,
+         response=rs.BATCH),
+    post("/api/v2/mix/order/cancel-order", cancel_order, limit=per_uid(10), **_TRADE, response=rs.ORDER_REF),
+    post("/api/v2/mix/order/batch-cancel-orders", batch_cancel_orders, limit=per_uid(10), **_TRADE,
+         response=rs.BATCH),
+    post("/api/v2/mix/order/cancel-all-orders", cancel_all_orders, limit=per_uid(10), **_TRADE,
+         response=rs.BATCH),
+    post("/api/v2/mix/order/modify-order", modify_order, limit=per_uid(10), **_TRADE, response=rs.ORDER_REF),
+    post("/api/v2/mix/order/close-positions", close_positions, limit=per_uid(1), **_TRADE,
+         response=rs.CLOSE_POSITIONS),
+    get("/api/v2/mix/order/detail", detail, limit=per_uid(10), **_READ, response=rs.ORDER_DETAIL),
+    get("/api/v2/mix/order/orders-pending", orders_pending, limit=per_uid(10), **_READ, response=rs.ORDERS_PENDING),
+    get("/api/v2/mix/order/orders-history", orders_history, limit=per_uid(10), **_READ, response=rs.ORDERS_HISTORY),
+    get("/api/v2/mix/order/fills", fills, limit=per_uid(10), **_READ, response=rs.FILLS),
+    get("/api/v2/mix/order/fill-history", fills, limit=per_uid(10), **_READ, response=rs.FILLS),
 )

@@ -10,6 +10,7 @@ from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
 from ..services import Services
 from ..state.futures.queries import FuturesPage, page
+from . import mix_schemas as rs
 from .mix import product_type
 from .mix_views import closed_position_view, position_view
 from .params import page_limit, time_range
@@ -51,7 +52,10 @@ def history_position(svc: Services, req: ApiRequest) -> Any:
 
 
 ENDPOINTS = (
-    get("/api/v2/mix/position/single-position", single_position, private=True, limit=per_uid(10)),
-    get("/api/v2/mix/position/all-position", all_position, private=True, limit=per_uid(5)),
-    get("/api/v2/mix/position/history-position", history_position, private=True, limit=per_uid(10)),
+    get("/api/v2/mix/position/single-position", single_position, private=True, limit=per_uid(10),
+        response=rs.POSITIONS),
+    get("/api/v2/mix/position/all-position", all_position, private=True, limit=per_uid(5),
+        response=rs.POSITIONS),
+    get("/api/v2/mix/position/history-position", history_position, private=True, limit=per_uid(10),
+        response=rs.HISTORY_POSITION),
 )

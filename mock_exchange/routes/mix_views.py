@@ -34,7 +34,7 @@ def _order_common(o: FuturesOrder) -> dict[str, Any]:
         "quoteVolume": plain(o.quote_volume),
         "leverage": str(o.leverage),
         "marginMode": o.margin_mode,
-        "reduceOnly": "yes" if o.closes else "no",
+        "reduceOnly": "YES" if o.closes else "NO",  # upper case, as Bitget sends it (ccxt's recorded answer)
         "enterPointSource": "sys" if system else "api",
         "tradeSide": o.shown_trade_side,
         "posMode": o.pos_mode,

@@ -8,9 +8,15 @@ from ..endpoint import get
 from ..errors import PARAM_NOT_FOUND, BitgetError
 from ..ratelimit.limits import per_ip
 from ..request import ApiRequest
+from ..schema import Bool, Enum, IntStr, List, MaybeEmpty, NumStr, Obj, Str
 from ..services import Services
 from ..state.catalog import COINS, SPOT_SYMBOLS, Coin, SpotSymbol
 from ..views import plain
+
+# Bitget: both are obsolete and no limit applies; the documented example sends "0" and a very large maximum
+# (Get-Symbols). A maximum of "0" makes ccxt cap every order at 0 (issue 13).
+MIN_TRADE_AMOUNT = "0"
+MAX_TRADE_AMOUNT = "900000000000000000000"
 
 
 def _coin_view(c: Coin) -> dict[str, Any]:
@@ -47,8 +53,8 @@ def _symbol_view(s: SpotSymbol) -> dict[str, Any]:
         "symbol": s.symbol,
         "baseCoin": s.base,
         "quoteCoin": s.quote,
-        "minTradeAmount": "0",
-        "maxTradeAmount": "0",
+        "minTradeAmount": MIN_TRADE_AMOUNT,
+        "maxTradeAmount": MAX_TRADE_AMOUNT,
         "takerFeeRate": plain(s.taker_fee),
         "makerFeeRate": plain(s.maker_fee),
         "pricePrecision": str(s.price_precision),
@@ -72,16 +78,16 @@ def _margin_view(s: SpotSymbol) -> dict[str, Any]:
         "symbol": s.symbol,
         "baseCoin": s.base,
         "quoteCoin": s.quote,
-        "maxCrossLeverage": "3",
+        "maxCrossedLeverage": "3",
         "maxIsolatedLeverage": "10",
         "warningRiskRatio": "0.8",
         "liquidationRiskRatio": "1",
-        "minTradeAmount": "0",
-        "maxTradeAmount": "0",
+        "minTradeAmount": MIN_TRADE_AMOUNT,
+        "maxTradeAmount": MAX_TRADE_AMOUNT,
         "takerFeeRate": plain(s.taker_fee),
         "makerFeeRate": plain(s.maker_fee),
-        "priceScale": str(s.price_precision),
-        "quantityScale": str(s.quantity_precision),
+        "pricePrecision": str(s.price_precision),
+        "quantityPrecision": str(s.quantity_precision),
         "minTradeUSDT": plain(s.min_trade_usdt),
         "isBorrowable": True,
         "userMinBorrow": "0.00000001",
@@ -122,9 +128,33 @@ def margin_currencies(svc: Services, req: ApiRequest) -> Any:
     return MARGIN_VIEWS
 
 
+_FLAG = Enum("true", "false")
+CHAIN = Obj({
+    "chain": Str, "needTag": _FLAG, "withdrawable": _FLAG, "rechargeable": _FLAG, "withdrawFee": NumStr,
+    "extraWithdrawFee": NumStr, "depositConfirm": IntStr, "withdrawConfirm": IntStr, "minDepositAmount": NumStr,
+    "minWithdrawAmount": NumStr, "browserUrl": Str, "contractAddress": Str, "withdrawStep": NumStr,
+    "withdrawMinScale": IntStr, "congestion": Enum("normal", "congested"),
+})
+COIN = Obj({"coinId": IntStr, "coin": Str, "transfer": _FLAG, "areaCoin": Enum("yes", "no"), "chains": List(CHAIN)})
+SYMBOL = Obj({
+    "symbol": Str, "baseCoin": Str, "quoteCoin": Str, "minTradeAmount": NumStr, "maxTradeAmount": NumStr,
+    "takerFeeRate": NumStr, "makerFeeRate": NumStr, "pricePrecision": IntStr, "quantityPrecision": IntStr,
+    "quotePrecision": IntStr, "status": Enum("offline", "gray", "online", "halt"), "minTradeUSDT": NumStr,
+    "buyLimitPriceRatio": NumStr, "sellLimitPriceRatio": NumStr, "areaSymbol": Enum("yes", "no"),
+    "orderQuantity": IntStr, "openTime": IntStr, "offTime": MaybeEmpty(IntStr), "maxLimitOrderValue": NumStr,
+    "maxMarketOrderValue": NumStr,
+})
+MARGIN_CURRENCY = Obj({
+    "symbol": Str, "baseCoin": Str, "quoteCoin": Str, "maxCrossedLeverage": NumStr, "maxIsolatedLeverage": NumStr,
+    "warningRiskRatio": NumStr, "liquidationRiskRatio": NumStr, "minTradeAmount": NumStr, "maxTradeAmount": NumStr,
+    "takerFeeRate": NumStr, "makerFeeRate": NumStr, "pricePrecision": IntStr, "quantityPrecision": IntStr,
+    "minTradeUSDT": NumStr, "isBorrowable": Bool, "userMinBorrow": NumStr, "status": Enum("1", "2"),
+    "isIsolatedBaseBorrowable": Bool, "isIsolatedQuoteBorrowable": Bool, "isCrossBorrowable": Bool,
+})
+
 ENDPOINTS = (
-    get("/api/v2/public/time", server_time, limit=per_ip(20)),
-    get("/api/v2/spot/public/coins", coins, limit=per_ip(3)),
-    get("/api/v2/spot/public/symbols", symbols, limit=per_ip(20)),
-    get("/api/v2/margin/currencies", margin_currencies, limit=per_ip(20)),
+    get("/api/v2/public/time", server_time, limit=per_ip(20), response=Obj({"serverTime": IntStr})),
+    get("/api/v2/spot/public/coins", coins, limit=per_ip(3), response=List(COIN)),
+    get("/api/v2/spot/public/symbols", symbols, limit=per_ip(20), response=List(SYMBOL)),
+    get("/api/v2/margin/currencies", margin_currencies, limit=per_ip(20), response=List(MARGIN_CURRENCY)),
 )

@@ -9,6 +9,7 @@ from ..endpoint import get
 from ..errors import PARAM_NOT_FOUND, BitgetError, invalid
 from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
+from ..schema import Enum, Int, IntStr, List, MaybeEmpty, NumStr, Obj, Str
 from ..services import Services
 from ..state.catalog import COINS_BY_NAME
 from ..state.constants import ACCOUNT_TYPES, DAY_MS
@@ -103,6 +104,7 @@ def bill_view(b: Bill) -> dict[str, Any]:
         "balance": plain(b.balance),
         "fees": plain(b.fee) if b.fee else "0",
         "billId": str(b.bid),
+        "bizOrderId": b.order_id,
     }
 
 
@@ -121,10 +123,27 @@ def bills(svc: Services, req: ApiRequest) -> Any:
     return [bill_view(b) for b in page]
 
 
+ACCOUNT_INFO = Obj({
+    "userId": Str, "inviterId": Str, "ips": Str, "authorities": List(Enum(*_AUTHORITIES.values())),
+    "parentId": Int, "traderType": Str, "channelCode": Str, "channel": Str, "regisTime": IntStr,
+})
+ASSET = Obj({"coin": Str, "available": NumStr, "frozen": NumStr, "locked": NumStr, "limitAvailable": NumStr,
+             "uTime": IntStr})
+TRANSFER_RECORD = Obj({
+    "coin": Str, "status": Enum("Successful", "Failed", "Processing"), "toType": Str, "toSymbol": Str,
+    "fromType": Str, "fromSymbol": Str, "size": NumStr, "ts": IntStr, "clientOid": Str, "transferId": IntStr,
+})
+BILL = Obj({
+    "cTime": IntStr, "coin": Str, "groupType": Enum(*GROUP_TYPES), "businessType": Enum(*BUSINESS_TYPES),
+    "size": NumStr, "balance": NumStr, "fees": NumStr, "billId": IntStr, "bizOrderId": MaybeEmpty(IntStr),
+})
+
 ENDPOINTS = (
-    get("/api/v2/spot/account/info", account_info, private=True, limit=per_uid(1)),
-    get("/api/v2/spot/account/assets", assets, private=True, limit=per_uid(10)),
+    get("/api/v2/spot/account/info", account_info, private=True, limit=per_uid(1), response=ACCOUNT_INFO),
+    get("/api/v2/spot/account/assets", assets, private=True, limit=per_uid(10), response=List(ASSET)),
     # not in spec §5: DECISIONS default (doc page says 20/s)
-    get("/api/v2/spot/account/transferRecords", transfer_records, private=True, limit=per_uid(10)),
-    get("/api/v2/spot/account/bills", bills, private=True, limit=per_uid(10)),  # doc 10/s (Get-Account-Bills)
+    get("/api/v2/spot/account/transferRecords", transfer_records, private=True, limit=per_uid(10),
+        response=List(TRANSFER_RECORD)),
+    get("/api/v2/spot/account/bills", bills, private=True, limit=per_uid(10),
+        response=List(BILL)),  # doc 10/s (Get-Account-Bills)
 )

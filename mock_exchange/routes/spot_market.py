@@ -9,6 +9,7 @@ from ..endpoint import get
 from ..errors import invalid
 from ..ratelimit.limits import per_ip
 from ..request import ApiRequest
+from ..schema import Enum, IntStr, List, NumStr, Obj, Str, Tuple
 from ..services import Services
 from ..state.constants import DAY_MS
 from ..state.market import BOOK_DEPTH, GRANULARITIES
@@ -75,16 +76,35 @@ def fills_history(svc: Services, req: ApiRequest) -> Any:
     limit = req.integer("limit", default=500, lo=1, hi=1000) or 500
     before = req.integer("idLessThan")
     start, end = time_range(req, max_ms=FILLS_HISTORY_WINDOW_MS)
-    return [trade_view(sym, t) for t in market.trade_history(sym, req.now_ms, before, start, end, limit)]
+    # unlike market/fills, Bitget capitalises the side here (Get-Market-Trades: "Buy", "Sell")
+    return [{**trade_view(sym, t), "side": t.side.capitalize()}
+            for t in market.trade_history(sym, req.now_ms, before, start, end, limit)]
+
+
+TICKER = Obj({
+    "symbol": Str, "high24h": NumStr, "open": NumStr, "low24h": NumStr, "lastPr": NumStr, "quoteVolume": NumStr,
+    "baseVolume": NumStr, "usdtVolume": NumStr, "bidPr": NumStr, "askPr": NumStr, "bidSz": NumStr, "askSz": NumStr,
+    "openUtc": NumStr, "ts": IntStr, "changeUtc24h": NumStr, "change24h": NumStr,
+})
+LEVEL = Tuple(NumStr, NumStr)  # [price, size]
+BOOK = Obj({"asks": List(LEVEL), "bids": List(LEVEL), "ts": IntStr})
+# [ts, open, high, low, close, baseVolume, usdtVolume, quoteVolume]
+CANDLE = Tuple(IntStr, NumStr, NumStr, NumStr, NumStr, NumStr, NumStr, NumStr)
+
+
+def _trade(sides: Enum) -> Obj:
+    return Obj({"symbol": Str, "tradeId": IntStr, "side": sides, "price": NumStr, "size": NumStr, "ts": IntStr})
 
 
 ENDPOINTS = (
-    get("/api/v2/spot/market/tickers", tickers, limit=per_ip(20)),
-    get("/api/v2/spot/market/orderbook", orderbook, limit=per_ip(20)),
-    get("/api/v2/spot/market/candles", candles, limit=per_ip(20)),
+    get("/api/v2/spot/market/tickers", tickers, limit=per_ip(20), response=List(TICKER)),
+    get("/api/v2/spot/market/orderbook", orderbook, limit=per_ip(20), response=BOOK),
+    get("/api/v2/spot/market/candles", candles, limit=per_ip(20), response=List(CANDLE)),
     # doc 20/s (Get-History-Candle-Data); JKorf 20/s
-    get("/api/v2/spot/market/history-candles", history_candles, limit=per_ip(20)),
-    get("/api/v2/spot/market/fills", recent_fills, limit=per_ip(10)),  # doc 10/s; JKorf says 20/s
+    get("/api/v2/spot/market/history-candles", history_candles, limit=per_ip(20), response=List(CANDLE)),
+    get("/api/v2/spot/market/fills", recent_fills, limit=per_ip(10),
+        response=List(_trade(Enum("buy", "sell")))),  # doc 10/s; JKorf says 20/s
     # not in spec §5: DECISIONS default (doc page says 10/s)
-    get("/api/v2/spot/market/fills-history", fills_history, limit=per_ip(20)),
+    get("/api/v2/spot/market/fills-history", fills_history, limit=per_ip(20),
+        response=List(_trade(Enum("Buy", "Sell")))),
 )

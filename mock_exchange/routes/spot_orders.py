@@ -15,11 +15,12 @@ from ..endpoint import get
 from ..errors import invalid
 from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
+from ..schema import Bool, Enum, IntStr, JsonStr, List, MaybeEmpty, Nullable, Number, NumStr, Obj, Str
 from ..services import Services
 from ..state.orders import Fill, Order
 from ..state.trading import Page
 from ..views import plain
-from .spot_trade import order_ref
+from .spot_trade import PRESETS, order_ref
 
 PAGE_MAX = 100
 _AVG = Decimal("1e-8")
@@ -87,8 +88,8 @@ def open_order_view(order: Order) -> dict[str, Any]:
         "quoteVolume": plain(order.quote_volume),
         "enterPointSource": "API",
         "orderSource": "normal",
-        **{name: order.presets.get(name) for name in (
-            "presetTakeProfitPrice", "executeTakeProfitPrice", "presetStopLossPrice", "executeStopLossPrice")},
+        # strings, "" when unset: typed SDKs (pydantic, the Node SDK's SpotOpenOrderV2) reject null here
+        **{name: order.presets.get(name) or "" for name in PRESETS},
         "cTime": str(order.ctime),
         "uTime": str(order.utime),
         "tpslType": "normal",
@@ -110,7 +111,7 @@ def fill_view(fill: Fill) -> dict[str, Any]:
         "feeDetail": {
             "deduction": "no",
             "feeCoin": fill.fee_coin,
-            "totalDeductionFee": "0",
+            "totalDeductionFee": "",  # "" with no deduction, as Bitget sends it (Get-Fills example)
             "totalFee": plain(-fill.fee) if fill.fee else "0",
         },
         "tradeScope": fill.scope,
@@ -150,9 +151,41 @@ def fills(svc: Services, req: ApiRequest) -> Any:
     return [fill_view(f) for f in svc.exchange.trading.fills(req.uid, page_of(req), req.now_ms)]
 
 
+_SIDE = Enum("buy", "sell")
+_TYPE = Enum("limit", "market")
+_TPSL = Enum("normal", "tpsl")
+FEE_DETAIL = JsonStr(Obj(
+    {"newFees": Obj({"c": Number, "d": Number, "deduction": Bool, "r": Number, "t": Number,
+                     "totalDeductionFee": Number})},
+    rest=Obj({"deduction": Bool, "feeCoinCode": Str, "totalDeductionFee": Number, "totalFee": Number}),
+))
+ORDER = Obj({
+    "userId": Str, "symbol": Str, "orderId": IntStr, "clientOid": Str, "price": NumStr, "size": NumStr,
+    "orderType": _TYPE, "side": _SIDE, "status": Enum("live", "partially_filled", "filled", "cancelled"),
+    "priceAvg": NumStr, "baseVolume": NumStr, "quoteVolume": NumStr, "enterPointSource": Str,
+    "feeDetail": FEE_DETAIL, "orderSource": Str, "cancelReason": MaybeEmpty(Enum("normal_cancel", "stp_cancel")),
+    "cTime": IntStr, "uTime": IntStr, "tpslType": _TPSL, "triggerPrice": Nullable(NumStr), "baseCoin": Str,
+    "quoteCoin": Str,
+})
+OPEN_ORDER = Obj({
+    "userId": Str, "symbol": Str, "orderId": IntStr, "clientOid": Str, "priceAvg": NumStr, "size": NumStr,
+    "orderType": _TYPE, "side": _SIDE, "status": Enum("live", "partially_filled"), "basePrice": NumStr,
+    "baseVolume": NumStr, "quoteVolume": NumStr, "enterPointSource": Str, "orderSource": Str,
+    **{name: MaybeEmpty(NumStr) for name in PRESETS},
+    "cTime": IntStr, "uTime": IntStr, "tpslType": _TPSL, "triggerPrice": Nullable(NumStr),
+})
+FILL = Obj({
+    "userId": Str, "symbol": Str, "orderId": IntStr, "tradeId": IntStr, "orderType": _TYPE, "side": _SIDE,
+    "priceAvg": NumStr, "size": NumStr, "amount": NumStr,
+    "feeDetail": Obj({"deduction": Enum("yes", "no"), "feeCoin": Str, "totalDeductionFee": MaybeEmpty(NumStr),
+                      "totalFee": NumStr}),
+    "tradeScope": Enum("taker", "maker"), "cTime": IntStr, "uTime": IntStr,
+})
+
 ENDPOINTS = (
-    get("/api/v2/spot/trade/orderInfo", order_info, private=True, limit=per_uid(20)),
-    get("/api/v2/spot/trade/unfilled-orders", unfilled_orders, private=True, limit=per_uid(20)),
-    get("/api/v2/spot/trade/history-orders", history_orders, private=True, limit=per_uid(20)),
-    get("/api/v2/spot/trade/fills", fills, private=True, limit=per_uid(10)),  # wallet
+    get("/api/v2/spot/trade/orderInfo", order_info, private=True, limit=per_uid(20), response=List(ORDER)),
+    get("/api/v2/spot/trade/unfilled-orders", unfilled_orders, private=True, limit=per_uid(20),
+        response=List(OPEN_ORDER)),
+    get("/api/v2/spot/trade/history-orders", history_orders, private=True, limit=per_uid(20), response=List(ORDER)),
+    get("/api/v2/spot/trade/fills", fills, private=True, limit=per_uid(10), response=List(FILL)),  # wallet
 )

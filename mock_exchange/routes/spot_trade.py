@@ -9,6 +9,7 @@ from ..endpoint import post
 from ..errors import BATCH_TOO_LARGE, BitgetError, invalid, missing
 from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
+from ..schema import IntStr, List, Obj, Str
 from ..services import Services
 from ..state.accounts import parse_amount
 from ..state.orders import NO_PRESETS
@@ -169,13 +170,18 @@ def cancel_symbol_order(svc: Services, req: ApiRequest) -> Any:
     return {"symbol": svc.exchange.trading.cancel_symbol(req.uid, symbol, req.now_ms)}
 
 
+ORDER_REF = Obj({"orderId": IntStr, "clientOid": Str})
+# a failed item echoes what was sent, so its orderId may be any text (or "")
+BATCH = Obj({"successList": List(ORDER_REF),
+             "failureList": List(Obj({"orderId": Str, "clientOid": Str, "errorMsg": Str, "errorCode": Str}))})
 _TRADE = {"private": True, "permission": "spot_trade"}
 ENDPOINTS = (
-    post("/api/v2/spot/trade/place-order", place_order, **_TRADE, limit=per_uid(10)),
-    post("/api/v2/spot/trade/batch-orders", batch_orders, **_TRADE, limit=per_uid(5)),
-    post("/api/v2/spot/trade/cancel-order", cancel_order, **_TRADE, limit=per_uid(10)),
+    post("/api/v2/spot/trade/place-order", place_order, **_TRADE, limit=per_uid(10), response=ORDER_REF),
+    post("/api/v2/spot/trade/batch-orders", batch_orders, **_TRADE, limit=per_uid(5), response=BATCH),
+    post("/api/v2/spot/trade/cancel-order", cancel_order, **_TRADE, limit=per_uid(10), response=ORDER_REF),
     # doc 10/s (Batch-Cancel-Orders)
-    post("/api/v2/spot/trade/batch-cancel-order", batch_cancel_order, **_TRADE, limit=per_uid(10)),
+    post("/api/v2/spot/trade/batch-cancel-order", batch_cancel_order, **_TRADE, limit=per_uid(10), response=BATCH),
     # not in spec §5: DECISIONS default
-    post("/api/v2/spot/trade/cancel-symbol-order", cancel_symbol_order, **_TRADE, limit=per_uid(10)),
+    post("/api/v2/spot/trade/cancel-symbol-order", cancel_symbol_order, **_TRADE, limit=per_uid(10),
+         response=Obj({"symbol": Str})),
 )

@@ -7,6 +7,7 @@ from typing import Any
 from ..endpoint import get, post
 from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
+from ..schema import Enum, IntStr, List, Nullable, NumStr, Obj, Str
 from ..services import Services
 from ..state.constants import ACCOUNT_TYPES
 from ..state.wallet import Withdrawal, WithdrawSpec
@@ -96,14 +97,33 @@ def deposit_records(svc: Services, req: ApiRequest) -> Any:
     return [deposit_view(d) for d in records]
 
 
+_DEST = Enum("on_chain", "internal_transfer")
+_STATUS = Enum("pending", "fail", "success")
+WITHDRAWAL_RECORD = Obj({
+    "orderId": IntStr, "tradeId": Str, "coin": Str, "dest": _DEST, "clientOid": Str, "type": Enum("withdraw"),
+    "tag": Str, "size": NumStr, "fee": NumStr, "status": _STATUS, "toAddress": Str, "fromAddress": Str,
+    "confirm": IntStr, "chain": Str, "cTime": IntStr, "uTime": IntStr,
+})
+DEPOSIT_RECORD = Obj({
+    "orderId": IntStr, "tradeId": Str, "coin": Str, "type": Enum("deposit"), "size": NumStr, "status": _STATUS,
+    "toAddress": Str, "dest": _DEST, "chain": Str, "fromAddress": Str, "cTime": IntStr, "uTime": IntStr,
+})
+DEPOSIT_ADDRESS = Obj({"address": Str, "chain": Str, "coin": Str, "tag": Str, "url": Str})
+
+TRANSFER = Obj({"transferId": IntStr, "clientOid": Nullable(Str)})  # clientOid null when none was sent
+
 ENDPOINTS = (
-    post("/api/v2/spot/wallet/transfer", transfer, private=True, permission="transfer", limit=per_uid(10)),
+    post("/api/v2/spot/wallet/transfer", transfer, private=True, permission="transfer", limit=per_uid(10),
+         response=TRANSFER),
     # doc 5/s; ccxt and JKorf say 10/s
     post("/api/v2/spot/wallet/withdrawal", withdrawal, private=True, permission="withdraw", whitelist=True,
-         limit=per_uid(5)),
-    get("/api/v2/spot/wallet/withdrawal-records", withdrawal_records, private=True, limit=per_uid(10)),
+         limit=per_uid(5), response=Obj({"orderId": IntStr, "clientOid": Str})),
+    get("/api/v2/spot/wallet/withdrawal-records", withdrawal_records, private=True, limit=per_uid(10),
+        response=List(WITHDRAWAL_RECORD)),
     # doc 10/s (Get-Deposit-Address)
-    get("/api/v2/spot/wallet/deposit-address", deposit_address, private=True, limit=per_uid(10)),
+    get("/api/v2/spot/wallet/deposit-address", deposit_address, private=True, limit=per_uid(10),
+        response=DEPOSIT_ADDRESS),
     # doc 10/s (Get-Deposit-Record)
-    get("/api/v2/spot/wallet/deposit-records", deposit_records, private=True, limit=per_uid(10)),
+    get("/api/v2/spot/wallet/deposit-records", deposit_records, private=True, limit=per_uid(10),
+        response=List(DEPOSIT_RECORD)),
 )

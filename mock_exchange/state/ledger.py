@@ -55,7 +55,7 @@ class Ledger:
         balance.utime = now_ms
 
     def trade(self, account: Account, base: str, quote: str, is_buy: bool, price: Decimal, qty: Decimal,
-              released: Decimal, fee_rate: Decimal, now_ms: int) -> Decimal:
+              released: Decimal, fee_rate: Decimal, now_ms: int, order_id: str = "") -> Decimal:
         """Settle one fill with the market; `released` is what the fill takes out of the order's
         freeze (quote for buys, base for sells). Returns the fee, charged from the coin received."""
         cost = price * qty
@@ -79,11 +79,11 @@ class Ledger:
         business = "BUY" if is_buy else "SELL"
         uid = account.uid
         if is_buy:
-            self.bill(uid, base, "transaction", business, qty - fee, -fee, b, now_ms)
-            self.bill(uid, quote, "transaction", business, -cost, ZERO, q, now_ms)
+            self.bill(uid, base, "transaction", business, qty - fee, -fee, b, now_ms, order_id)
+            self.bill(uid, quote, "transaction", business, -cost, ZERO, q, now_ms, order_id)
         else:
-            self.bill(uid, base, "transaction", business, -qty, ZERO, b, now_ms)
-            self.bill(uid, quote, "transaction", business, cost - fee, -fee, q, now_ms)
+            self.bill(uid, base, "transaction", business, -qty, ZERO, b, now_ms, order_id)
+            self.bill(uid, quote, "transaction", business, cost - fee, -fee, q, now_ms, order_id)
         return fee
 
     @staticmethod
@@ -109,13 +109,14 @@ class Ledger:
 
     # -- bills --------------------------------------------------------------------------
     def bill(self, uid: str, coin: str, group: str, business: str, size: Decimal, fee: Decimal,
-             balance: Balance, now_ms: int) -> None:
+             balance: Balance, now_ms: int, order_id: str = "") -> None:
         """Record one change of a spot balance (call after the change: `balance` is read as it is now)."""
         log = self.bills.get(uid)
         if log is None:
             log = self.bills[uid] = AppendLog()
         bid = self.bill_ids.next()
-        log.add(bid, Bill(bid, coin, group, business, size, fee, balance.available + balance.frozen, now_ms))
+        log.add(bid, Bill(bid, coin, group, business, size, fee, balance.available + balance.frozen, now_ms,
+                          order_id))
         if self.events.listeners:
             self.events.emit(BalanceChanged(uid, coin))
         cutoff = now_ms - self.retention_ms

@@ -36,6 +36,7 @@ class Bill:
     fee: Decimal
     balance: Decimal
     ctime: int
+    order_id: str = ""  # the order a trade bill belongs to (Bitget's bizOrderId); "" for other bills
 
 
 @dataclass(slots=True, eq=False)

@@ -215,7 +215,7 @@ class Trading:
         else:
             released = price * qty
         fee = self.ledger.trade(account, sym.base, sym.quote, order.is_buy, price, qty, released,
-                                sym.maker_fee if maker else sym.taker_fee, now_ms)
+                                sym.maker_fee if maker else sym.taker_fee, now_ms, str(order.oid))
         order.frozen -= released
         order.base_volume += qty
         order.quote_volume += price * qty

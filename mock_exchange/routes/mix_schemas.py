@@ -1,0 +1,94 @@
+"""Response schemas of the futures (mix) account, order and position endpoints (their `response=`).
+
+Kept apart from mix_account / mix_order / mix_position so the declarations there stay one line each;
+the shapes follow mix_views.py, Bitget's doc examples and ccxt's recorded answers (docs/responses.md).
+"""
+
+from __future__ import annotations
+
+from ..schema import Enum, IntStr, List, MaybeEmpty, Nullable, NumStr, Obj, Schema, Str
+
+_SIDE = Enum("buy", "sell")
+_HOLD = Enum("long", "short")
+_MODE = Enum("crossed", "isolated")
+_POS_MODE = Enum("one_way_mode", "hedge_mode")
+_STATUS = Enum("live", "partially_filled", "filled", "canceled", "cancelled")
+
+ORDER_REF = Obj({"orderId": IntStr, "clientOid": Str})
+_FAILURE = Obj({"orderId": Str, "clientOid": Str, "errorMsg": Str, "errorCode": Str})
+BATCH = Obj({"successList": List(ORDER_REF), "failureList": List(_FAILURE)})
+CLOSE_POSITIONS = Obj({"successList": List(Obj({"orderId": IntStr, "clientOid": Str, "symbol": Str})),
+                       "failureList": List(Obj({"orderId": Str, "clientOid": Str, "symbol": Str, "errorMsg": Str,
+                                                "errorCode": Str}))})
+
+_ORDER: dict[str, Schema] = {
+    "symbol": Str, "size": NumStr, "orderId": IntStr, "clientOid": Str, "baseVolume": NumStr, "fee": NumStr,
+    "price": NumStr, "priceAvg": NumStr, "side": _SIDE, "force": Enum("gtc", "ioc", "fok", "post_only"),
+    "totalProfits": NumStr, "posSide": Enum("long", "short", "net"), "marginCoin": Str, "quoteVolume": NumStr,
+    "leverage": IntStr, "marginMode": _MODE, "reduceOnly": Enum("YES", "NO"), "enterPointSource": Str,
+    "tradeSide": Str, "posMode": _POS_MODE, "orderType": Enum("limit", "market"), "orderSource": Str,
+    "presetStopSurplusPrice": MaybeEmpty(NumStr), "presetStopLossPrice": MaybeEmpty(NumStr), "cTime": IntStr,
+    "uTime": IntStr,
+}
+_LIQ = {"liqPrice": MaybeEmpty(NumStr)}
+ORDER_DETAIL = Obj({**_ORDER, "state": _STATUS, "cancelReason": Str})
+_PENDING = Obj({**_ORDER, "status": _STATUS, "presetStopSurplusType": Str,
+                "presetStopSurplusExecutePrice": MaybeEmpty(NumStr), "presetStopLossType": Str,
+                "presetStopLossExecutePrice": MaybeEmpty(NumStr)}, optional=_LIQ)
+_HISTORY = Obj({**_ORDER, "status": _STATUS, "cancelReason": Str}, optional=_LIQ)
+ORDERS_PENDING = Obj({"entrustedList": Nullable(List(_PENDING)), "endId": MaybeEmpty(IntStr)})
+ORDERS_HISTORY = Obj({"entrustedList": List(_HISTORY), "endId": MaybeEmpty(IntStr)})
+
+_FILL = Obj({
+    "tradeId": IntStr, "symbol": Str, "orderId": IntStr, "price": NumStr, "baseVolume": NumStr,
+    "feeDetail": List(Obj({"deduction": Enum("yes", "no"), "feeCoin": Str,
+                           "totalDeductionFee": Nullable(MaybeEmpty(NumStr)), "totalFee": NumStr})),
+    "side": _SIDE, "quoteVolume": NumStr, "profit": NumStr, "enterPointSource": Str, "tradeSide": Str,
+    "posMode": _POS_MODE, "tradeScope": Enum("taker", "maker"), "cTime": IntStr,
+})
+FILLS = Obj({"fillList": List(_FILL), "endId": MaybeEmpty(IntStr)})
+
+_NUMS = ("openDelegateSize", "marginSize", "available", "locked", "total")
+POSITION = Obj({
+    "marginCoin": Str, "symbol": Str, "holdSide": _HOLD, **{name: NumStr for name in _NUMS}, "leverage": IntStr,
+    "achievedProfits": NumStr, "openPriceAvg": NumStr, "marginMode": _MODE, "posMode": _POS_MODE,
+    **{name: NumStr for name in ("unrealizedPL", "liquidationPrice", "keepMarginRate", "markPrice", "marginRatio",
+                                 "breakEvenPrice", "totalFee", "deductedFee")},
+    "grant": MaybeEmpty(NumStr), "assetMode": Enum("single", "union"), "autoMargin": Enum("on", "off"),
+    "takeProfit": MaybeEmpty(NumStr), "stopLoss": MaybeEmpty(NumStr), "takeProfitId": MaybeEmpty(IntStr),
+    "stopLossId": MaybeEmpty(IntStr), "cTime": IntStr, "uTime": IntStr,
+})
+_CLOSED = Obj({
+    "positionId": IntStr, "marginCoin": Str, "symbol": Str, "holdSide": _HOLD,
+    **{name: NumStr for name in ("openAvgPrice", "closeAvgPrice")}, "marginMode": _MODE,
+    **{name: NumStr for name in ("openTotalPos", "closeTotalPos", "pnl", "netProfit", "totalFunding", "openFee",
+                                 "closeFee")},
+    "cTime": IntStr, "uTime": IntStr,
+})
+HISTORY_POSITION = Obj({"list": List(_CLOSED), "endId": MaybeEmpty(IntStr)})
+
+_WALLET: dict[str, Schema] = {
+    "marginCoin": Str,
+    **{name: NumStr for name in ("locked", "available", "crossedMaxAvailable", "isolatedMaxAvailable",
+                                 "maxTransferOut", "accountEquity", "usdtEquity", "btcEquity", "crossedRiskRate",
+                                 "unrealizedPL", "coupon", "crossedUnrealizedPL", "isolatedUnrealizedPL")},
+    "assetMode": Enum("single", "union"), "grant": MaybeEmpty(NumStr),
+}
+ACCOUNTS = List(Obj({
+    **_WALLET, **{name: NumStr for name in ("unionTotalMagin", "unionAvailable", "unionMm", "isolatedMargin",
+                                            "crossedMargin")},
+    "assetList": List(Obj({"coin": Str, "balance": NumStr})),
+}))
+ACCOUNT = Obj({**_WALLET, "crossedMarginLeverage": IntStr, "isolatedLongLever": IntStr,
+               "isolatedShortLever": IntStr, "marginMode": _MODE, "posMode": _POS_MODE})
+BILLS = Obj({"bills": List(Obj({
+    "billId": IntStr, "symbol": Str, "amount": NumStr, "fee": NumStr, "feeByCoupon": MaybeEmpty(NumStr),
+    "businessType": Str, "coin": Str, "balance": NumStr, "cTime": IntStr,
+})), "endId": MaybeEmpty(IntStr)})
+SET_LEVERAGE = Obj({"symbol": Str, "marginCoin": Str, "longLeverage": IntStr, "shortLeverage": IntStr,
+                    "crossMarginLeverage": IntStr, "marginMode": _MODE})
+SET_MARGIN_MODE = Obj({"symbol": Str, "marginCoin": Str, "longLeverage": IntStr, "shortLeverage": IntStr,
+                       "marginMode": _MODE})
+SET_POSITION_MODE = Obj({"posMode": _POS_MODE})
+POSITIONS = List(POSITION)
+SET_MARGIN: Schema = Str  # data is "" on success
