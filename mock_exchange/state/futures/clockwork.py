@@ -51,9 +51,10 @@ class FuturesClock:
         for c in held.values():
             for t in self.market.settlements(c, since, now_ms):
                 self.settle_funding(c, t)
+        now_marks = {symbol: self.market.mark_price(c, now_ms) for symbol, c in held.items()}
         for c in held.values():
             marks = [self.market.mark_at(c, s) for s in sampled(last + 1, step)]
-            self._liquidate_crossed(c, min(marks), max(marks), now_ms)
+            self._liquidate_crossed(c, min(marks), max(marks), now_marks, now_ms)
 
     # -- maker fills ------------------------------------------------------------------------
     def _fill_crossed(self, c: Contract, low: Decimal, high: Decimal, now_ms: int) -> None:
@@ -99,12 +100,13 @@ class FuturesClock:
             eng.bill(p.uid, p.product, c.symbol, p.margin_coin, "contract_settle_fee", -paid, ZERO, at_ms)
 
     # -- liquidation ------------------------------------------------------------------------
-    def _liquidate_crossed(self, c: Contract, low: Decimal, high: Decimal, now_ms: int) -> None:
+    def _liquidate_crossed(self, c: Contract, low: Decimal, high: Decimal, marks: dict[str, Decimal],
+                           now_ms: int) -> None:
         eng = self.engine
         for p in sorted(eng.by_symbol.get(c.symbol, {}).values(), key=lambda q: q.pid):
             if p.size <= 0 or eng.by_symbol[c.symbol].get(p.pid) is not p:
                 continue
-            liq = eng.liquidation_price(p, self.trading.marks(p.uid, now_ms))
+            liq = eng.liquidation_price(p, marks)
             if mg.crossed(p.hold_side, low if p.hold_side == LONG else high, liq):
                 self.liquidate(p, liq.quantize(c.tick), now_ms)
 

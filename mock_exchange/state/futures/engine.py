@@ -125,14 +125,16 @@ class FuturesEngine:
         }
 
     def cushion(self, p: Position, marks: dict[str, Decimal]) -> Decimal:
-        """The crossed equity of `p`'s wallet apart from `p`'s own PnL (see margin.crossed_liquidation_price)."""
-        b = self.wallet(p.uid, p.product, p.margin_coin)
-        out = b.available + b.frozen - self.order_margin(p.uid, p.product, p.margin_coin)
-        for q in self.positions_of(p.uid, p.product, p.margin_coin):
-            if q.margin_mode == ISOLATED:
-                out -= q.margin
-            elif q is not p:
-                out += mg.unrealised_pnl(q.hold_side, q.entry, marks[q.contract.symbol], q.size)
+        """The crossed equity of `p`'s wallet apart from `p`'s own PnL (see margin.crossed_liquidation_price):
+        the balance less what orders and isolated positions hold, that is the free part plus the crossed
+        positions' margin, plus the other crossed positions' PnL. Without a walk over the orders, as
+        frozen == order margins + position margins."""
+        out = self.wallet(p.uid, p.product, p.margin_coin).available
+        for q in self.positions.get(p.uid, {}).values():
+            if q.margin_mode == CROSSED and q.product == p.product and q.margin_coin == p.margin_coin:
+                out += q.margin
+                if q is not p:
+                    out += mg.unrealised_pnl(q.hold_side, q.entry, marks[q.contract.symbol], q.size)
         return out
 
     def liquidation_price(self, p: Position, marks: dict[str, Decimal]) -> Decimal:
