@@ -82,7 +82,8 @@ def test_every_spot_market_takes_a_sensible_order_with_the_seeded_balance(exchan
         price = exchange.fetch_ticker(m["symbol"])["bid"] * 0.98
         cost = max(cost_min * 2, 20.0)  # a sensible order: a little above the minimum value
         amount = float(exchange.amount_to_precision(m["symbol"], cost / price))
-        assert (amount_limits["min"] or 0) <= amount and (amount_limits["max"] is None or amount <= amount_limits["max"])
+        assert (amount_limits["min"] or 0) <= amount
+        assert amount_limits["max"] is None or amount <= amount_limits["max"]
         assert amount * price >= cost_min and Decimal(BALANCES[m["quote"]]) >= Decimal(str(amount * price))
         placed = exchange.create_order(m["symbol"], "limit", "buy", amount, exchange.price_to_precision(m["symbol"],
                                                                                                        price))
