@@ -8,24 +8,23 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from starlette.testclient import TestClient
 
 from mock_exchange.app import MockExchange
 from mock_exchange.server import ServerThread
 
-from .helpers import API_KEY, BALANCES, PASSPHRASE, SECRET, make_app, seed_accounts
+from .helpers import API_KEY, BALANCES, PASSPHRASE, SECRET, InProcess, make_app, seed_accounts
 from .trading_support import Api
 
 ccxt = pytest.importorskip("ccxt")
 
 
-def _data(client: TestClient, path: str) -> Any:
+def _data(client: InProcess, path: str) -> Any:
     body = client.get(path).json()
     assert body["code"] == "00000", body
     return body["data"]
 
 
-def test_spot_symbol_values_are_bitgets(app: MockExchange, client: TestClient) -> None:
+def test_spot_symbol_values_are_bitgets(app: MockExchange, client: InProcess) -> None:
     api = Api(app)
     for s in _data(client, "/api/v2/spot/public/symbols"):
         # Get-Symbols example: "maxTradeAmount": "900000000000000000000"; "0" made ccxt cap every order at 0
@@ -41,7 +40,7 @@ def test_spot_symbol_values_are_bitgets(app: MockExchange, client: TestClient) -
         assert trade_rate == {"makerFeeRate": s["makerFeeRate"], "takerFeeRate": s["takerFeeRate"]}
 
 
-def test_margin_currency_values_are_bitgets(client: TestClient) -> None:
+def test_margin_currency_values_are_bitgets(client: InProcess) -> None:
     symbols = {s["symbol"]: s for s in _data(client, "/api/v2/spot/public/symbols")}
     for m in _data(client, "/api/v2/margin/currencies"):
         # Get Support Currencies example: maxCrossedLeverage "3", maxIsolatedLeverage "10", userMinBorrow 1e-8
@@ -52,7 +51,7 @@ def test_margin_currency_values_are_bitgets(client: TestClient) -> None:
             assert m[name] == spot[name], name
 
 
-def test_contract_values_are_bitgets(client: TestClient) -> None:
+def test_contract_values_are_bitgets(client: InProcess) -> None:
     for c in _data(client, "/api/v2/mix/market/contracts?productType=USDT-FUTURES"):
         # Get-All-Symbols-Contracts example (spec section 7): minLever "1", maxLever up to "125", fundInterval "8",
         # minTradeUSDT "5"; sizeMultiplier is the size step, at most minTradeNum
