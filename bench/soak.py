@@ -143,7 +143,9 @@ def main() -> int:
     if not 0 < args.duration <= 3600 or not 0 < args.clients <= 256:
         ap.error("--duration must be in (0, 3600] and --clients in (0, 256]")
     with tempfile.TemporaryDirectory(prefix="soak-") as tmp:
-        flags = ["--no-access-log", "--max-closed-orders", str(args.max_closed_orders)] + (["--state", str(Path(tmp) / "soak.db")] if args.state else [])
+        flags = ["--no-access-log", "--max-closed-orders", str(args.max_closed_orders)]
+        if args.state:
+            flags += ["--state", str(Path(tmp) / "soak.db")]
         srv = h.mock_server("mock (Bitget limits)", *flags)
         srv.start([])
         try:
