@@ -146,7 +146,7 @@ class AdminAPI:
         try:
             store.set_balances(account.uid, balances, now)
         except BitgetError:
-            del store.accounts[account.uid]  # a bad balance leaves no half-made account behind
+            store.remove_account(account.uid)  # a bad balance leaves no half-made account behind
             raise
         return {"uid": account.uid}
 

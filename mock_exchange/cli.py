@@ -172,8 +172,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         config = config_from_args(args)
-        if config.state_file is not None:
-            raise ConfigError("--state (SQLite persistence) is not built yet; state lives in memory")
         return serve(config)
     except (ValueError, OSError) as exc:  # ConfigError, a bad seed or limits file, a port in use
         print(f"{PROG}: {exc}", file=sys.stderr)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from typing import Callable, Protocol
 
+from .store.recorder import mutation
+
 
 def wall_ms() -> int:
     """Milliseconds since the epoch from the operating system."""
@@ -76,21 +78,30 @@ class ExchangeClock:
     def is_manual(self) -> bool:
         return self._manual is not None
 
-    def _freeze(self) -> ManualClock:
-        if self._manual is None:
-            self._manual = ManualClock(self.now_ms())
-            self._rebind()
-        return self._manual
-
     def set_offset(self, ms: int) -> int:
         """Follow system time again, `ms` ahead of it (behind when negative)."""
-        self._manual = None
-        self.offset_ms = int(ms)
-        self._rebind()
-        return self.now_ms()
+        return self.restore(None, int(ms))
 
     def set(self, ms: int) -> int:
-        return self._freeze().set(ms)
+        return self.restore(int(ms), self.offset_ms)
 
     def advance(self, ms: int) -> int:
-        return self._freeze().advance(ms)
+        return self.restore(self.now_ms() + int(ms), self.offset_ms)
+
+    def saved(self) -> tuple[int | None, int]:
+        """(the virtual time, or None when following system time; the offset): what `restore` takes."""
+        return (self._manual.now_ms() if self._manual is not None else None), self.offset_ms
+
+    @mutation
+    def restore(self, manual_ms: int | None, offset_ms: int) -> int:
+        """Frozen at `manual_ms` (None: follow system time), `offset_ms` ahead of it when following it.
+        Every move of the clock ends here with its outcome, so a replay needs no system time."""
+        self.offset_ms = offset_ms
+        if manual_ms is None:
+            self._manual = None
+        elif self._manual is None:
+            self._manual = ManualClock(manual_ms)
+        else:
+            self._manual.set(manual_ms)
+        self._rebind()
+        return self.now_ms()

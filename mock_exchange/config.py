@@ -164,7 +164,9 @@ class Config:
     debug_signatures: bool = _switch(True, "leave X-Mock-Prehash (the string the server signed) out of 40009 "
                                      "answers", "--no-debug-signatures")
     access_log: bool = _switch(True, "no per-request log line (benchmarks)", "--no-access-log")
-    state_file: Path | None = _setting(None, "persist state in SQLite (not built yet: refused)", "--state",
+    state_file: Path | None = _setting(None, "keep the state (accounts, keys, balances, orders, fills, bills, wallet "
+                                       "records, the clock) in this SQLite file, created owner-only; a restart "
+                                       "carries on from it", "--state",
                                        convert=Path, metavar="FILE")
     admin_token: str | None = _setting(None, "require the header X-Mock-Admin-Token: T on /_mock/ and let callers "
                                        "other than loopback use the admin API", "--admin-token", check=_token,

@@ -13,6 +13,7 @@ from .ratelimit import RateLimiter, build_limiter
 from .state.exchange import Exchange
 from .state.seed import AccountSeed, demo_seed, load_accounts_file
 from .state.trading import Limits
+from .store import open_store
 
 if TYPE_CHECKING:
     from .endpoint import Endpoint
@@ -31,7 +32,9 @@ class Services:
             elif config.demo_account:
                 accounts = [demo_seed(config.seed)]
         limits = Limits(max_closed_orders=config.max_closed_orders, retention_ms=config.retention_ms)
-        self.exchange = Exchange(self.clock, config.seed, accounts, limits)
+        # with `--state FILE` the stored state (seeds, accounts, clock) replaces the freshly seeded one
+        self.store = open_store(config.state_file)
+        self.exchange: Exchange = self.store.load(Exchange(self.clock, config.seed, accounts, limits))
         self.journal = Journal(config.journal_size, self.secrets)
         # None with `--rate-limits off`: no endpoint nor global limit
         self.limiter: RateLimiter | None = build_limiter(config, self.endpoints)

@@ -191,7 +191,7 @@ BAD_SETTINGS = [
     (["--max-connections", "0"], {}, "argument --max-connections: must be an integer >= 1"),
     (["--forwarded-allow-ips", "10.0.0.x"], {}, "'10.0.0.x' is not an IP address or network"),
     (["--admin-token", ""], {}, "argument --admin-token: must be printable ASCII"),
-    (["--state", "x.db"], {}, "--state (SQLite persistence) is not built yet"),
+    (["--state", __file__], {}, "not a bitget-mock state file"),
     (["--rate-limits", "/nonexistent.toml"], {}, "--rate-limits: cannot read"),
     (["--accounts", "/nonexistent.toml"], {}, "cannot read accounts file /nonexistent.toml: No such file"),
     (["--bogus"], {}, "unrecognized arguments: --bogus"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
 import random
 import re
@@ -11,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..errors import NOT_FOUND, PARAM_NOT_FOUND, PARAMS_INVALID, PASSPHRASE_RULE, TOO_MANY_KEYS, BitgetError, invalid
+from ..store.recorder import mutation
 from .catalog import COINS_BY_NAME
 from .constants import ACCOUNT_TYPES, ZERO
 from .events import BalanceChanged, Events
@@ -19,6 +21,7 @@ PERMISSIONS = ("read", "spot_trade", "margin_trade", "contract_trade", "transfer
 MAX_KEYS_PER_UID = 10
 MAX_WHITELIST_IPS = 30
 _PASSPHRASE = re.compile(r"(?=.*[A-Za-z])(?=.*[0-9])[A-Za-z0-9]{8,32}")
+_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz"
 
 
 @dataclass
@@ -132,16 +135,47 @@ def check_ips(ips: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-class AccountStore:
-    """All accounts and keys of one mock. Ids come from the seeded generator it owns."""
+class KeyMint:
+    """Fresh API credentials: HMAC-SHA256 of a random secret seed and a counter, so they are as
+    unpredictable as `secrets` from outside, yet a replay of the same calls from the same seed and
+    count (a restart on `--state`) makes the same ones again."""
 
-    def __init__(self, rng: random.Random, events: Events | None = None) -> None:
+    def __init__(self, seed: bytes | None = None) -> None:
+        self.seed = seed if seed is not None else secrets.token_bytes(32)
+        self.count = 0
+
+    def _block(self) -> bytes:
+        self.count += 1
+        return hmac.digest(self.seed, self.count.to_bytes(8, "big"), "sha256")
+
+    def token_hex(self, nbytes: int) -> str:
+        out = b""
+        while len(out) < nbytes:
+            out += self._block()
+        return out[:nbytes].hex()
+
+    def choice(self, alphabet: str, n: int) -> str:
+        """`n` characters of `alphabet`, each uniform (bytes past the last whole multiple are skipped)."""
+        top = 256 - 256 % len(alphabet)
+        chars: list[str] = []
+        while len(chars) < n:
+            chars.extend(alphabet[b % len(alphabet)] for b in self._block() if b < top)
+        return "".join(chars[:n])
+
+
+class AccountStore:
+    """All accounts and keys of one mock. Ids come from the seeded generator it owns, credentials
+    from the mint it is given."""
+
+    def __init__(self, rng: random.Random, events: Events | None = None, mint: KeyMint | None = None) -> None:
         self.rng = rng
         self.events = events if events is not None else Events()
+        self.mint = mint if mint is not None else KeyMint()
         self.accounts: dict[str, Account] = {}
         self.keys: dict[str, ApiKey] = {}
 
     # -- accounts -----------------------------------------------------------------------
+    @mutation
     def create_account(self, now_ms: int, uid: str | None = None) -> Account:
         if uid is None:
             uid = str(self.rng.randrange(10**9, 10**10))
@@ -153,12 +187,20 @@ class AccountStore:
         self.accounts[uid] = account
         return account
 
+    @mutation
+    def remove_account(self, uid: str) -> None:
+        """Take back an account that has no keys yet (one whose creation failed half-way)."""
+        if self.account(uid).keys:
+            raise invalid("uid")
+        del self.accounts[uid]
+
     def account(self, uid: str) -> Account:
         found = self.accounts.get(uid)
         if found is None:
             raise BitgetError(NOT_FOUND)
         return found
 
+    @mutation
     def set_balances(self, uid: str, balances: Any, now_ms: int, account_type: str = "spot") -> dict[str, str]:
         account = self.account(uid)
         if not isinstance(balances, dict):
@@ -178,6 +220,7 @@ class AccountStore:
         return {c: format(b.available, "f") for c, b in sorted(account.wallet(account_type).items())}
 
     # -- keys ---------------------------------------------------------------------------
+    @mutation
     def create_key(
         self,
         uid: str,
@@ -202,7 +245,7 @@ class AccountStore:
         perms = check_permissions(permissions)
         fixed = fixed_api_key is not None or fixed_secret is not None
         if passphrase is None and not fixed:
-            passphrase = _new_passphrase()
+            passphrase = self.mint.choice(_LETTERS, 12) + self.mint.choice("23456789", 4)
         if fixed:
             passphrase = _credential(passphrase, "passphrase", 64)
         else:
@@ -217,12 +260,13 @@ class AccountStore:
                 raise invalid("apiKey")
             secret = None if public_key is not None else _credential(fixed_secret, "secretKey", 256)
         else:
-            secret = None if public_key is not None else secrets.token_hex(32)
-            api_key = "bg_" + secrets.token_hex(16)
+            secret = None if public_key is not None else self.mint.token_hex(32)
+            api_key = "bg_" + self.mint.token_hex(16)
         key = ApiKey(api_key, uid, passphrase, perms, whitelist, label, secret, public_key, now_ms)
         self._add_key(account, key)
         return key, secret
 
+    @mutation
     def add_fixed_key(self, uid: str, key: ApiKey) -> ApiKey:
         """Install a key with given credentials (seed files, tests): formats are not enforced."""
         account = self.account(uid)
@@ -237,6 +281,7 @@ class AccountStore:
         self.keys[key.api_key] = key
         account.keys.append(key.api_key)
 
+    @mutation
     def delete_key(self, api_key: str) -> None:
         key = self.keys.pop(api_key, None)
         if key is None:
@@ -253,9 +298,6 @@ def _credential(value: Any, name: str, max_len: int) -> str:
     return value
 
 
-def _new_passphrase() -> str:
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz"
-    return "".join(secrets.choice(alphabet) for _ in range(12)) + "".join(secrets.choice("23456789") for _ in range(4))
 
 
 def load_public_key(pem: Any) -> Any:

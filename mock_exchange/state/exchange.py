@@ -1,11 +1,17 @@
-"""The root of the mock's state: accounts, keys, market, orders, wallet. Rebuilt from its seeds on reset."""
+"""The root of the mock's state: accounts, keys, market, orders, wallet. Rebuilt from its seeds on reset.
+
+`components()` names the parts whose @mutation calls a store records (docs/persistence.md): a new
+part of the state joins persistence by being listed there and marking its changing methods.
+"""
 
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from ..clock import Clock
-from .accounts import AccountStore, ApiKey, load_public_key
+from ..store.recorder import mutation
+from .accounts import AccountStore, ApiKey, KeyMint, load_public_key
 from .events import ClockMoved, Events
 from .futures import Futures
 from .futures_market import FuturesMarket
@@ -13,6 +19,7 @@ from .futures_series import FuturesSeries
 from .ledger import Ledger
 from .market import Market
 from .orders import IdSequence
+from .pricewalk import step_of
 from .seed import AccountSeed
 from .trading import Limits, Trading
 from .wallet import Wallet
@@ -30,12 +37,28 @@ class Exchange:
         # futures market data: pure functions of seed and clock over the spot walk (no state to reset)
         self.futures_market = FuturesMarket(seed, self.market)
         self.futures_series = FuturesSeries(self.futures_market)
-        self.reset()
+        self.mint = KeyMint()  # outlives resets: keys made after one never repeat earlier ones
+        self.restart(clock.now_ms())
+
+    def components(self) -> dict[str, Any]:
+        """The parts of the state by stable names (what recorded calls refer to)."""
+        return {"exchange": self, "clock": self.clock, "accounts": self.accounts, "trading": self.trading,
+                "wallet": self.wallet, "futures.trading": self.futures.trading,
+                "futures.settings": self.futures.settings}
+
+    def live_parts(self) -> dict[str, Any]:
+        """What belongs to the running server rather than to the state: kept out of snapshots, and the
+        new server's own are used when a stored state is loaded."""
+        return {"clock": self.clock, "events": self.events}
 
     def reset(self) -> None:
+        self.restart(self.clock.now_ms())
+
+    @mutation
+    def restart(self, now: int) -> None:
+        """Back to the seeded state, as of `now`."""
         self.rng = random.Random(self.seed)
-        self.accounts = AccountStore(self.rng, self.events)
-        now = self.clock.now_ms()
+        self.accounts = AccountStore(self.rng, self.events, self.mint)
         for a in self.account_seeds:
             self.accounts.create_account(now, a.uid)
             self.accounts.set_balances(a.uid, a.balances, now)
@@ -60,8 +83,14 @@ class Exchange:
     def catch_up(self, now_ms: int) -> None:
         """Bring time-driven state up to `now_ms`: resting orders the price walk crossed get filled;
         futures funding settles and liquidations happen."""
-        self.trading.catch_up(now_ms)
-        self.futures.catch_up(now_ms)
+        step = step_of(now_ms)
+        if step != self.trading.last_step or step != self.futures.clock.last_step:  # once per step of the walk
+            self.advance(now_ms)
         if self.events.listeners and now_ms != self._caught_up_ms:
             self._caught_up_ms = now_ms
             self.events.emit(ClockMoved(now_ms))
+
+    @mutation
+    def advance(self, now_ms: int) -> None:
+        self.trading.catch_up(now_ms)
+        self.futures.catch_up(now_ms)

@@ -22,6 +22,7 @@ from ..errors import (
     PRICE_BELOW_LIMIT,
     BitgetError,
 )
+from ..store.recorder import mutation
 from ..views import plain
 from .accounts import Account, AccountStore, Balance
 from .catalog import SYMBOLS_BY_NAME, SpotSymbol
@@ -105,6 +106,7 @@ class Trading:
         return found
 
     # -- placing ------------------------------------------------------------------------
+    @mutation
     def place(self, uid: str, spec: OrderSpec, now_ms: int) -> Order:
         account = self.accounts.account(uid)
         sym = self.market.symbol(spec.symbol)
@@ -134,6 +136,7 @@ class Trading:
         self._execute(account, orders, order, balance, now_ms)
         return order
 
+    @mutation
     def place_batch(self, uid: str, items: list[OrderSpec | BitgetError], now_ms: int) -> list[Order | BitgetError]:
         """Each item placed on its own (partial success); items that failed to parse pass through."""
         return _each(items, lambda spec: self.place(uid, spec, now_ms))
@@ -291,6 +294,7 @@ class Trading:
             self._close(orders, order, FILLED, now_ms)
 
     # -- cancelling ---------------------------------------------------------------------
+    @mutation
     def cancel(self, uid: str, symbol: str | None, order_id: str | None, client_oid: str | None,
                now_ms: int) -> Order:
         order = self.find(uid, order_id, client_oid)
@@ -301,11 +305,13 @@ class Trading:
         self._close(self.orders_of(uid), order, CANCELLED, now_ms)
         return order
 
+    @mutation
     def cancel_batch(self, uid: str, items: list[tuple[str | None, str | None, str | None] | BitgetError],
                      now_ms: int) -> list[Order | BitgetError]:
         """Each (symbol, orderId, clientOid) cancelled on its own (partial success); errors pass through."""
         return _each(items, lambda ref: self.cancel(uid, *ref, now_ms))
 
+    @mutation
     def cancel_symbol(self, uid: str, symbol: str, now_ms: int) -> str:
         """Cancel every open order of one symbol; returns the symbol's canonical name."""
         sym = self.market.symbol(symbol)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Callable, Protocol, TypeVar
 
 from ..errors import PARAM_NOT_FOUND, TRANSFER_COIN_INVALID, BitgetError, invalid, missing
+from ..store.recorder import mutation
 from .accounts import AccountStore, Balance
 from .addresses import address_from, deposit_address
 from .catalog import COINS_BY_NAME, CONTRACTS, SPOT_SYMBOLS, SYMBOLS_BY_NAME, Chain, Coin
@@ -135,6 +136,7 @@ class Wallet:
         self.futures: FuturesWallets | None = None  # set by Exchange
 
     # -- transfers ----------------------------------------------------------------------
+    @mutation
     def transfer(self, uid: str, from_type: str, to_type: str, coin: str, amount: Decimal,
                  symbol: str | None, client_oid: str | None, now_ms: int) -> TransferResult:
         account = self.accounts.account(uid)
@@ -183,6 +185,7 @@ class Wallet:
         return result
 
     # -- withdrawals --------------------------------------------------------------------
+    @mutation
     def withdraw(self, uid: str, spec: WithdrawSpec, now_ms: int) -> Withdrawal:
         account = self.accounts.account(uid)
         by_client = self.withdraw_clients.setdefault(uid, {})
@@ -267,6 +270,7 @@ class Wallet:
         chain = find_chain(coin, chain_name)
         return coin, chain, deposit_address(self.seed, uid, coin.coin, chain.chain)
 
+    @mutation
     def deposit(self, uid: str, coin_name: str, size: Decimal, chain_name: str | None, from_address: str | None,
                 now_ms: int) -> Deposit:
         """A simulated on-chain deposit into the spot wallet: credited at once, status success."""

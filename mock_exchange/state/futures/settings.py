@@ -16,6 +16,7 @@ from ...errors import (
     BitgetError,
     invalid,
 )
+from ...store.recorder import mutation
 from ..catalog import Contract
 from . import margin as mg
 from .margin import LONG, SHORT
@@ -35,6 +36,7 @@ class FuturesSettings:
             raise invalid("marginCoin")
         return c
 
+    @mutation
     def set_leverage(self, uid: str, product: str, symbol: str, coin: str, leverage: int | None,
                      long_leverage: int | None, short_leverage: int | None, hold_side: str | None,
                      now_ms: int) -> tuple[Contract, SymbolSettings]:
@@ -90,6 +92,7 @@ class FuturesSettings:
         s.cross_leverage, s.long_leverage, s.short_leverage = new.cross_leverage, new.long_leverage, new.short_leverage
         return c, s
 
+    @mutation
     def set_margin_mode(self, uid: str, product: str, symbol: str, coin: str, mode: str,
                         now_ms: int) -> tuple[Contract, SymbolSettings]:
         c = self._contract(uid, product, symbol, coin)
@@ -100,6 +103,7 @@ class FuturesSettings:
         s.margin_mode = mode
         return c, s
 
+    @mutation
     def set_position_mode(self, uid: str, product: str, mode: str) -> str:
         """The mode of every symbol of the product type; refused while any position or order is open."""
         eng = self.engine
@@ -109,6 +113,7 @@ class FuturesSettings:
         eng.pos_modes[(uid, product)] = mode
         return mode
 
+    @mutation
     def set_margin(self, uid: str, product: str, symbol: str, coin: str, hold_side: str, amount: Decimal,
                    now_ms: int) -> None:
         """Add (amount > 0) or remove (amount < 0) isolated margin of one position. Removing may not

@@ -27,6 +27,7 @@ from ...errors import (
     BitgetError,
     invalid,
 )
+from ...store.recorder import mutation
 from ..catalog import Contract
 from ..futures_market import FuturesMarket
 from ..matching import Take, take
@@ -66,6 +67,7 @@ class FuturesTrading:
         return max(ZERO, eng.wallet(uid, product, coin).available + min(ZERO, upnl))
 
     # -- placing ------------------------------------------------------------------------
+    @mutation
     def place(self, uid: str, spec: FuturesOrderSpec, now_ms: int, source: str = "normal") -> FuturesOrder:
         eng = self.engine
         eng.accounts.account(uid)
@@ -224,6 +226,7 @@ class FuturesTrading:
             return NO_TAKE  # all or nothing
         return got
 
+    @mutation
     def place_batch(self, uid: str, items: list[FuturesOrderSpec | BitgetError],
                     now_ms: int) -> list[FuturesOrder | BitgetError]:
         return each(items, lambda spec: self.place(uid, spec, now_ms))
@@ -273,6 +276,7 @@ class FuturesTrading:
             raise BitgetError(missing_code)
         return found
 
+    @mutation
     def cancel(self, uid: str, product: str, symbol: str | None, order_id: str | None, client_oid: str | None,
                now_ms: int) -> FuturesOrder:
         if symbol is not None:
@@ -283,10 +287,12 @@ class FuturesTrading:
         self.close_open(order, "canceled", now_ms)
         return order
 
+    @mutation
     def cancel_batch(self, uid: str, product: str, items: list[tuple[str | None, str | None, str | None]
                      | BitgetError], now_ms: int) -> list[FuturesOrder | BitgetError]:
         return each(items, lambda ref: self.cancel(uid, product, *ref, now_ms))
 
+    @mutation
     def cancel_all(self, uid: str, product: str, symbol: str | None, coin: str | None,
                    now_ms: int) -> list[FuturesOrder]:
         scope = self.contract(product, symbol).symbol if symbol is not None else None
@@ -297,6 +303,7 @@ class FuturesTrading:
                 out.append(order)
         return out
 
+    @mutation
     def modify(self, uid: str, product: str, symbol: str, order_id: str | None, client_oid: str | None,
                new_client_oid: str, size: Decimal | None, price: Decimal | None, now_ms: int) -> FuturesOrder:
         """Bitget's modify: the old order is cancelled and a new one placed with the new size/price
@@ -337,6 +344,7 @@ class FuturesTrading:
         eng.resting[order.contract.symbol].add(order)
 
     # -- flash close ------------------------------------------------------------------------
+    @mutation
     def close_positions(self, uid: str, product: str, symbol: str | None, hold_side: str | None,
                         now_ms: int) -> list[FuturesOrder | BitgetError]:
         """Close positions at market: one symbol or all, one side or both (hedge mode); 22002 when

@@ -1,0 +1,178 @@
+"""State to bytes and back (pickle, with three rules): the live parts (clock, event listeners) stay
+the running server's, the catalogue's shared constants (symbols, coins, chains) come back as the very same objects, and
+loading accepts only the mock's own classes and a short list of standard ones.
+
+Identity matters for the constants (`order.sym is symbol` is how the state compares them), so they
+are stored by name, not copied. Anything without a pickle form of its own (RSA public keys, Bitget
+errors, read-only mappings) gets one here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import importlib
+import io
+import pickle
+import pkgutil
+import sys
+from types import MappingProxyType, ModuleType
+from typing import Any
+
+PROTOCOL = pickle.HIGHEST_PROTOCOL
+STATE_PACKAGE = "mock_exchange.state"
+_SAFE = {  # standard classes the state is made of (loading anything else is refused)
+    "builtins": {"set", "frozenset", "bytearray", "complex", "slice", "range", "dict", "list", "tuple", "int",
+                 "float", "str", "bool", "bytes", "object"},
+    "collections": {"deque", "OrderedDict", "defaultdict", "Counter"},
+    "decimal": {"Decimal"},
+    "random": {"Random"},
+    "array": {"array", "_array_reconstructor"},
+    "copyreg": {"_reconstructor"},
+    "types": {"MappingProxyType", "SimpleNamespace"},
+    "sortedcontainers.sortedlist": {"SortedList", "SortedKeyList"},
+    "sortedcontainers.sorteddict": {"SortedDict"},
+}
+
+
+def _state_modules() -> list[ModuleType]:
+    """Every module of the state package (all imported, so the answer never depends on import order)."""
+    package = importlib.import_module(STATE_PACKAGE)
+    names = sorted(info.name for info in pkgutil.walk_packages(package.__path__, STATE_PACKAGE + "."))
+    return [package] + [importlib.import_module(name) for name in names]
+
+
+def _is_constant(value: Any) -> bool:
+    params = getattr(type(value), "__dataclass_params__", None)
+    return params is not None and params.frozen and not isinstance(value, type)
+
+
+def constants() -> dict[int, tuple[Any, ...]]:
+    """id -> name of every shared constant of the state modules: module-level frozen dataclasses,
+    those in module-level tuples, lists and dicts, and (one level down) in their tuple fields, plus
+    module-level read-only mappings."""
+    found: dict[int, tuple[Any, ...]] = {}
+
+    def add(value: Any, name: tuple[Any, ...]) -> None:
+        if id(value) in found:
+            return
+        found[id(value)] = name
+        for f in dataclasses.fields(value):
+            inner = getattr(value, f.name)
+            if isinstance(inner, tuple):
+                for i, item in enumerate(inner):
+                    if _is_constant(item):
+                        add(item, (*name, f.name, i))
+
+    for module in _state_modules():
+        for attr, value in sorted(vars(module).items()):
+            where = (module.__name__, attr)
+            if _is_constant(value):
+                add(value, where)
+            elif isinstance(value, MappingProxyType):
+                found.setdefault(id(value), where)
+            elif isinstance(value, (tuple, list)):
+                for i, item in enumerate(value):
+                    if _is_constant(item):
+                        add(item, (*where, i))
+            elif isinstance(value, dict):
+                for key, item in value.items():
+                    if isinstance(key, (str, int)) and _is_constant(item):
+                        add(item, (*where, key))
+    return found
+
+
+def _resolve(name: tuple[Any, ...]) -> Any:
+    value: Any = sys.modules[name[0]]
+    value = getattr(value, name[1])
+    for step in name[2:]:
+        value = getattr(value, step) if isinstance(step, str) and not isinstance(value, dict) else value[step]
+    return value
+
+
+def _rsa_public_key(pem: bytes) -> Any:
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+    return load_pem_public_key(pem)
+
+
+def _exception(cls: type[BaseException], args: tuple[Any, ...], state: dict[str, Any]) -> BaseException:
+    exc = cls.__new__(cls)
+    exc.args = args
+    exc.__dict__.update(state)
+    return exc
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, file: io.BytesIO, names: dict[int, Any]) -> None:
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        super().__init__(file, PROTOCOL)
+        self.names = names
+        self.rsa_public = rsa.RSAPublicKey
+
+    def persistent_id(self, obj: Any) -> Any:
+        return self.names.get(id(obj))
+
+    def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, BaseException):
+            return _exception, (type(obj), obj.args, dict(vars(obj)))
+        if isinstance(obj, MappingProxyType):
+            return MappingProxyType, (dict(obj),)
+        if isinstance(obj, self.rsa_public):
+            from cryptography.hazmat.primitives import serialization
+
+            pem = obj.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+            return _rsa_public_key, (pem,)
+        return NotImplemented
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file: io.BytesIO, live: dict[str, Any]) -> None:
+        super().__init__(file)
+        self.live = live
+
+    def persistent_load(self, pid: Any) -> Any:
+        return self.live[pid] if isinstance(pid, str) else _resolve(tuple(pid))
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == __name__ or module.startswith("mock_exchange.") or name in _SAFE.get(module, ()):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not part of the mock's state")
+
+
+class Codec:
+    """Encode and decode state and recorded calls for one server: its live parts (name -> object)
+    stored by name, the constants by where they are defined."""
+
+    def __init__(self, live: dict[str, Any]) -> None:
+        self.live = live
+        self.names: dict[int, Any] = {**constants(), **{id(obj): name for name, obj in live.items()}}
+
+    def encode(self, obj: Any) -> bytes:
+        buf = io.BytesIO()
+        _Pickler(buf, self.names).dump(obj)
+        return buf.getvalue()
+
+    def decode(self, data: bytes) -> Any:
+        return _Unpickler(io.BytesIO(data), self.live).load()
+
+
+def fingerprint() -> str:
+    """A digest of the state's shape (each state class's fields, slots or the names its __init__
+    sets): a file written by a mock whose state had another shape cannot be read back faithfully."""
+    parts = []
+    for module in _state_modules():
+        for name, cls in sorted(vars(module).items()):
+            if not isinstance(cls, type) or cls.__module__ != module.__name__:
+                continue
+            if dataclasses.is_dataclass(cls):
+                shape = [f.name for f in dataclasses.fields(cls)]
+            elif hasattr(cls, "_fields"):
+                shape = list(cls._fields)
+            elif "__init__" in vars(cls):
+                shape = sorted(set(vars(cls)["__init__"].__code__.co_names))
+            else:
+                shape = []
+            parts.append(f"{module.__name__}.{name}:{','.join(shape)}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]

@@ -1,0 +1,248 @@
+"""The SQLite store: any sequence of state changes, reopened from the file, gives the same state;
+refused calls leave no trace; the file is owner-only; files it cannot read are refused in one line."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import random
+import sqlite3
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+
+from mock_exchange.config import Config
+from mock_exchange.errors import BitgetError
+from mock_exchange.routes import ENDPOINTS
+from mock_exchange.services import Services
+from mock_exchange.state.events import Events
+from mock_exchange.state.futures_market import FuturesMarket
+from mock_exchange.state.futures_series import FuturesSeries
+from mock_exchange.state.market import Market
+from mock_exchange.state.trading import OrderSpec
+from mock_exchange.store import MemoryStore, SqliteStore, StateFileError, sqlite
+from mock_exchange.store.codec import Codec
+
+from .helpers import NOW, UID, seed_accounts
+
+# market data (pure functions of seed and clock, with caches filled by reads) and the event listeners
+SKIP = (Market, FuturesMarket, FuturesSeries, Events)
+
+
+def canon(obj: Any, seen: dict[int, int] | None = None) -> Any:
+    """The state as nested plain values (order kept, shared objects named once), to compare two copies."""
+    seen = {} if seen is None else seen
+    if obj is None or isinstance(obj, (bool, int, float, str, bytes)):
+        return obj
+    if isinstance(obj, type):
+        return ("type", obj.__qualname__)
+    if isinstance(obj, Decimal):
+        return ("D", str(obj))
+    if isinstance(obj, random.Random):
+        return ("rng", obj.getstate())
+    if isinstance(obj, SKIP) or type(obj).__module__ == "mock_exchange.clock":
+        return ("skip", type(obj).__name__)
+    if id(obj) in seen:
+        return ("ref", type(obj).__qualname__)
+    seen[id(obj)] = len(seen)
+    if isinstance(obj, Mapping):
+        # a lookup may leave an empty entry behind (a zero balance, no transfers yet): not state
+        pairs = [(canon(k, seen), canon(v, seen)) for k, v in obj.items()]
+        return ("map", [(k, v) for k, v in pairs if not _empty(v)])
+    if isinstance(obj, (set, frozenset)):
+        return ("set", sorted(repr(canon(x, seen)) for x in obj))
+    if isinstance(obj, (list, tuple)) or type(obj).__name__ in ("deque", "array", "SortedList"):
+        return ("seq", [canon(x, seen) for x in obj])
+    if callable(obj) and not hasattr(obj, "__dict__") and not hasattr(obj, "__slots__"):
+        return ("fn", getattr(obj, "__qualname__", repr(obj)))
+    fields = dict(vars(obj)) if hasattr(obj, "__dict__") else {}
+    for klass in type(obj).__mro__:
+        for name in getattr(klass, "__slots__", ()):
+            if hasattr(obj, name):
+                fields[name] = getattr(obj, name)
+    return (type(obj).__qualname__, [(k, canon(v, seen)) for k, v in sorted(fields.items())])
+
+
+def _empty(value: Any) -> bool:
+    if value in (None, 0, 2**63, ("D", "0"), ("map", []), ("seq", []), ("set", [])):  # 2**63: "no time yet"
+        return True
+    if isinstance(value, tuple) and value[:1] == ("type",):  # a factory, not content
+        return True
+    return isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], list) and value[0] not in (
+        "map", "seq", "set") and all(isinstance(f, tuple) and _empty(f[1]) for f in value[1])
+
+
+def state_of(svc: Services) -> Any:
+    ex = svc.exchange
+    return canon((ex.components(), ex.mint.count, svc.clock.saved()))
+
+
+def open_services(path: Path) -> Services:
+    return Services(Config(manual_clock=True, clock_start_ms=NOW, state_file=path), ENDPOINTS, seed_accounts())
+
+
+def db(svc: Services) -> sqlite3.Connection:
+    store = svc.store
+    assert isinstance(store, SqliteStore)
+    return store.db
+
+
+class StoreMachine(RuleBasedStateMachine):
+    """Random changes through the state's own entry points (what handlers call); at every step a
+    second mock opened on the same file must hold exactly the live state."""
+
+    @initialize()
+    def start(self) -> None:
+        self.dir = Path(os.environ.get("TMPDIR", "/tmp")) / f"store-machine-{os.getpid()}-{random.random()}"
+        self.dir.mkdir()
+        self.path = self.dir / "state.db"
+        self.svc = open_services(self.path)
+        self.orders: list[str] = []
+        self.keys: list[str] = []
+        self.uids = [UID]
+
+    def teardown(self) -> None:
+        if hasattr(self, "svc"):
+            self.svc.store.close()
+            for f in self.dir.iterdir():
+                f.unlink()
+            self.dir.rmdir()
+
+    @property
+    def now(self) -> int:
+        return self.svc.clock.now_ms()
+
+    def _try(self, fn: Any, *args: Any) -> Any:
+        try:
+            return fn(*args)
+        except BitgetError:
+            return None
+
+    @rule(side=st.sampled_from(["buy", "sell"]), ratio=st.sampled_from(["0.999", "1", "1.001", "0.5", "2"]),
+          size=st.sampled_from(["0.001", "0.01", "5"]), kind=st.sampled_from(["limit", "market"]))
+    def place(self, side: str, ratio: str, size: str, kind: str) -> None:
+        ex = self.svc.exchange
+        price = (ex.market.last_price(ex.market.symbol("BTCUSDT"), self.now) * Decimal(ratio)).quantize(Decimal("0.01"))
+        spec = OrderSpec("BTCUSDT", side, kind, Decimal(size), "gtc", price if kind == "limit" else None)
+        order = self._try(ex.trading.place, self.uids[0], spec, self.now)
+        if order is not None:
+            self.orders.append(str(order.oid))
+
+    @precondition(lambda self: self.orders)
+    @rule(data=st.data())
+    def cancel(self, data: st.DataObject) -> None:
+        oid = data.draw(st.sampled_from(self.orders))
+        self._try(self.svc.exchange.trading.cancel, UID, None, oid, None, self.now)
+
+    @rule(amount=st.sampled_from(["1", "250", "1000000"]), back=st.booleans())
+    def transfer(self, amount: str, back: bool) -> None:
+        a, b = ("usdt_futures", "spot") if back else ("spot", "usdt_futures")
+        self._try(self.svc.exchange.wallet.transfer, UID, a, b, "USDT", Decimal(amount), None, None, self.now)
+
+    @rule(size=st.sampled_from(["0.5", "3"]))
+    def deposit(self, size: str) -> None:
+        self._try(self.svc.exchange.wallet.deposit, UID, "BTC", Decimal(size), None, None, self.now)
+
+    @rule()
+    def new_account_and_key(self) -> None:
+        accounts = self.svc.exchange.accounts
+        account = accounts.create_account(self.now)
+        accounts.set_balances(account.uid, {"USDT": "500"}, self.now)
+        key, _ = accounts.create_key(account.uid, self.now, permissions=["spot_trade"])
+        self.keys.append(key.api_key)
+        self.uids.append(account.uid)
+
+    @precondition(lambda self: self.keys)
+    @rule()
+    def delete_key(self) -> None:
+        self.svc.exchange.accounts.delete_key(self.keys.pop())
+
+    @rule(ms=st.sampled_from([1, 999, 1000, 7000, 60_000]))
+    def advance_clock(self, ms: int) -> None:
+        self.svc.clock.advance(ms)
+        self.svc.on_clock_moved()
+
+    @rule()
+    def refused(self) -> None:
+        with pytest.raises(BitgetError):
+            self.svc.exchange.trading.cancel(UID, None, "1", None, self.now)
+
+    @precondition(lambda self: random.random() < 0.1)  # now and then (the draw itself is not state)
+    @rule()
+    def reset(self) -> None:
+        self.svc.reset()
+        self.orders.clear()
+        self.keys.clear()
+        self.uids = [UID]
+
+    @invariant()
+    def reopened_file_holds_the_live_state(self) -> None:
+        if not hasattr(self, "svc"):
+            return
+        other = open_services(self.path)
+        try:
+            assert state_of(other) == state_of(self.svc)
+        finally:
+            db(other).close()  # not close(): that would fold the log the live store still appends to
+
+
+TestStoreMachine = StoreMachine.TestCase
+TestStoreMachine.settings = settings(max_examples=12, stateful_step_count=12, deadline=None)
+
+
+def test_file_is_owner_only(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    svc = open_services(path)
+    svc.exchange.accounts.create_account(NOW)
+    for f in (path, Path(f"{path}-wal")):
+        assert f.stat().st_mode & 0o777 == 0o600
+    svc.store.close()
+
+
+def test_memory_is_the_default_and_wraps_nothing() -> None:
+    svc = Services(Config(manual_clock=True, clock_start_ms=NOW), ENDPOINTS, seed_accounts())
+    assert isinstance(svc.store, MemoryStore)
+    for part in svc.exchange.components().values():
+        assert not any(callable(v) and getattr(v, "__name__", "") == "recorded" for v in vars(part).values())
+
+
+def test_compaction_folds_changes_into_the_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sqlite, "COMPACT_EVERY", 3)
+    path = tmp_path / "s.db"
+    svc = open_services(path)
+    for n in range(7):
+        svc.exchange.wallet.deposit(UID, "BTC", Decimal(n + 1), None, None, NOW)
+    assert db(svc).execute("SELECT COUNT(*) FROM changes").fetchone() == (1,)
+    assert state_of(open_services(path)) == state_of(svc)
+
+
+@pytest.mark.parametrize("version", [0, 2, 99])
+def test_other_schema_versions_are_refused(tmp_path: Path, version: int) -> None:
+    path = tmp_path / "s.db"
+    open_services(path).store.close()
+    with sqlite3.connect(path) as db:
+        db.execute(f"PRAGMA user_version={version}")
+    with pytest.raises(StateFileError, match=f"schema version {version}, this mock reads version 1"):
+        SqliteStore(path)
+
+
+def test_a_changed_state_shape_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    open_services(path).store.close()
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = 'elsewhere' WHERE name = 'state shape'")
+    with pytest.raises(StateFileError, match="another shape"):
+        SqliteStore(path)
+
+
+def test_loading_refuses_foreign_classes() -> None:
+    codec = Codec({})
+    with pytest.raises(pickle.UnpicklingError, match="not part of the mock's state"):
+        codec.decode(pickle.dumps(os.system))
+    assert codec.decode(codec.encode({"x": Decimal("1.5")})) == {"x": Decimal("1.5")}
