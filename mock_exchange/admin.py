@@ -15,8 +15,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from . import envelope
+from . import envelope, openapi
 from .errors import IP_NOT_ALLOWED, KEY_INVALID, PARAM_MISSING, PARAMS_INVALID, BitgetError, invalid
+from .routes import ENDPOINTS
 from .services import Services
 from .state.accounts import parse_amount
 from .views import deposit_view
@@ -104,10 +105,15 @@ class AdminAPI:
             Route("/journal", g(self.clear_journal), methods=["DELETE"]),
             Route("/limits", g(self.get_limits), methods=["GET"]),
             Route("/reset", g(self.reset), methods=["POST"]),
+            Route("/openapi.json", g(self.openapi), methods=["GET"]),
             *(self.sockets.routes(g) if self.sockets is not None else []),
         ]
 
     # -- handlers -----------------------------------------------------------------------
+    async def openapi(self, request: Request) -> Any:
+        """OpenAPI 3.1 of every route, from the declarations (the mount's root_path is the admin prefix)."""
+        return openapi.build(ENDPOINTS, self.routes(), request.scope.get("root_path", ""))
+
     async def health(self, request: Request) -> Any:
         return {"status": "ok"}
 

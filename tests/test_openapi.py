@@ -1,0 +1,59 @@
+"""The OpenAPI description at /_mock/openapi.json covers every route, from the declarations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jsonschema_rs
+from starlette.routing import Mount, Route
+from starlette.testclient import TestClient
+
+from mock_exchange.app import MockExchange
+from mock_exchange.routes import ENDPOINTS
+from mock_exchange.schema import success
+
+
+def _spec(client: TestClient) -> Any:
+    answer = client.get("/_mock/openapi.json")
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("application/json")
+    return answer.json()
+
+
+def test_every_bitget_endpoint_and_admin_route_is_described(app: MockExchange, client: TestClient) -> None:
+    spec = _spec(client)
+    assert spec["openapi"].startswith("3.1")
+    described = {(path, method.upper()) for path, ops in spec["paths"].items() for method in ops}
+    bitget = {(ep.path, ep.method) for ep in ENDPOINTS}
+    mount = app.router.routes[0]
+    assert isinstance(mount, Mount) and mount.path == "/_mock"
+    admin = {("/_mock" + r.path, m) for r in mount.routes if isinstance(r, Route) for m in (r.methods or ())
+             if m != "HEAD"}
+    assert ("/_mock/openapi.json", "GET") in admin
+    assert bitget <= described and admin <= described
+    assert described == bitget | admin  # nothing described that is not served
+
+
+def test_private_endpoints_need_the_auth_headers_and_errors_are_envelopes(client: TestClient) -> None:
+    spec = _spec(client)
+    assert set(spec["components"]["securitySchemes"]) == {"ACCESS-KEY", "ACCESS-SIGN", "ACCESS-TIMESTAMP",
+                                                          "ACCESS-PASSPHRASE"}
+    for ep in ENDPOINTS:
+        op = spec["paths"][ep.path][ep.method.lower()]
+        assert ("security" in op) == ep.private, ep.path
+        assert op["responses"]["default"]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/ErrorEnvelope"}
+        assert ep.response is not None
+        assert op["responses"]["200"]["content"]["application/json"]["schema"] == success(ep.response).json_schema()
+    error = spec["components"]["schemas"]["ErrorEnvelope"]
+    assert jsonschema_rs.validator_for(error).is_valid(client.get("/api/v2/nope").json())
+
+
+def test_a_served_answer_conforms_to_its_described_schema(client: TestClient) -> None:
+    spec = _spec(client)
+    for path, query in (("/api/v2/spot/public/symbols", ""), ("/api/v2/mix/market/contracts",
+                                                                "?productType=USDT-FUTURES")):
+        schema = spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        body = client.get(path + query).json()
+        assert jsonschema_rs.validator_for(schema).is_valid(body), path
+        body["data"][0]["minTradeUSDT" if "symbols" in path else "minTradeNum"] = ""
+        assert not jsonschema_rs.validator_for(schema).is_valid(body), path  # "" where a number belongs
