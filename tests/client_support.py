@@ -6,7 +6,6 @@ backoff and the server's rate limiter all move together and no test ever waits.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -15,7 +14,7 @@ import httpx
 from client import AsyncBitgetClient, BitgetClient
 from mock_exchange.app import MockExchange
 
-from .helpers import API_KEY, NOW, PASSPHRASE, SECRET
+from .helpers import API_KEY, NOW, PASSPHRASE, SECRET, VirtualTime
 
 CREDENTIALS: dict[str, Any] = {"api_key": API_KEY, "secret_key": SECRET, "passphrase": PASSPHRASE}
 Answer = httpx.Response | Exception | Callable[[httpx.Request], httpx.Response]
@@ -50,31 +49,6 @@ class Script:
 
     def paths(self) -> list[str]:
         return [r.url.path for r in self.requests]
-
-
-class VirtualTime:
-    """A clock in ms and the sleeps that advance it (a mock's ManualClock, or a plain counter)."""
-
-    def __init__(self, app: MockExchange | None = None, start: int = NOW) -> None:
-        self.app = app
-        self._now = start
-        self.slept: list[float] = []
-
-    def now(self) -> int:
-        return self.app.services.clock.now_ms() if self.app is not None else self._now
-
-    def advance(self, ms: int) -> None:
-        if self.app is not None:
-            self.app.services.clock.advance(ms)
-        else:
-            self._now += ms
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.advance(math.ceil(seconds * 1000))
-
-    async def async_sleep(self, seconds: float) -> None:
-        self.sleep(seconds)
 
 
 def scripted_client(script: Script, vt: VirtualTime, **kw: Any) -> BitgetClient:

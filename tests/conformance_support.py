@@ -3,8 +3,6 @@ deliberately broken adapters that prove each check can fail."""
 
 from __future__ import annotations
 
-import math
-import threading
 from decimal import Decimal
 from typing import Any
 
@@ -18,31 +16,14 @@ from conformance.checks import select
 from conformance.mock import HarnessClock, MockServer
 from conformance.runner import Runner, RunResult
 
-from .helpers import NOW
-
-
-class VirtualTime:
-    """A clock in ms whose sleeps advance it: the client paces and backs off, the mock sees time pass,
-    and nobody waits."""
-
-    def __init__(self, start: int = NOW) -> None:
-        self._now = start
-        self._lock = threading.Lock()
-
-    def now_ms(self) -> int:
-        with self._lock:
-            return self._now
-
-    def sleep(self, seconds: float) -> None:
-        with self._lock:
-            self._now += max(1, math.ceil(seconds * 1000))
+from .helpers import VirtualTime
 
 
 class VirtualMock:
     """One mock on virtual time, shared by the runs of a test module (starting one costs ~0.25 s)."""
 
     def __init__(self) -> None:
-        self.time = VirtualTime()
+        self.time = VirtualTime(min_sleep_ms=1)
         self.server = MockServer(clock=HarnessClock(self.time.now_ms))
 
     def run(self, adapter: type[Adapter], patterns: list[str] | None = None, *, fuzz_examples: int = 0,

@@ -1,17 +1,15 @@
-"""Fixtures: an in-process mock on a manual clock, and a TestClient on it."""
+"""Fixtures: an in-process mock on a manual clock, and the in-process driver on it (tests/helpers.py)."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, settings
-from starlette.testclient import TestClient
 
 from mock_exchange.app import MockExchange
 
-from .helpers import make_app
+from .helpers import InProcess, make_app
 
 settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -25,6 +23,5 @@ def app() -> MockExchange:
 
 
 @pytest.fixture
-def client(app: MockExchange) -> Iterator[TestClient]:
-    with TestClient(app, base_url="http://127.0.0.1") as c:
-        yield c
+def client(app: MockExchange) -> InProcess:
+    return InProcess(app)

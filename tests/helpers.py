@@ -1,4 +1,5 @@
-"""Shared test helpers: an app on a manual clock with known credentials, and an independent signer.
+"""Shared test helpers: an app on a manual clock with known credentials, an independent signer, THE way to
+drive an app in-process (`call` / `InProcess`, raw ASGI: bytes reach it as sent), and `VirtualTime`.
 
 The signer here is written from the spec alone (bitget-v2.md section 1), not imported from the
 server or the client, so a bug in either cannot hide in the tests.
@@ -6,10 +7,15 @@ server or the client, so a bug in either cannot hide in the tests.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
+import json
+import math
+import threading
 from typing import Any
+from urllib.parse import quote
 
 from mock_exchange.app import MockExchange, create_app
 from mock_exchange.config import Config
@@ -56,16 +62,27 @@ def signed_headers(method: str, path: str, query: str = "", body: str = "", ts: 
 
 
 class Answer:
-    """What an ASGI app answered: status, headers (lower-case names), raw body, and the JSON."""
+    """What an ASGI app answered: status, headers (lower-case names), raw body, and the JSON.
+    `status_code` and `text` as httpx names them, so tests read it as they would a response."""
 
     def __init__(self, status: int, headers: dict[str, str], body: bytes) -> None:
         self.status = status
         self.headers = headers
         self.body = body
 
-    def json(self) -> Any:
-        import json
+    @property
+    def status_code(self) -> int:
+        return self.status
 
+    @property
+    def content(self) -> bytes:
+        return self.body
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", "replace")
+
+    def json(self) -> Any:
         return json.loads(self.body)
 
     @property
@@ -108,8 +125,76 @@ async def asgi_call(app: Any, method: str, path: str, raw_query: bytes = b"",
 def call(app: Any, method: str, path: str, raw_query: bytes = b"", headers: dict[str, str] | None = None,
          body: bytes | str = b"", **kw: Any) -> Answer:
     """Synchronous `asgi_call` with a dict of headers."""
-    import asyncio
-
     raw_headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in (headers or {}).items()]
     data = body.encode("utf-8") if isinstance(body, str) else body
     return asyncio.run(asgi_call(app, method, path, raw_query, raw_headers, data, **kw))
+
+
+class InProcess:
+    """Plain HTTP calls on an app in-process, through `call` (no server, no httpx): what every test that
+    talks to the mock's API or admin API uses. `path` may carry its query ("/x?a=1")."""
+
+    def __init__(self, app: Any, client: tuple[str, int] = ("127.0.0.1", 50000)) -> None:
+        self.app = app
+        self.client = client
+
+    def request(self, method: str, path: str, *, json_body: Any = None, content: bytes | str | None = None,
+                headers: dict[str, str] | None = None) -> Answer:
+        target, _, query = path.partition("?")
+        hdrs = dict(headers or {})
+        body: bytes | str = b"" if content is None else content
+        if json_body is not None:
+            body = json.dumps(json_body)
+            hdrs.setdefault("content-type", "application/json")
+        # as an HTTP client sends a URL: non-ASCII and spaces percent-encoded (UTF-8), the rest as written
+        raw_query = quote(query, safe="!#$%&'()*+,/:;=?@[]~").encode("ascii")
+        return call(self.app, method, target, raw_query, hdrs, body, client=self.client)
+
+    def get(self, path: str, headers: dict[str, str] | None = None, **_: Any) -> Answer:
+        return self.request("GET", path, headers=headers)  # never follows redirects (the mock sends none)
+
+    def post(self, path: str, json: Any = None, content: bytes | str | None = None,
+             headers: dict[str, str] | None = None) -> Answer:
+        return self.request("POST", path, json_body=json, content=content, headers=headers)
+
+    def put(self, path: str, json: Any = None, headers: dict[str, str] | None = None) -> Answer:
+        return self.request("PUT", path, json_body=json, headers=headers)
+
+    def delete(self, path: str, headers: dict[str, str] | None = None) -> Answer:
+        return self.request("DELETE", path, headers=headers)
+
+
+class VirtualTime:
+    """A clock in ms whose sleeps advance it, so nobody waits: a mock app's own clock when given one,
+    else a counter of its own (thread-safe: harness runs call it from several threads).
+
+    `min_sleep_ms`: the least a sleep moves time (1 for loops that sleep(0) between polls)."""
+
+    def __init__(self, app: Any = None, start: int = NOW, min_sleep_ms: int = 0) -> None:
+        self.app = app
+        self._now = start
+        self._lock = threading.Lock()
+        self.min_sleep_ms = min_sleep_ms
+        self.slept: list[float] = []
+
+    def now(self) -> int:
+        if self.app is not None:
+            return int(self.app.services.clock.now_ms())
+        with self._lock:
+            return self._now
+
+    now_ms = now
+
+    def advance(self, ms: int) -> None:
+        if self.app is not None:
+            self.app.services.clock.advance(ms)
+            return
+        with self._lock:
+            self._now += ms
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.advance(max(self.min_sleep_ms, math.ceil(seconds * 1000)))
+
+    async def async_sleep(self, seconds: float) -> None:
+        self.sleep(seconds)

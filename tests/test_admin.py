@@ -6,16 +6,15 @@ import re
 from typing import Any
 
 import pytest
-from starlette.testclient import TestClient
 
 from mock_exchange.app import create_app
 from mock_exchange.config import Config
 
-from .helpers import NOW, call, make_app, sign
+from .helpers import NOW, InProcess, call, make_app, sign
 
 
-def _client(**config: Any) -> TestClient:
-    return TestClient(make_app(**config), base_url="http://127.0.0.1")
+def _client(**config: Any) -> InProcess:
+    return InProcess(make_app(**config))
 
 
 def test_health() -> None:
@@ -116,7 +115,7 @@ def test_system_clock_switches_to_manual_on_post() -> None:
         def now_ms(self) -> int:
             return next(ticks)
 
-    c = TestClient(create_app(Config(base_clock=FakeSystem())))
+    c = InProcess(create_app(Config(base_clock=FakeSystem())))
     before = c.get("/_mock/clock?detail=1").json()
     assert before["manual"] is False
     after = c.post("/_mock/clock?detail=1", json={"advance": 10}).json()

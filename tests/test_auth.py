@@ -8,12 +8,11 @@ import json
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from starlette.testclient import TestClient
 
 from mock_exchange.auth import prehash_candidates, signature_matches
 from mock_exchange.state.accounts import ApiKey
 
-from .helpers import API_KEY, NOW, PASSPHRASE, SECRET, call, make_app, seed_accounts, sign, signed_headers
+from .helpers import API_KEY, NOW, PASSPHRASE, SECRET, InProcess, call, make_app, seed_accounts, sign, signed_headers
 
 ASSETS = "/api/v2/spot/account/assets"
 SPEC_SECRET = "mock-secret-0123456789abcdef"
@@ -135,8 +134,8 @@ def test_debug_prehash_header_and_journal_never_show_secrets() -> None:
     r = call(app, "GET", ASSETS, raw_query=b"coin=USDT", headers=h)
     assert r.code == "40009"
     assert r.headers["x-mock-prehash"] == f"{NOW}GET{ASSETS}?coin=USDT"
-    with TestClient(app) as c:
-        entries = c.get("/_mock/journal?limit=5").json()["entries"]
+    c = InProcess(app)
+    entries = c.get("/_mock/journal?limit=5").json()["entries"]
     assert entries[0]["prehash"] == f"{NOW}GET{ASSETS}?coin=USDT"
     assert entries[0]["code"] == "40009" and entries[0]["apiKey"] is None and entries[0]["key"] == API_KEY
     dump = json.dumps(entries) + r.body.decode() + json.dumps(r.headers)
@@ -167,9 +166,9 @@ def test_rsa_key_verifies_sha256_with_rsa() -> None:
     pem = private.public_key().public_bytes(serialization.Encoding.PEM,
                                             serialization.PublicFormat.SubjectPublicKeyInfo).decode()
     app = make_app()
-    with TestClient(app) as c:
-        created = c.post("/_mock/accounts/1000000001/api-keys",
-                         json={"permissions": ["read"], "passphrase": "rsaPass123", "publicKey": pem}).json()
+    c = InProcess(app)
+    created = c.post("/_mock/accounts/1000000001/api-keys",
+                     json={"permissions": ["read"], "passphrase": "rsaPass123", "publicKey": pem}).json()
     assert created["secretKey"] is None
     prehash = f"{NOW}GET{ASSETS}".encode()
     signature = base64.b64encode(private.sign(prehash, padding.PKCS1v15(), hashes.SHA256())).decode()
@@ -191,8 +190,8 @@ def test_post_needs_json_content_type() -> None:
 
 def test_deleted_key_fails_with_40006() -> None:
     app = make_app()
-    with TestClient(app) as c:
-        assert c.delete(f"/_mock/api-keys/{API_KEY}").json() == {"deleted": True}
+    c = InProcess(app)
+    assert c.delete(f"/_mock/api-keys/{API_KEY}").json() == {"deleted": True}
     assert call(app, "GET", ASSETS, headers=signed_headers("GET", ASSETS)).code == "40006"
 
 

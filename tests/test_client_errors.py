@@ -23,7 +23,8 @@ from client import (
 from client.core import interpret
 from client.errors import ERROR_CLASSES, api_error
 
-from .client_support import Script, VirtualTime, err, ok, scripted_client
+from .client_support import Script, err, ok, scripted_client
+from .helpers import VirtualTime
 
 EXPECTED = {
     AuthenticationError: ["40001", "40002", "40003", "40005", "40006", "40009", "40011", "40012", "40037"],

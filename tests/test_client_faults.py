@@ -13,8 +13,8 @@ from client import BitgetClient, BitgetTransportError, ServerError
 from mock_exchange.app import MockExchange
 from mock_exchange.server import ServerThread
 
-from .client_support import CREDENTIALS, VirtualTime
-from .helpers import make_app
+from .client_support import CREDENTIALS
+from .helpers import VirtualTime, make_app
 
 PLACE = "/api/v2/spot/trade/place-order"
 

@@ -7,8 +7,8 @@ import asyncio
 from decimal import Decimal
 from typing import Any
 
-from .client_support import VirtualTime, asgi_client
-from .helpers import NOW, make_app
+from .client_support import asgi_client
+from .helpers import NOW, VirtualTime, make_app
 
 
 def test_futures_market_methods_in_process() -> None:

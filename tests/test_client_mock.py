@@ -19,8 +19,8 @@ from mock_exchange.app import MockExchange, create_app
 from mock_exchange.config import Config
 from mock_exchange.server import ServerThread
 
-from .client_support import CREDENTIALS, VirtualTime, asgi_client, codes
-from .helpers import NOW, make_app
+from .client_support import CREDENTIALS, asgi_client, codes
+from .helpers import NOW, VirtualTime, make_app
 
 
 def test_market_and_account_endpoints_in_process() -> None:

@@ -13,8 +13,8 @@ from mock_exchange.ratelimit.limits import PRIVATE_DEFAULT, PUBLIC_DEFAULT
 from mock_exchange.routes import endpoint_limits
 from mock_exchange.server import ServerThread
 
-from .client_support import CREDENTIALS, VirtualTime, asgi_client, codes
-from .helpers import make_app
+from .client_support import CREDENTIALS, asgi_client, codes
+from .helpers import VirtualTime, make_app
 
 FILLS = "/api/v2/spot/market/fills"  # 10/s by IP
 

@@ -12,7 +12,8 @@ import pytest
 from client import DuplicateClientOidError, RateLimitError, RetryPolicy, ServerError, TimestampError
 from client.core import Engine, Send, Sleep
 
-from .client_support import Script, VirtualTime, err, ok, scripted_client
+from .client_support import Script, err, ok, scripted_client
+from .helpers import VirtualTime
 
 PLACE = "/api/v2/spot/trade/place-order"
 INFO = "/api/v2/spot/trade/orderInfo"

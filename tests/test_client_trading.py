@@ -21,8 +21,8 @@ from client import (
 )
 from mock_exchange.app import MockExchange
 
-from .client_support import VirtualTime, asgi_client, codes
-from .helpers import make_app, seed_accounts
+from .client_support import asgi_client, codes
+from .helpers import VirtualTime, make_app, seed_accounts
 
 ERC20_ADDRESS = "0x" + "ab" * 20
 

@@ -16,9 +16,9 @@ from mock_exchange.routes import endpoint_limits
 from mock_exchange.state.catalog import COINS_BY_NAME
 from mock_exchange.state.seed import AccountSeed
 
-from .client_support import VirtualTime, asgi_client
+from .client_support import asgi_client
 from .helpers import UID as MAIN_UID
-from .helpers import make_app, seed_accounts
+from .helpers import VirtualTime, make_app, seed_accounts
 from .trading_support import ERC20, Api
 
 FILLS = "/api/v2/spot/market/fills"

@@ -1,4 +1,4 @@
-"""Helpers for the trading, wallet and fault tests: a signed caller over TestClient on the mock's clock."""
+"""Helpers for the trading, wallet and fault tests: a signed caller over the in-process driver on the mock's clock."""
 
 from __future__ import annotations
 
@@ -6,11 +6,9 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from starlette.testclient import TestClient
-
 from mock_exchange.app import MockExchange
 
-from .helpers import API_KEY, PASSPHRASE, SECRET, signed_headers
+from .helpers import API_KEY, PASSPHRASE, SECRET, InProcess, signed_headers
 
 ERC20 = "0x" + "ab" * 20
 TRC20 = "T" + "A" * 33
@@ -22,7 +20,7 @@ class Api:
     def __init__(self, app: MockExchange, api_key: str = API_KEY, secret: str = SECRET,
                  passphrase: str = PASSPHRASE) -> None:
         self.app = app
-        self.client = TestClient(app, base_url="http://127.0.0.1", client=("127.0.0.1", 50000))
+        self.client = InProcess(app)
         self.creds = {"api_key": api_key, "secret": secret, "passphrase": passphrase}
 
     @property
