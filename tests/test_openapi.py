@@ -6,20 +6,21 @@ from typing import Any
 
 import jsonschema_rs
 from starlette.routing import Mount, Route
-from starlette.testclient import TestClient
 
 from mock_exchange.app import MockExchange
 from mock_exchange.routes import ENDPOINTS
 from mock_exchange.schema import success
 
+from .helpers import InProcess
 
-def _spec(client: TestClient) -> Any:
+
+def _spec(client: InProcess) -> Any:
     answer = client.get("/_mock/openapi.json")
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("application/json")
     return answer.json()
 
 
-def test_every_bitget_endpoint_and_admin_route_is_described(app: MockExchange, client: TestClient) -> None:
+def test_every_bitget_endpoint_and_admin_route_is_described(app: MockExchange, client: InProcess) -> None:
     spec = _spec(client)
     assert spec["openapi"].startswith("3.1")
     described = {(path, method.upper()) for path, ops in spec["paths"].items() for method in ops}
@@ -33,7 +34,7 @@ def test_every_bitget_endpoint_and_admin_route_is_described(app: MockExchange, c
     assert described == bitget | admin  # nothing described that is not served
 
 
-def test_private_endpoints_need_the_auth_headers_and_errors_are_envelopes(client: TestClient) -> None:
+def test_private_endpoints_need_the_auth_headers_and_errors_are_envelopes(client: InProcess) -> None:
     spec = _spec(client)
     assert set(spec["components"]["securitySchemes"]) == {"ACCESS-KEY", "ACCESS-SIGN", "ACCESS-TIMESTAMP",
                                                           "ACCESS-PASSPHRASE"}
@@ -48,7 +49,7 @@ def test_private_endpoints_need_the_auth_headers_and_errors_are_envelopes(client
     assert jsonschema_rs.validator_for(error).is_valid(client.get("/api/v2/nope").json())
 
 
-def test_a_served_answer_conforms_to_its_described_schema(client: TestClient) -> None:
+def test_a_served_answer_conforms_to_its_described_schema(client: InProcess) -> None:
     spec = _spec(client)
     for path, query in (("/api/v2/spot/public/symbols", ""), ("/api/v2/mix/market/contracts",
                                                                 "?productType=USDT-FUTURES")):
