@@ -73,3 +73,34 @@ def test_liquidation_is_deterministic() -> None:
     first, second = _liquidate(), _liquidate()
     assert (first["now"], first["order"]["priceAvg"], first["record"]["pnl"]) == (
         second["now"], second["order"]["priceAvg"], second["record"]["pnl"])
+
+
+def test_a_crossed_account_is_liquidated_when_its_equity_runs_out() -> None:
+    api = FuturesApi(funded="100")
+    target = {"symbol": SYMBOL, "productType": PT, "marginCoin": "USDT"}
+    api.ok("POST", f"{MIX}/account/set-leverage", {**target, "leverage": "125"})
+    api.place(side="buy", tradeSide="open", orderType="market", size="0.1")
+    [position] = api.positions()
+    liq = D(position["liquidationPrice"])
+    account = api.account()
+    # the wallet's whole equity backs the position: liquidated where equity = maintenance margin
+    equity_at_liq = D(account["accountEquity"]) + (liq - api.mark()) * D("0.1")
+    assert abs(equity_at_liq - liq * D("0.1") * D(position["keepMarginRate"])) < D("0.01")
+    for _ in range(600):
+        api.advance(5 * 60_000)
+        if not api.positions():
+            break
+    assert api.positions() == []
+    [order] = api.ok("GET", f"{MIX}/order/orders-history", f"productType={PT}&orderSource=liquidation")["entrustedList"]
+    assert order["marginMode"] == "crossed" and order["tradeSide"] == "burst_close_long"
+    wallet = api.account()
+    assert D(wallet["accountEquity"]) >= 0 and D(wallet["available"]) >= 0
+
+
+def test_coin_futures_trading_is_refused_and_changes_nothing() -> None:
+    api = FuturesApi()
+    before = api.state()
+    answer = api.order_answer(symbol="BTCUSD", productType="COIN-FUTURES", marginCoin="BTC", side="buy",
+                              tradeSide="open", orderType="market", size="0.01")
+    assert (answer.status_code, answer.json()["code"]) == (400, "40020")
+    assert api.state() == before
