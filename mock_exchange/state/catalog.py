@@ -170,6 +170,12 @@ class Contract:
         return D(self.price_end_step).scaleb(-self.price_place)
 
     @cached_property
+    def inverse(self) -> bool:
+        """Coin-margined (COIN-FUTURES): margin, fees and PnL in the base coin, the size a USD value at
+        its entry price (docs/futures.md "Inverse contracts")."""
+        return self.product_type == "COIN-FUTURES"
+
+    @cached_property
     def lot(self) -> Decimal:
         """Size step (`sizeMultiplier`); also the minimum size (`minTradeNum`)."""
         return self.min_trade_num

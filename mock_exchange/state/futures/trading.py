@@ -38,7 +38,6 @@ from .engine import FuturesEngine
 from .margin import LONG, SHORT
 from .model import CLOSE, HEDGE, ZERO, FuturesOrder, FuturesOrderSpec, Position
 
-LINEAR = ("USDT-FUTURES", "USDC-FUTURES")  # COIN-FUTURES (inverse) trading is not simulated
 NO_TAKE = Take((), False)
 T = TypeVar("T")
 
@@ -63,7 +62,8 @@ class FuturesTrading:
         upnl = ZERO
         for p in eng.positions.get(uid, {}).values():
             if p.margin_mode == "crossed" and p.product == product and p.margin_coin == coin:
-                upnl += mg.unrealised_pnl(p.hold_side, p.entry, self.market.mark_price(p.contract, now_ms), p.size)
+                upnl += mg.unrealised_pnl(p.hold_side, p.entry, self.market.mark_price(p.contract, now_ms), p.size,
+                                          p.contract.inverse)
         return max(ZERO, eng.wallet(uid, product, coin).available + min(ZERO, upnl))
 
     # -- placing ------------------------------------------------------------------------
@@ -73,10 +73,8 @@ class FuturesTrading:
         eng.accounts.account(uid)
         c = self.contract(spec.product, spec.symbol)
         coin = spec.margin_coin.upper()
-        if coin not in c.margin_coins:
-            raise invalid("marginCoin")
-        if c.product_type not in LINEAR:
-            raise invalid("productType")
+        if coin not in c.margin_coins or (c.inverse and coin != c.base):
+            raise invalid("marginCoin")  # an inverse contract trades margined in its base coin only
         settings = eng.symbol_settings(uid, c)
         if spec.margin_mode != settings.margin_mode:
             # the order's marginMode sets the symbol's (ccxt PR 21517), unless positions or orders hold the other
@@ -120,9 +118,9 @@ class FuturesTrading:
             if leverage > c.tier_for(worth).leverage:
                 raise BitgetError(ORDER_EXCEEDS_BALANCE)  # "greater than the max open size" (DOC-ERR) at this tier
             if spec.order_type == "limit" and spec.price is not None:
-                reserve = _reservation(spec.price * spec.size, leverage, c.taker_fee)
+                reserve = _reservation(spec.price, spec.size, leverage, c)
             else:
-                reserve = sum((_reservation(p * q, leverage, c.taker_fee) for p, q in got.fills), ZERO)
+                reserve = sum((_reservation(p, q, leverage, c) for p, q in got.fills), ZERO)
             if reserve > self.max_available(uid, c.product_type, coin, now_ms):
                 raise BitgetError(ORDER_EXCEEDS_BALANCE)
         # -- nothing below can fail -------------------------------------------------------
@@ -372,9 +370,9 @@ class FuturesTrading:
         return results
 
 
-def _reservation(notional: Decimal, leverage: int, taker: Decimal) -> Decimal:
+def _reservation(price: Decimal, size: Decimal, leverage: int, c: Contract) -> Decimal:
     """What an opening order reserves: its margin plus the taker fee it may pay."""
-    return mg.amount(notional / leverage) + mg.fee(notional, Decimal(1), taker)
+    return mg.initial_margin(price, size, leverage, c.inverse) + mg.fee(price, size, c.taker_fee, c.inverse)
 
 
 def each(items: list[T | BitgetError], act: Callable[[T], FuturesOrder]) -> list[FuturesOrder | BitgetError]:
