@@ -46,10 +46,10 @@ def history_position(svc: Services, req: ApiRequest) -> Any:
     product = DEMO_PRODUCT_TYPES.get(chosen, chosen)
     symbol = req.text("symbol")
     if symbol is not None:
-        found = next((c for c in CONTRACTS if c.symbol == symbol.upper()), None)
-        if found is None:
+        named = next((c for c in CONTRACTS if c.symbol == symbol.upper()), None)
+        if named is None:
             raise BitgetError(PARAM_NOT_FOUND, symbol)
-        product, symbol = found.product_type, found.symbol
+        product, symbol = named.product_type, named.symbol
     start, end = time_range(req)
     svc.exchange.accounts.account(req.uid)
     found = page(svc.exchange.futures.engine.book(req.uid, product).history,
