@@ -78,7 +78,8 @@ class MockServer:
     def __init__(self, *, seed: int = 42, clock: HarnessClock | None = None, rate_limits: str = "bitget") -> None:
         self.clock = clock or HarnessClock()
         keys = (
-            KeySeed(TRADER.api_key, TRADER.secret_key, TRADER.passphrase, frozenset({"read", "spot_trade"})),
+            KeySeed(TRADER.api_key, TRADER.secret_key, TRADER.passphrase,
+                    frozenset({"read", "spot_trade", "contract_trade"})),
             KeySeed(READ_ONLY.api_key, READ_ONLY.secret_key, READ_ONLY.passphrase, frozenset({"read"})),
             KeySeed(OBSERVER.api_key, OBSERVER.secret_key, OBSERVER.passphrase, frozenset({"read"})),
         )

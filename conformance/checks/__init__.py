@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from fnmatch import fnmatchcase
 
-from . import data, errors, fuzzing, orders, ratelimit, robust, signing, timing
+from . import data, errors, futures, fuzzing, orders, ratelimit, robust, signing, timing
 from .base import CRITICAL, MAJOR, MINOR, Check, CheckFailed, Severity, Status, Verdict, check
 
 CATALOGUE: tuple[Check, ...] = (
@@ -44,6 +44,11 @@ CATALOGUE: tuple[Check, ...] = (
     orders.lost_answer_with_oid,
     orders.lost_answer_without_oid,
     orders.client_oid_round_trip,
+    futures.round_trip,
+    futures.hedge_trade_side,
+    futures.reduce_only,
+    futures.positions,
+    futures.leverage,
     data.ticker,
     data.order_book,
     data.precise_balance,
