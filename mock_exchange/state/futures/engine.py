@@ -207,7 +207,10 @@ class FuturesEngine:
         fill = FuturesFill(self.ids.next(), order.oid, c.symbol, order.side, order.shown_trade_side,
                            order.pos_mode, order.margin_coin, price, qty, fee, profit,
                            "maker" if maker else "taker", now_ms)
-        order.fills.append(fill)
+        if order.fills:
+            order.fills.append(fill)
+        else:
+            order.fills = [fill]
         book = self.book(order.uid, order.product)
         book.add_fill(fill)
         self.bill(order.uid, order.product, c.symbol, order.margin_coin, _business(order, profit), profit, -fee,
