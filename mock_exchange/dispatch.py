@@ -14,7 +14,7 @@ from .asgi import BodyTooLarge, ClientGone, announced_too_large, read_body, send
 from .auth import SignatureError, json_escape, verify
 from .endpoint import Endpoint
 from .errors import NOT_FOUND, PARAMS_INVALID, SYSTEM_ERROR, BitgetError
-from .journal import keep_body
+from .journal import note_body
 from .request import ApiRequest
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ class Dispatcher:
             )
             if info is not None:
                 note_presented(info, headers)
-                keep_body(info, "_body", body)
+                note_body(info, body)
             if ep.private:
                 self.authenticate(ep, req, info)
             if svc.limiter is not None:
@@ -71,7 +71,7 @@ class Dispatcher:
         if info is not None:
             info["status"] = status
             info["code"] = code
-        await send_json(send, status, payload, extra)
+        await send_json(send, status, payload, extra, info)
 
     # -- the steps ------------------------------------------------------------------------
     def whole_body(self, message: Message, headers: dict[bytes, bytes]) -> bytes | None:
