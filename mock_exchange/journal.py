@@ -112,16 +112,10 @@ class _Masker:
 
 def note_answer(info: JournalEntry, body: bytes) -> None:
     """Keep an answer's body in its entry: the first BODY_LIMIT bytes (the bytes object itself when it
-    fits: no copy) and its full length. Whoever sends the answer calls this, so the journal needs no
-    wrapper around `send` on every request."""
-    info["_answer"] = body if len(body) <= BODY_LIMIT else body[:BODY_LIMIT]
+    fits: no copy) and its full length. Whoever sends the answer calls this (`asgi.send_json` inlines
+    it), so the journal needs no wrapper around `send` on every request."""
+    info["_answer"] = body[:BODY_LIMIT]  # the bytes object itself when it fits: no copy
     info["answerBytes"] = len(body)
-
-
-def note_body(info: JournalEntry, body: bytes) -> None:
-    """Keep a request's body in its entry, as `note_answer` does for answers."""
-    info["_body"] = body if len(body) <= BODY_LIMIT else body[:BODY_LIMIT]
-    info["bodyBytes"] = len(body)
 
 
 class JournalMiddleware:
@@ -129,7 +123,7 @@ class JournalMiddleware:
 
     Inner layers fill the `JournalEntry` at `scope["mock"]`: whoever answers sets `status`, `code` and
     the answer's body (`note_answer`: the dispatcher, the global limit, an injected fault), the
-    dispatcher also uid, apiKey, limit bucket, prehash and the request body (`note_body`). This layer
+    dispatcher also uid, apiKey, limit bucket, prehash and the request body (inline in the dispatcher). This layer
     keeps the raw headers. A request that got no answer (dropped by a fault, client gone) keeps status
     None and no answer.
     """
