@@ -76,7 +76,8 @@ def test_futures_ticker_is_the_rest_ticker_with_futures_fields(mock: Mock, inst_
 
 def test_coin_and_usdc_futures_contracts_stream(mock: Mock) -> None:
     with mock.ws() as ws:
-        got = subscribe(ws, arg("ticker", "COIN-FUTURES", instId="BTCUSD"), arg("trade", "USDC-FUTURES", instId="BTCPERP"))
+        got = subscribe(ws, arg("ticker", "COIN-FUTURES", instId="BTCUSD"),
+                        arg("trade", "USDC-FUTURES", instId="BTCPERP"))
         tickers, trades = pushes(got, "ticker"), pushes(got, "trade")
         assert tickers[0]["data"][0]["lastPr"] == rest_ticker(mock, "BTCUSD", "COIN-FUTURES")["lastPr"]
         assert trades[0]["data"] and {"ts", "price", "size", "side", "tradeId"} == set(trades[0]["data"][0])
@@ -147,7 +148,7 @@ def test_private_futures_channels_follow_a_market_open(fresh: Mock) -> None:
         placed = _place(mock, side="buy", tradeSide="open", orderType="market", size="0.01")
         seen = until_pong(ws)
         orders = [m["data"][0] for m in pushes(seen, "orders")]
-        assert [o["status"] for o in orders][0] == "live" and orders[-1]["status"] == "filled"
+        assert orders[0]["status"] == "live" and orders[-1]["status"] == "filled"
         assert all(o["orderId"] == placed["orderId"] and o["posMode"] == "hedge_mode" for o in orders)
         fills = [m["data"][0] for m in pushes(seen, "fill")]
         assert fills and all(f["orderId"] == placed["orderId"] for f in fills)
