@@ -103,8 +103,15 @@ class RemoteMock:
 
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self) -> RemoteMock:
-        self._http = httpx.Client(base_url=self._url, timeout=10.0)
-        self._probe()
+        try:
+            self._http = httpx.Client(base_url=self._url, timeout=10.0)
+        except (httpx.InvalidURL, TypeError) as exc:
+            raise MockUnavailable(f"--base-url {self._url!r} is not a URL: {exc}") from None
+        try:
+            self._probe()
+        except MockUnavailable:
+            self.stop()
+            raise
         return self
 
     def stop(self) -> None:
