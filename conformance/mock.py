@@ -41,7 +41,7 @@ OBSERVER = Credentials("bg_0b5e7e70b5e7e70b5e7e70b5e7e70b5e",
                        "0b5e7e70b5e7e70b5e7e70b5e7e70b5e0b5e7e70b5e7e70b5e7e70b5e7e70b5e", "Observer42")
 KEYS = ((TRADER, ("read", "spot_trade")), (READ_ONLY, ("read",)), (OBSERVER, ("read",)))
 BALANCES = {"USDT": "100000", "BTC": "2", "ETH": "20", "SOL": "500", "龙币": "100000"}
-ADMIN_TOKEN_HEADER = "X-Mock-Admin-Token"
+ADMIN_TOKEN_HEADER = "X-Mock-Admin-Token"  # noqa: S105  (a header name)
 
 
 class MockError(RuntimeError):

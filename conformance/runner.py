@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from mock_exchange.clock import Clock
+
 from .adapters.base import Adapter, Credentials, Unsupported
 from .checks.base import Check, CheckFailed, Status, Verdict
 from .context import AdapterFactory, Context
-from mock_exchange.clock import Clock
-
 from .mock import MockError, MockServer, RemoteMock
 
 
