@@ -42,7 +42,7 @@ def test_a_broken_client_fails_against_a_running_mock(remote: str, capsys: pytes
 
 
 @pytest.mark.parametrize(("url", "token", "says"), [
-    (f"http://127.0.0.1:{free_port('127.0.0.1')}", None, "no mock answers at"),
+    ("http://127.0.0.1:{closed}", None, "no mock answers at"),
     ("127.0.0.1:8080", None, "no mock answers at"),
     ("http://[::1", None, "is not a URL"),
     ("{remote}/api", TOKEN, "not a bitget-mock admin API"),
@@ -53,7 +53,8 @@ def test_no_usable_mock_is_one_line_and_exit_2(remote: str, url: str, token: str
                                                capsys: pytest.CaptureFixture[str],
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("MOCK_EXCHANGE_ADMIN_TOKEN", raising=False)
-    argv = ["run", "--adapter", "reference", "--base-url", url.format(remote=remote), "--checks", "SIGN-001"]
+    url = url.format(remote=remote, closed=free_port())
+    argv = ["run", "--adapter", "reference", "--base-url", url, "--checks", "SIGN-001"]
     code = main(argv + (["--admin-token", token] if token else []))
     captured = capsys.readouterr()
     assert code == 2
