@@ -1,6 +1,7 @@
 """FUT: USDT-margined perpetuals: an order round trip, hedge-mode tradeSide, reduce-only, positions read
-back, leverage. Each check funds the futures wallet through the admin API and judges from the mock's
-futures state (orders as recorded, positions, settings), not from what the client says it did."""
+back, leverage. Each check funds the futures wallet through the admin API and judges from what the mock
+holds, read with the harness's observer key (orders as recorded, positions, the account's settings), not
+from what the client says it did."""
 
 from __future__ import annotations
 
@@ -16,10 +17,8 @@ if TYPE_CHECKING:
 PT, SYMBOL, COIN = "USDT-FUTURES", "BTCUSDT", "USDT"
 FUNDED = Decimal("10000")
 SIZE = Decimal("0.01")
-
-
-def _engine(ctx: Context) -> Any:
-    return ctx.mock.app.services.exchange.futures.engine
+_MIX = "/api/v2/mix"
+_SCOPE = f"symbol={SYMBOL}&productType={PT}&marginCoin={COIN}"
 
 
 def _fund(ctx: Context) -> None:
@@ -27,37 +26,41 @@ def _fund(ctx: Context) -> None:
 
 
 def _mark(ctx: Context) -> Decimal:
-    market = ctx.mock.app.services.exchange.futures_market
-    mark: Decimal = market.mark_price(market.contract(PT, SYMBOL), ctx.mock.now_ms())
-    return mark
+    return Decimal(ctx.mock.observe(f"{_MIX}/market/ticker", f"symbol={SYMBOL}&productType={PT}")[0]["markPrice"])
 
 
-def _positions(ctx: Context) -> dict[str, Any]:
-    """holdSide -> the mock's position on SYMBOL."""
-    eng = _engine(ctx)
-    return {side: p for side in ("long", "short") if (p := eng.position(ctx.mock.uid, SYMBOL, side)) is not None}
+def _account(ctx: Context) -> dict[str, Any]:
+    """The mock's futures account for SYMBOL: posMode, marginMode, leverages, locked, available."""
+    return dict(ctx.mock.observe(f"{_MIX}/account/account", _SCOPE))
+
+
+def _positions(ctx: Context) -> dict[str, dict[str, Any]]:
+    """holdSide -> the mock's position on SYMBOL (Bitget's fields: total, openPriceAvg, leverage...)."""
+    return {str(p["holdSide"]): p for p in ctx.mock.observe(f"{_MIX}/position/single-position", _SCOPE)}
 
 
 def _sizes(ctx: Context) -> dict[str, Decimal]:
-    return {side: p.size for side, p in _positions(ctx).items()}
+    return {side: Decimal(p["total"]) for side, p in _positions(ctx).items()}
 
 
-def _orders(ctx: Context) -> list[Any]:
-    """Every futures order the mock recorded for the account, oldest first."""
-    book = _engine(ctx).book(ctx.mock.uid, PT)
-    return sorted([*book.open.all.values(), *book.closed.all.values()], key=lambda o: o.oid)
+def _orders(ctx: Context) -> list[dict[str, Any]]:
+    """Every futures order the mock recorded for the account on SYMBOL, oldest first."""
+    query = f"symbol={SYMBOL}&productType={PT}&limit=100"
+    pending = ctx.mock.observe(f"{_MIX}/order/orders-pending", query)["entrustedList"] or []
+    done = ctx.mock.observe(f"{_MIX}/order/orders-history", query)["entrustedList"] or []
+    return sorted([*pending, *done], key=lambda o: int(o["orderId"]))
 
 
-def _pos_mode(ctx: Context) -> str:
-    mode: str = _engine(ctx).pos_mode(ctx.mock.uid, PT)
-    return mode
+def _shown(orders: list[dict[str, Any]]) -> list[tuple[str, str, str, str]]:
+    return [(o["side"], o["tradeSide"], o["reduceOnly"], o["status"]) for o in orders]
 
 
 def _set_mode(ctx: Context, hedged: bool) -> None:
     """Put the account in a position mode through the client; the check needs it to have worked."""
     ctx.client.set_futures_position_mode(SYMBOL, hedged)
     wanted = "hedge_mode" if hedged else "one_way_mode"
-    ctx.expect(_pos_mode(ctx) == wanted, f"after set_futures_position_mode the account is in {_pos_mode(ctx)}")
+    got = _account(ctx)["posMode"]
+    ctx.expect(got == wanted, f"after set_futures_position_mode the account is in {got}")
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -77,9 +80,8 @@ def round_trip(ctx: Context) -> None:
     price = (_mark(ctx) * Decimal("0.97")).quantize(Decimal("0.1"), ROUND_DOWN)
     ref = c.place_futures_order(SYMBOL, "buy", SIZE, price)
     ctx.expect(ref.order_id, "place_futures_order returned no order id")
-    held = [o for o in _orders(ctx) if o.is_open]
-    ctx.expect([str(o.oid) for o in held] == [ref.order_id],
-               f"the mock holds open orders {[str(o.oid) for o in held]}, the client returned {ref.order_id}")
+    held = [o["orderId"] for o in _orders(ctx) if o["status"] == "live"]
+    ctx.expect(held == [ref.order_id], f"the mock holds open orders {held}, the client returned {ref.order_id}")
     order = c.fetch_futures_order(SYMBOL, ref.order_id)
     ctx.note(f"fetched {order}")
     ctx.expect(order.status == OPEN, f"a resting order reported as {order.status!r}, expected open")
@@ -89,8 +91,8 @@ def round_trip(ctx: Context) -> None:
     c.cancel_futures_order(SYMBOL, ref.order_id)
     after = c.fetch_futures_order(SYMBOL, ref.order_id)
     ctx.expect(after.status == CANCELLED, f"after cancel the order is reported as {after.status!r}")
-    frozen = ctx.mock.app.services.exchange.accounts.account(ctx.mock.uid).balance(COIN, "usdt_futures").frozen
-    ctx.expect(frozen == 0, f"the mock still holds {frozen} USDT of margin after the cancel")
+    locked = _account(ctx)["locked"]
+    ctx.expect(Decimal(locked) == 0, f"the mock still holds {locked} USDT of margin for orders after the cancel")
 
 
 @check("FUT-002", "Hedge mode: opening and closing a long send Bitget's tradeSide", CRITICAL)
@@ -103,17 +105,15 @@ def hedge_trade_side(ctx: Context) -> None:
     _set_mode(ctx, True)
     c = ctx.client
     c.place_futures_order(SYMBOL, "buy", SIZE, hedged=True)
-    opened = _orders(ctx)
-    ctx.note(f"recorded: {[(o.side, o.trade_side, o.status) for o in opened]}")
+    ctx.note(f"recorded (side, tradeSide, reduceOnly, status): {_shown(_orders(ctx))}")
     ctx.expect(_sizes(ctx) == {"long": SIZE}, f"after the opening buy the mock holds {_sizes(ctx)}, not a long")
     out = ctx.attempt(lambda: c.place_futures_order(SYMBOL, "sell", SIZE, hedged=True, reduce_only=True))
-    recorded = [(o.side, o.trade_side, o.status) for o in _orders(ctx)]
-    ctx.note(f"close {out.describe()}; recorded {recorded}")
+    ctx.note(f"close {out.describe()}; recorded {_shown(_orders(ctx))}")
     ctx.expect(out.ok, f"closing the long failed: the client {out.describe()}")
     ctx.expect(_sizes(ctx) == {}, f"after the closing sell the mock holds {_sizes(ctx)}, expected nothing")
     closing = _orders(ctx)[-1]
-    ctx.expect((closing.side, closing.trade_side) == ("buy", "close"),
-               f"the close was sent as side {closing.side} tradeSide {closing.trade_side}, expected buy + close")
+    ctx.expect((closing["side"], closing["tradeSide"]) == ("buy", "close"),
+               f"the close was sent as side {closing['side']} tradeSide {closing['tradeSide']}, expected buy + close")
 
 
 @check("FUT-003", "One-way mode: reduce-only shrinks a position and never opens the other side", CRITICAL)
@@ -130,7 +130,7 @@ def reduce_only(ctx: Context) -> None:
     ctx.note(f"after the partial reduce the mock holds {_sizes(ctx)}")
     ctx.expect(_sizes(ctx) == {"long": SIZE - part}, f"after a reduce-only sell of {part} the mock holds "
                f"{_sizes(ctx)}, expected a long of {SIZE - part}")
-    ctx.expect(_orders(ctx)[-1].reduce_only, "the reduce-only sell reached the mock without reduceOnly")
+    ctx.expect(_orders(ctx)[-1]["reduceOnly"] == "YES", "the reduce-only sell reached the mock without reduceOnly")
     out = ctx.attempt(lambda: c.place_futures_order(SYMBOL, "sell", SIZE, hedged=False, reduce_only=True))
     ctx.note(f"an oversized reduce-only sell {out.describe()}; the mock holds {_sizes(ctx)}")
     ctx.expect("short" not in _sizes(ctx), f"a reduce-only sell opened a short: the mock holds {_sizes(ctx)}")
@@ -156,32 +156,31 @@ def positions(ctx: Context) -> None:
     ctx.expect(len(reported) == 2 and set(by_side) == {"long", "short"},
                f"reported positions {[(p.side, p.size) for p in reported]}, the mock holds {_sizes(ctx)}")
     for side, p in held.items():
-        got = by_side[side]
-        ctx.expect(_decimal(got.size) == p.size, f"the {side} is reported with size {got.size!r}, held {p.size}")
-        entry = _decimal(got.entry_price)
-        ctx.expect(entry is not None and abs(entry - p.entry) <= p.entry * Decimal("1e-9"),
-                   f"the {side} is reported at entry {got.entry_price!r}, held at {p.entry}")
+        got, size, entry = by_side[side], Decimal(p["total"]), Decimal(p["openPriceAvg"])
+        ctx.expect(_decimal(got.size) == size, f"the {side} is reported with size {got.size!r}, held {size}")
+        reported_entry = _decimal(got.entry_price)
+        ctx.expect(reported_entry is not None and abs(reported_entry - entry) <= entry * Decimal("1e-9"),
+                   f"the {side} is reported at entry {got.entry_price!r}, held at {entry}")
 
 
 @check("FUT-005", "Leverage is set on the exchange and used by the next position", MAJOR)
 def leverage(ctx: Context) -> None:
     """set_futures_leverage(7) (crossed margin): the mock's setting for the symbol is 7, and a position
-    opened after it has leverage 7 and holds entry value / 7 of margin. A client that only caches the
+    opened after it has leverage 7 and shows its value at mark / 7 as margin. A client that only caches the
     value, or sets it on another symbol, leaves the default 20."""
     _fund(ctx)
     c = ctx.client
     c.set_futures_leverage(SYMBOL, 7)
-    contract = ctx.mock.app.services.exchange.futures_market.contract(PT, SYMBOL)
-    setting = _engine(ctx).symbol_settings(ctx.mock.uid, contract)
-    ctx.expect(setting.cross_leverage == 7, f"after set_futures_leverage(7) the mock's leverage is "
-               f"{setting.cross_leverage}")
-    c.place_futures_order(SYMBOL, "buy", SIZE, hedged=_pos_mode(ctx) == "hedge_mode")
+    setting = _account(ctx)["crossedMarginLeverage"]
+    ctx.expect(str(setting) == "7", f"after set_futures_leverage(7) the mock's leverage is {setting}")
+    c.place_futures_order(SYMBOL, "buy", SIZE, hedged=_account(ctx)["posMode"] == "hedge_mode")
     opened = list(_positions(ctx).values())
     ctx.expect(len(opened) == 1, f"the opening order left positions {_sizes(ctx)}")
     p = opened[0]
-    ctx.expect(p.leverage == 7, f"the position was opened at leverage {p.leverage}, not 7")
-    ctx.expect(abs(p.margin - p.entry * p.size / 7) < Decimal("1e-10"),
-               f"the position holds {p.margin} of margin, not entry value / 7")
-    reported = [q for q in c.fetch_futures_positions(SYMBOL) if str(q.side).lower() == p.hold_side]
+    ctx.expect(str(p["leverage"]) == "7", f"the position was opened at leverage {p['leverage']}, not 7")
+    shown = Decimal(p["total"]) * Decimal(p["markPrice"]) / 7  # crossed marginSize: the value at mark / leverage
+    ctx.expect(abs(Decimal(p["marginSize"]) - shown) <= shown * Decimal("1e-9"),
+               f"the position holds {p['marginSize']} of margin, not its value / 7")
+    reported = [q for q in c.fetch_futures_positions(SYMBOL) if str(q.side).lower() == p["holdSide"]]
     ctx.expect(reported and _decimal(reported[0].leverage) == 7,
                f"the client reports leverage {[q.leverage for q in reported]}, the mock holds 7")

@@ -47,7 +47,7 @@ def unrealised_pnl(hold_side: str, entry: Decimal, mark: Decimal, size: Decimal,
 
 
 def realised_pnl(hold_side: str, entry: Decimal, price: Decimal, size: Decimal, inverse: bool = False) -> Decimal:
-    """The gross PnL of closing `size` at `price` (before fees; DECISIONS.md "Futures")."""
+    """The gross PnL of closing `size` at `price` (before fees; docs/futures.md)."""
     if inverse:
         return amount(size * (price - entry) / price) * direction(hold_side)
     return amount((price - entry) * size * direction(hold_side))

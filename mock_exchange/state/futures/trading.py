@@ -149,6 +149,7 @@ class FuturesTrading:
         if reserve and (got.fills or (spec.order_type == "limit" and spec.force not in ("ioc", "fok"))):
             eng.lock(wallet, reserve, now_ms)
             order.margin = reserve
+        eng.order_changed(order)  # live, before any fill: the order's first push
         if target is not None:
             target.locked += spec.size
         for fill_price, qty in got.fills:
@@ -164,6 +165,7 @@ class FuturesTrading:
         else:
             orders.add_open(order)
             eng.resting[c.symbol].add(order)
+            eng.account_changed(uid, c.product_type)
             return order
         self.finish(order, status, now_ms, wallet)
         orders.add_closed(order)
@@ -257,6 +259,8 @@ class FuturesTrading:
         order.status = status
         order.cancel_reason = "normal_cancel" if status == "canceled" else ""
         order.utime = now_ms
+        eng.order_changed(order)
+        eng.account_changed(order.uid, order.product)
 
     def close_open(self, order: FuturesOrder, status: str, now_ms: int) -> None:
         self.finish(order, status, now_ms)
