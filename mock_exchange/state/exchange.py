@@ -44,7 +44,7 @@ class Exchange:
         """The parts of the state by stable names (what recorded calls refer to)."""
         return {"exchange": self, "clock": self.clock, "accounts": self.accounts, "trading": self.trading,
                 "wallet": self.wallet, "futures.trading": self.futures.trading,
-                "futures.settings": self.futures.settings}
+                "futures.settings": self.futures.settings, "futures.plans": self.futures.plans}
 
     def live_parts(self) -> dict[str, Any]:
         """What belongs to the running server rather than to the state: kept out of snapshots, and the

@@ -1,4 +1,5 @@
-"""Futures (mix) trading state: settings, positions, margin, orders and matching, funding, liquidation."""
+"""Futures (mix) trading state: settings, positions, margin, orders and matching, conditional orders,
+funding, liquidation."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from ..orders import IdSequence
 from ..wallet import FUTURES_WALLETS
 from .clockwork import FuturesClock
 from .engine import FuturesEngine
+from .plans import FuturesPlans
 from .settings import FuturesSettings
 from .trading import FuturesTrading
 
@@ -25,7 +27,8 @@ class Futures:
         self.engine = FuturesEngine(accounts, ledger, ids, rng, max_kept, seed)
         self.trading = FuturesTrading(self.engine, market)
         self.settings = FuturesSettings(self.trading)
-        self.clock = FuturesClock(self.trading, now_ms)
+        self.plans = FuturesPlans(self.trading, now_ms, max_kept)
+        self.clock = FuturesClock(self.trading, now_ms, self.plans)
 
     def catch_up(self, now_ms: int) -> None:
         self.clock.catch_up(now_ms)

@@ -1,35 +1,28 @@
 """What the virtual clock does to futures: resting orders the walk crossed fill (maker), funding
-settles at each interval boundary passed, and positions whose liquidation price the mark reached
-are liquidated, in that order, deterministically for a given seed and clock path."""
+settles at each interval boundary passed, conditional orders whose trigger price was met fire, and
+positions whose liquidation price the mark reached are liquidated, in that order, deterministically
+for a given seed and clock path."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from ..catalog import Contract
-from ..matching import MAX_SAMPLES
+from ..matching import sampled
 from ..pricewalk import STEP_MS, step_of
 from . import margin as mg
 from .margin import LONG
 from .model import CLOSE, HEDGE, ISOLATED, ZERO, FuturesOrder, Position
+from .plans import FuturesPlans
 from .trading import FuturesTrading
 
 FUNDING_PLACES = Decimal("1e-8")
 
 
-def sampled(first: int, last: int) -> Sequence[int]:
-    """Walk steps first..last, every one of a short gap, MAX_SAMPLES spread evenly over a long one."""
-    count = last - first + 1
-    if count <= MAX_SAMPLES:
-        return range(first, last + 1)
-    span = count - 1
-    return [first + (span * i) // (MAX_SAMPLES - 1) for i in range(MAX_SAMPLES)]
-
-
 class FuturesClock:
-    def __init__(self, trading: FuturesTrading, now_ms: int) -> None:
+    def __init__(self, trading: FuturesTrading, now_ms: int, plans: FuturesPlans | None = None) -> None:
         self.trading = trading
+        self.plans = plans
         self.engine = trading.engine
         self.market = trading.market
         self.last_step = step_of(now_ms)
@@ -39,6 +32,8 @@ class FuturesClock:
         step = step_of(now_ms)
         last, self.last_step = self.last_step, step
         if step <= last:
+            if self.plans is not None:
+                self.plans.fire_due(now_ms)  # nothing fires; the triggers only learn the clock went back
             return
         since, self.last_ms = self.last_ms, now_ms
         eng = self.engine
@@ -51,6 +46,9 @@ class FuturesClock:
         for c in held.values():
             for t in self.market.settlements(c, since, now_ms):
                 self.settle_funding(c, t)
+        if self.plans is not None:
+            self.plans.fire_due(now_ms)  # before liquidation: a stop loss the mark passed first closes first
+            held = {p.contract.symbol: p.contract for ps in eng.by_symbol.values() for p in ps.values()}
         now_marks = {symbol: self.market.mark_price(c, now_ms) for symbol, c in held.items()}
         for c in held.values():
             marks = [self.market.mark_at(c, s) for s in sampled(last + 1, step)]
@@ -66,8 +64,12 @@ class FuturesClock:
                 if p is None:
                     self.trading.close_open(order, "canceled", now_ms)
                     continue
-            self.engine.fill(order, order.price, order.remaining, True, now_ms)
+            qty = order.remaining
+            self.engine.fill(order, order.price, qty, True, now_ms)
             self.trading.close_open(order, "filled", now_ms)
+            hooks = self.engine.hooks
+            if order.presets and not order.closes and hooks is not None:
+                hooks.opened(order, qty, now_ms)
             self.trading.fit_locks(order.uid, c, now_ms)
 
     # -- funding ----------------------------------------------------------------------------
