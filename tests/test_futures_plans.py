@@ -115,7 +115,7 @@ def test_refused_plan_requests_have_bitgets_codes_and_change_nothing(api: Future
     last = _last(api)
     _plan(api, triggerPrice=str(last + 100), clientOid="taken")
     before = api.state(), len(api.exchange.futures.plans.triggers), _pending(api)
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"triggerPrice": ""}, "40019"),
         ({"triggerPrice": str(last), "planType": "track_plan"}, "40020"),
         ({"triggerPrice": str(last), "planType": "nope"}, "40020"),
