@@ -4,13 +4,15 @@ Bitget's codes (and then changing nothing)."""
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
+from .client_support import asgi_client
 from .futures_support import MIX, PT, SYMBOL, FuturesApi
-from .helpers import UID
+from .helpers import UID, VirtualTime, make_app, seed_accounts
 
 MINUTE = 60_000
 
@@ -254,3 +256,39 @@ def test_a_liquidation_cancels_the_positions_tpsl(api: FuturesApi) -> None:
     assert api.positions() == [] and _pending(api, "profit_loss") == []
     [gone] = _history(api, "profit_loss")
     assert gone["planStatus"] == "cancelled"
+
+
+def test_the_reference_clients_plan_methods() -> None:
+    app = make_app(accounts=seed_accounts(), rate_limits="off")
+    vt = VirtualTime(app)
+
+    async def run() -> dict[str, Any]:
+        async with asgi_client(app, vt) as c:
+            await c.transfer("spot", "usdt_futures", Decimal(5000), "USDT")
+            last = Decimal((await c.futures_ticker(PT, SYMBOL))[0]["lastPr"])
+            await c.futures_place_order(SYMBOL, PT, "USDT", "crossed", "buy", "market", Decimal("0.02"),
+                                        trade_side="open")
+            plan = await c.futures_place_plan_order(SYMBOL, PT, "USDT", "crossed", "buy", "limit", Decimal("0.01"),
+                                                    last * 2, price=last * 2, trade_side="open",
+                                                    stopLossTriggerPrice=str(last))
+            await c.futures_modify_plan_order(SYMBOL, PT, order_id=plan["orderId"], newTriggerPrice=str(last * 3),
+                                              newPrice=str(last * 3))
+            tp = await c.futures_place_tpsl_order(SYMBOL, PT, "USDT", "profit_plan", "long", last * 2,
+                                                  Decimal("0.01"))
+            await c.futures_modify_tpsl_order(SYMBOL, PT, "USDT", last * 3, Decimal("0.02"), order_id=tp["orderId"])
+            half = (last / 2).quantize(Decimal("0.1"))
+            legs = await c.futures_place_pos_tpsl(SYMBOL, PT, "USDT", "long", stop_loss=half)
+            pending = await c.futures_plans_pending(PT, "profit_loss")
+            normal = await c.futures_plans_pending(PT, symbol=SYMBOL)
+            cancelled = await c.futures_cancel_plan_order(PT, SYMBOL, orders=[{"orderId": plan["orderId"]}])
+            history = await c.futures_plans_history(PT, planStatus="cancelled")
+            return {"plan": plan, "legs": legs, "pending": pending, "normal": normal, "cancelled": cancelled,
+                    "history": history}
+
+    r = asyncio.run(run())
+    assert {p["planType"]: p["triggerPrice"] for p in r["pending"]["entrustedList"]}.keys() == {"profit_plan",
+                                                                                                  "pos_loss"}
+    [normal] = r["normal"]["entrustedList"]
+    assert normal["orderId"] == r["plan"]["orderId"] and normal["stopLossTriggerPrice"] != ""
+    assert [s["orderId"] for s in r["cancelled"]["successList"]] == [r["plan"]["orderId"]]
+    assert [h["orderId"] for h in r["history"]["entrustedList"]] == [r["plan"]["orderId"]]
