@@ -57,7 +57,7 @@ LONG_STOP_ABOVE_MARK = "40917"
 BELOW_MINIMUM_SIZE = "45111"
 MARGIN_MODE_LOCKED = "45117"
 SHORT_STOP_BELOW_MARK = "45122"
-# futures plan and TP/SL orders: Bitget's futures error table (docs/conditional-orders.md)
+# futures plan and TP/SL orders: Bitget's futures error table (docs/futures-conditional.md)
 LONG_TP_NOT_ABOVE = "40830"
 SHORT_TP_NOT_BELOW = "40832"
 LONG_SL_NOT_BELOW = "40834"

@@ -1,5 +1,5 @@
 """Futures (mix) conditional orders: trigger orders and TP/SL orders placed, modified, cancelled and
-listed (docs/conditional-orders.md, "Futures"); the state is `state/futures/plans.py`."""
+listed (docs/futures-conditional.md, "Futures"); the state is `state/futures/plans.py`."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ _NEW_TPSL = {"new" + name[0].upper() + name[1:]: name for name in PLAN_TPSL}
 
 
 def _not_simulated(name: str, value: str) -> None:
-    """Trailing orders (track_plan, moving_plan) are not simulated (docs/conditional-orders.md)."""
+    """Trailing orders (track_plan, moving_plan) are not simulated (docs/futures-conditional.md)."""
     if value in (TRACK_PLAN, MOVING_PLAN):
         raise invalid(name)
 
@@ -128,7 +128,7 @@ def modify_plan_order(svc: Services, req: ApiRequest) -> Any:
 # -- TP/SL orders ----------------------------------------------------------------------------------
 def _hold_side(req: ApiRequest) -> str:
     """long/short in hedge mode, buy/sell in one-way mode (the doc); either is taken in both: ccxt sends
-    buy/sell unless `hedged` (docs/conditional-orders.md)."""
+    buy/sell unless `hedged` (docs/futures-conditional.md)."""
     side = req.choice("holdSide", HOLD_SIDES, required=True) or ""
     return {"buy": LONG, "sell": SHORT}.get(side, side)
 

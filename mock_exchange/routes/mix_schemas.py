@@ -94,7 +94,7 @@ POSITIONS = List(POSITION)
 SET_MARGIN: Schema = Str  # data is "" on success
 
 # conditional orders (routes/mix_plan.py): a recorded real orders-plan-pending answer, TS-SDK's
-# FuturesPendingPlanOrderV2 / FuturesHistoryPlanOrderV2 and ccxt's comments (docs/conditional-orders.md)
+# FuturesPendingPlanOrderV2 / FuturesHistoryPlanOrderV2 and ccxt's comments (docs/futures-conditional.md)
 _PLAN_STATUS = Enum("live", "executed", "fail_trigger", "cancelled")
 _PLAN_TYPE = Enum("normal_plan", "track_plan", "profit_plan", "loss_plan", "moving_plan", "pos_profit", "pos_loss")
 _TRIGGER_TYPE = Enum("fill_price", "mark_price")

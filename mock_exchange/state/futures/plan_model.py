@@ -1,5 +1,5 @@
 """Futures conditional orders as records: trigger (plan) orders and TP/SL orders, what a request asks
-for (the specs), and where one account's plans live (docs/conditional-orders.md, "Futures")."""
+for (the specs), and where one account's plans live (docs/futures-conditional.md, "Futures")."""
 
 from __future__ import annotations
 

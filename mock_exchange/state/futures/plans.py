@@ -1,5 +1,5 @@
 """Futures conditional orders: trigger (plan) orders and TP/SL orders, placed, modified, cancelled and
-fired as the clock moves (docs/conditional-orders.md, "Futures").
+fired as the clock moves (docs/futures-conditional.md, "Futures").
 
 Nothing is reserved when one is placed: a trigger order holds no margin and a TP/SL locks none of its
 position. When the watched price (last or mark, `triggerType`) meets the trigger, the order it stands
