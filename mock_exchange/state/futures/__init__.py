@@ -11,6 +11,7 @@ from ..accounts import AccountStore
 from ..futures_market import FuturesMarket
 from ..ledger import Ledger
 from ..orders import IdSequence
+from ..triggers import Triggers
 from ..wallet import FUTURES_WALLETS
 from .clockwork import FuturesClock
 from .engine import FuturesEngine
@@ -23,12 +24,12 @@ class Futures:
     """Everything futures trading owns, built by `Exchange` on every reset."""
 
     def __init__(self, accounts: AccountStore, ledger: Ledger, ids: IdSequence, rng: random.Random,
-                 market: FuturesMarket, max_kept: int, seed: int, now_ms: int) -> None:
+                 market: FuturesMarket, max_kept: int, seed: int, now_ms: int, triggers: Triggers) -> None:
         self.engine = FuturesEngine(accounts, ledger, ids, rng, max_kept, seed)
         self.trading = FuturesTrading(self.engine, market)
         self.settings = FuturesSettings(self.trading)
-        self.plans = FuturesPlans(self.trading, now_ms, max_kept)
-        self.clock = FuturesClock(self.trading, now_ms, self.plans)
+        self.plans = FuturesPlans(self.trading, triggers, max_kept)
+        self.clock = FuturesClock(self.trading, now_ms)
 
     def catch_up(self, now_ms: int) -> None:
         self.clock.catch_up(now_ms)

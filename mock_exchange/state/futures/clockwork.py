@@ -1,7 +1,7 @@
 """What the virtual clock does to futures: resting orders the walk crossed fill (maker), funding
-settles at each interval boundary passed, conditional orders whose trigger price was met fire, and
-positions whose liquidation price the mark reached are liquidated, in that order, deterministically
-for a given seed and clock path."""
+settles at each interval boundary passed, and positions whose liquidation price the mark reached
+are liquidated, in that order, deterministically for a given seed and clock path. (Conditional
+orders fire from `Exchange.advance`, which brings this up to each one's step first.)"""
 
 from __future__ import annotations
 
@@ -13,16 +13,14 @@ from ..pricewalk import STEP_MS, step_of
 from . import margin as mg
 from .margin import LONG
 from .model import CLOSE, HEDGE, ISOLATED, ZERO, FuturesOrder, Position
-from .plans import FuturesPlans
 from .trading import FuturesTrading
 
 FUNDING_PLACES = Decimal("1e-8")
 
 
 class FuturesClock:
-    def __init__(self, trading: FuturesTrading, now_ms: int, plans: FuturesPlans | None = None) -> None:
+    def __init__(self, trading: FuturesTrading, now_ms: int) -> None:
         self.trading = trading
-        self.plans = plans
         self.engine = trading.engine
         self.market = trading.market
         self.last_step = step_of(now_ms)
@@ -32,8 +30,6 @@ class FuturesClock:
         step = step_of(now_ms)
         last, self.last_step = self.last_step, step
         if step <= last:
-            if self.plans is not None:
-                self.plans.fire_due(now_ms)  # nothing fires; the triggers only learn the clock went back
             return
         since, self.last_ms = self.last_ms, now_ms
         eng = self.engine
@@ -46,9 +42,6 @@ class FuturesClock:
         for c in held.values():
             for t in self.market.settlements(c, since, now_ms):
                 self.settle_funding(c, t)
-        if self.plans is not None:
-            self.plans.fire_due(now_ms)  # before liquidation: a stop loss the mark passed first closes first
-            held = {p.contract.symbol: p.contract for ps in eng.by_symbol.values() for p in ps.values()}
         now_marks = {symbol: self.market.mark_price(c, now_ms) for symbol, c in held.items()}
         for c in held.values():
             marks = [self.market.mark_at(c, s) for s in sampled(last + 1, step)]
@@ -134,6 +127,7 @@ class FuturesClock:
         p.locked += p.size
         eng.fill(order, price, p.size, False, now_ms)
         order.status = "filled"
+        eng.order_changed(order)
         book = eng.book(p.uid, p.product)
         book.add_closed(order)
         after = b.available + b.frozen

@@ -35,7 +35,7 @@ from ...errors import (
 from ...store.recorder import mutation
 from ..catalog import Contract
 from ..orders import new_client_oid
-from ..triggers import LAST, MARK, Triggers, Watch
+from ..triggers import LAST, MARK, Fired, Triggers, Watch
 from .margin import LONG, SHORT
 from .model import CLOSE, HEDGE, ZERO, FuturesOrder, FuturesOrderSpec, Position
 from .plan_model import (
@@ -71,12 +71,12 @@ _CARRIED = {"stopSurplusTriggerPrice": "presetStopSurplusPrice",
 
 
 class FuturesPlans:
-    def __init__(self, trading: FuturesTrading, now_ms: int, max_kept: int) -> None:
+    def __init__(self, trading: FuturesTrading, triggers: Triggers, max_kept: int) -> None:
         self.trading = trading
         self.engine = trading.engine
         self.market = trading.market
         self.max_kept = max_kept
-        self.triggers = Triggers(now_ms)
+        self.triggers = triggers  # the exchange's, shared with spot plan orders
         self.books: dict[tuple[str, str], PlanBook] = {}
         self.engine.hooks = self
 
@@ -91,11 +91,6 @@ class FuturesPlans:
         if trigger_type == MARK_PRICE:
             return self.market.mark_price(c, now_ms)
         return self.market.last_price(c, now_ms)
-
-    def price_at(self, watch: Watch, step: int) -> Decimal:
-        """The watched price at a walk step (the trigger engine's `price_at`)."""
-        c = self.market.contract(watch.market, watch.symbol)
-        return self.market.mark_at(c, step) if watch.price == MARK else self.market.price_at(c, step)
 
     def _contract(self, uid: str, product: str, symbol: str, coin: str) -> Contract:
         self.engine.accounts.account(uid)
@@ -384,14 +379,17 @@ class FuturesPlans:
                 self._end(plan, CANCELLED, now_ms)
 
     # -- the clock --------------------------------------------------------------------------------
-    def fire_due(self, now_ms: int) -> None:
-        """Fire, in time order and once each, every plan whose trigger the walk met since the last call."""
-        for fired in self.triggers.advance(now_ms, self.price_at):
-            self._fire(fired.trigger.handle, fired.step, now_ms)
+    def fire(self, fired: Fired, now_ms: int) -> None:
+        """A plan's trigger was met (state.exchange.TriggerOwner): the state has caught up to its step,
+        whose time `now_ms` is. A TP/SL whose position went while the state caught up (a liquidation
+        at that step) is already cancelled and places nothing."""
+        plan: FuturesPlan = fired.trigger.handle
+        if plan.status == LIVE:
+            self._fire(plan, fired.step, now_ms)
 
     def _fire(self, plan: FuturesPlan, step: int, now_ms: int) -> None:
-        """Place the order the plan stands for, through the ordinary path, at the time the clock got
-        here (as maker fills are); a refusal there ends the plan `fail_trigger` with its reason."""
+        """Place the order the plan stands for, through the ordinary path, at its step's time; a refusal
+        there ends the plan `fail_trigger` with its reason."""
         plan.fired_step = step
         plan.status = EXECUTED
         plan.utime = now_ms
