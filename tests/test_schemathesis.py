@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, Phase, settings
 
 from .helpers import make_app, seed_accounts
 from .schemathesis_support import CHECKS, load
+
+pytestmark = pytest.mark.long  # every operation, several examples each
 
 APP = make_app(accounts=seed_accounts(ips=("testclient",)), rate_limits="off")
 SCHEMA = load(APP)
