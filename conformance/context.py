@@ -50,6 +50,7 @@ class Context:
         self._adapters: list[Adapter] = []
         self._client: Adapter | None = None
         self.notes: list[str] = []
+        self.warnings: list[str] = []
 
     # -- adapters ------------------------------------------------------------------------------------
     @property
@@ -85,6 +86,11 @@ class Context:
     # -- verdict helpers -------------------------------------------------------------------------------
     def note(self, text: str) -> None:
         self.notes.append(text)
+
+    def warn(self, text: str) -> None:
+        """A portability warning: the mock accepted it, the real exchange may not (the check still passes)."""
+        if text not in self.warnings:
+            self.warnings.append(text)
 
     def fail(self, message: str) -> NoReturn:
         raise CheckFailed(message)

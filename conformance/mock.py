@@ -117,6 +117,11 @@ class MockServer:
         return f"http://{self._thread.host}:{self._thread.port}"
 
     @property
+    def secrets(self) -> dict[str, str]:
+        """API key -> secret key of the keys a client is given (to recompute a signature from the journal)."""
+        return {c.api_key: c.secret_key for c in (self.credentials, self.read_only)}
+
+    @property
     def http(self) -> httpx.Client:
         if self._http is None:
             raise RuntimeError("the mock is not running")

@@ -22,9 +22,17 @@ def xml_text(text: str) -> str:
 
 def summary(result: RunResult) -> str:
     blocking = len(result.blocking_failures)
+    warned = sum(1 for v in result.verdicts if v.warnings)
+    warnings = f", {warned} with portability warnings" if warned else ""
     return (f"{len(result.verdicts)} checks on adapter {result.adapter!r}: {result.count(Status.PASS)} passed, "
             f"{result.count(Status.FAIL)} failed, {result.count(Status.ERROR)} errors, "
-            f"{result.count(Status.SKIP)} skipped; {blocking} critical/major failure(s) in {result.seconds:.1f} s")
+            f"{result.count(Status.SKIP)} skipped{warnings}; {blocking} critical/major failure(s) in "
+            f"{result.seconds:.1f} s")
+
+
+def warning_lines(v: Verdict) -> list[str]:
+    """A verdict's warnings, one line each, as every format shows them."""
+    return [f"WARNING: {w}" for w in v.warnings]
 
 
 def _body(v: Verdict) -> str:
@@ -63,8 +71,12 @@ def junit_xml(result: RunResult) -> bytes:
             ET.SubElement(case, "error", {"message": first_line, "type": "harness"}).text = xml_text(_body(v))
         elif v.status is Status.SKIP:
             ET.SubElement(case, "skipped", {"message": first_line})
-        if v.notes:
-            ET.SubElement(case, "system-out").text = xml_text("\n".join(v.notes))
+        if v.warnings:
+            props = ET.SubElement(case, "properties")
+            for w in v.warnings:
+                ET.SubElement(props, "property", {"name": "warning", "value": xml_text(w)})
+        if v.notes or v.warnings:
+            ET.SubElement(case, "system-out").text = xml_text("\n".join([*warning_lines(v), *v.notes]))
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
@@ -77,6 +89,8 @@ def verdict_line(v: Verdict, width: int = 120) -> str:
     if v.status is not Status.PASS and v.message:
         first = v.message.splitlines()[0]
         line += "\n" + " " * 12 + "-> " + (first if len(first) <= width - 15 else first[: width - 18] + "...")
+    for w in warning_lines(v):
+        line += "\n" + " " * 12 + "!  " + w
     return line
 
 
@@ -94,6 +108,7 @@ th{background:#eef0f4;font-weight:600} tr{border-bottom:1px solid #e3e6ec}
 .error{color:#a0520b;font-weight:700} .sev-critical{color:#b3261e} .sev-major{color:#a0520b}
 .sev-minor{color:#5f6673} code,pre{font:12px ui-monospace,monospace} pre{white-space:pre-wrap;margin:.3em 0;
 background:#f6f7f9;padding:.5em;border-radius:4px} details summary{cursor:pointer;color:#4a5160}
+.warn{background:#fff4d6;border-left:3px solid #c98a00;padding:.3em .6em;margin:.3em 0}
 """
 
 
@@ -105,6 +120,8 @@ def html_report(result: RunResult) -> str:
         detail = ""
         if v.message:
             detail += f"<pre>{e(v.message)}</pre>"
+        for w in warning_lines(v):
+            detail += f"<p class=\"warn\">{e(w)}</p>"
         if v.notes:
             items = "".join(f"<li><code>{e(n)}</code></li>" for n in v.notes)
             detail += f"<details><summary>observed</summary><ul>{items}</ul></details>"

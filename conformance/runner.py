@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from . import portability
 from .adapters.base import Adapter, Credentials, Unsupported
 from .checks.base import Check, CheckFailed, Status, Verdict
 from .context import AdapterFactory, Context
@@ -55,7 +56,16 @@ def run_check(check: Check, mock: MockServer, make_adapter: AdapterFactory, **co
         status, message = Status.FAIL, _unexpected(ctx, exc)
     finally:
         ctx.close()
-    return Verdict(check, status, message, ctx.notes, time.perf_counter() - started)
+    warnings = [*ctx.warnings, *_portability(mock)] if status is not Status.ERROR else ctx.warnings
+    return Verdict(check, status, message, ctx.notes, time.perf_counter() - started, warnings)
+
+
+def _portability(mock: MockServer) -> list[str]:
+    """The portability warnings of what the mock saw during the check (none when it cannot tell)."""
+    try:
+        return portability.warnings(mock.journal(), mock.secrets)
+    except MockError:
+        return []
 
 
 def _unexpected(ctx: Context, exc: Exception) -> str:
