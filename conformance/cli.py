@@ -15,10 +15,12 @@ from typing import Any
 
 from .adapters import BUILTIN, AdapterNotFound, load_adapter
 from .checks import CATALOGUE, NoChecksSelected, select
+from .checks.base import Status, Verdict
 from .report import html_report, junit_xml, summary, table_head, verdict_line
-from .runner import Runner
+from .runner import AdapterOptionsRefused, Runner
 
 USAGE_ERROR = 2
+INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -79,22 +81,33 @@ def run(args: argparse.Namespace) -> int:
         print("bitget-conformance: --fuzz-examples must be 0 or more", file=sys.stderr)
         return USAGE_ERROR
     runner = Runner(adapter, seed=args.seed, fuzz_examples=args.fuzz_examples, adapter_options=options)
+    try:
+        runner.probe()
+    except AdapterOptionsRefused as exc:
+        print(f"bitget-conformance: {_one_line(str(exc))}", file=sys.stderr)
+        return USAGE_ERROR
 
-    def show(verdict: Any) -> None:
-        if not args.quiet:
+    def show(verdict: Verdict) -> None:
+        if not args.quiet or verdict.status in (Status.FAIL, Status.ERROR):  # --quiet still names failures
             print(verdict_line(verdict), flush=True)
 
     if not args.quiet:
         print(table_head())
     result = runner.run(checks, on_verdict=show)
     print(("\n" + summary(result)) if not args.quiet else summary(result))
+    if result.interrupted:
+        print(f"bitget-conformance: interrupted {result.properties['interrupted']}", file=sys.stderr)
     if args.report_junit is not None:
         _write(args.report_junit, junit_xml(result))
         print(f"JUnit XML: {args.report_junit}")
     if args.report_html is not None:
         _write(args.report_html, html_report(result).encode("utf-8"))
         print(f"HTML report: {args.report_html}")
-    return result.exit_code(strict=args.strict)
+    return INTERRUPTED if result.interrupted else result.exit_code(strict=args.strict)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:300]
 
 
 def list_checks(args: argparse.Namespace) -> int:
@@ -110,9 +123,13 @@ def list_checks(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "list":
-        return list_checks(args)
-    return run(args)
+    try:
+        if args.command == "list":
+            return list_checks(args)
+        return run(args)
+    except KeyboardInterrupt:  # outside the run itself (which keeps its partial report): nothing to keep
+        print("bitget-conformance: interrupted", file=sys.stderr)
+        return INTERRUPTED
 
 
 if __name__ == "__main__":

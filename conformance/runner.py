@@ -23,6 +23,7 @@ class RunResult:
     verdicts: list[Verdict] = field(default_factory=list)
     seconds: float = 0.0
     properties: dict[str, str] = field(default_factory=dict)  # what was run, for the reports
+    interrupted: bool = False  # Ctrl-C stopped the run: the verdicts are those reached before it
 
     def count(self, status: Status) -> int:
         return sum(1 for v in self.verdicts if v.status is status)
@@ -104,13 +105,32 @@ class Runner:
             if mock is None:
                 mock = stack.enter_context(MockServer(seed=self.seed, rate_limits=self.rate_limits, clock=self.clock))
             result.properties["mock_url"] = mock.url
-            for check in _runnable(checks, self.fuzz_examples):
-                verdict = run_check(check, mock, self.make_adapter, fuzz_examples=self.fuzz_examples, seed=self.seed)
-                result.verdicts.append(verdict)
-                if on_verdict is not None:
-                    on_verdict(verdict)
+            runnable = _runnable(checks, self.fuzz_examples)
+            try:
+                for check in runnable:
+                    verdict = run_check(check, mock, self.make_adapter, fuzz_examples=self.fuzz_examples,
+                                        seed=self.seed)
+                    result.verdicts.append(verdict)
+                    if on_verdict is not None:
+                        on_verdict(verdict)
+            except KeyboardInterrupt:
+                result.interrupted = True
+                result.properties["interrupted"] = f"after {len(result.verdicts)} of {len(runnable)} checks"
         result.seconds = time.perf_counter() - started
         return result
+
+    def probe(self) -> None:
+        """Build and close one adapter, so that options its constructor refuses fail before the run
+        (as a usage error) rather than in every check; raises AdapterOptionsRefused."""
+        try:
+            self.make_adapter("http://127.0.0.1:9", Credentials("bg_probe", "probe", "probe")).close()
+        except Exception as exc:
+            raise AdapterOptionsRefused(f"adapter {self.name!r} cannot be built with these options: "
+                                        f"{type(exc).__name__}: {exc}") from exc
+
+
+class AdapterOptionsRefused(ValueError):
+    """The adapter's constructor refused the options given (`--adapter-option`)."""
 
 
 def _build(adapter: Any, options: dict[str, Any], base_url: str, credentials: Credentials) -> Adapter:

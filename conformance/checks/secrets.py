@@ -79,4 +79,4 @@ def in_the_log(ctx: Context) -> None:
             for f in sorted(forms, key=len, reverse=True):
                 hit = hit.replace(f, MASK)
             at = hit.index(MASK)
-            ctx.fail(f"the client logged the {name} (shown masked): ...{hit[max(0, at - 120):at + 40]}...")
+            ctx.fail(f"the client logged the {name} (shown masked): ...{hit[max(0, at - 60):at + 40]}...")
