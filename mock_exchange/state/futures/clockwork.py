@@ -132,6 +132,7 @@ class FuturesClock:
         p.locked += p.size
         eng.fill(order, price, p.size, False, now_ms)
         order.status = "filled"
+        eng.order_changed(order)
         book = eng.book(p.uid, p.product)
         book.add_closed(order)
         after = b.available + b.frozen

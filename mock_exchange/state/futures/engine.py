@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from ..accounts import AccountStore, Balance
 from ..catalog import Contract
+from ..events import FuturesAccountChanged, FuturesOrderChanged
 from ..ledger import Ledger
 from ..orders import IdSequence
 from ..wallet import FUTURES_WALLETS
@@ -43,6 +44,7 @@ class FuturesEngine:
     def __init__(self, accounts: AccountStore, ledger: Ledger, ids: IdSequence, rng: random.Random,
                  max_kept: int, seed: int) -> None:
         self.accounts = accounts
+        self.events = accounts.events  # state events (the WebSocket fan-out listens)
         self.ledger = ledger
         self.ids = ids
         self.rng = rng
@@ -144,6 +146,16 @@ class FuturesEngine:
                                                  p.contract.taker_fee)
         return mg.crossed_liquidation_price(p.hold_side, p.entry, p.size, self.cushion(p, marks), keep)
 
+    # -- state events ---------------------------------------------------------------------
+    def order_changed(self, order: FuturesOrder, fill: FuturesFill | None = None) -> None:
+        if self.events.listeners:
+            self.events.emit(FuturesOrderChanged(order, fill))
+
+    def account_changed(self, uid: str, product: str) -> None:
+        """A wallet, position or setting of `uid`'s `product` changed (listeners coalesce these)."""
+        if self.events.listeners:
+            self.events.emit(FuturesAccountChanged(uid, product))
+
     # -- money ----------------------------------------------------------------------------
     @staticmethod
     def lock(b: Balance, amount: Decimal, now_ms: int) -> None:
@@ -162,6 +174,7 @@ class FuturesEngine:
         b = self.wallet(uid, product, coin)
         self.book(uid, product).add_bill(
             FuturesBill(self.bill_ids.next(), symbol, coin, business, amount, fee, b.available + b.frozen, now_ms))
+        self.account_changed(uid, product)
 
     # -- fills ----------------------------------------------------------------------------
     def fill(self, order: FuturesOrder, price: Decimal, qty: Decimal, maker: bool, now_ms: int) -> None:
@@ -208,6 +221,7 @@ class FuturesEngine:
         book.add_fill(fill)
         self.bill(order.uid, order.product, c.symbol, order.margin_coin, _business(order, profit), profit, -fee,
                   now_ms)
+        self.order_changed(order, fill)
 
     def _open(self, order: FuturesOrder, hold_side: str, price: Decimal, qty: Decimal, fee: Decimal,
               now_ms: int) -> None:

@@ -140,6 +140,7 @@ class FuturesTrading:
         if reserve:
             eng.lock(eng.wallet(uid, c.product_type, coin), reserve, now_ms)
             order.margin = reserve
+        eng.order_changed(order)  # live, before any fill: the order's first push
         if target is not None:
             target.locked += spec.size
         for fill_price, qty in got.fills:
@@ -155,6 +156,7 @@ class FuturesTrading:
         else:
             orders.add_open(order)
             eng.resting[c.symbol].add(order)
+            eng.account_changed(uid, c.product_type)
             return order
         self.finish(order, status, now_ms)
         orders.add_closed(order)
@@ -245,6 +247,8 @@ class FuturesTrading:
         order.status = status
         order.cancel_reason = "normal_cancel" if status == "canceled" else ""
         order.utime = now_ms
+        eng.order_changed(order)
+        eng.account_changed(order.uid, order.product)
 
     def close_open(self, order: FuturesOrder, status: str, now_ms: int) -> None:
         self.finish(order, status, now_ms)
