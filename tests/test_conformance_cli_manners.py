@@ -55,7 +55,7 @@ def test_ctrl_c_writes_the_partial_report_and_exits_130(tmp_path: Path) -> None:
         if line.startswith("SIGN-003"):
             break
     process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=60)
+    _, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
     assert "Traceback" not in err and "interrupted after 1 of 3 checks" in err
     cases = [c.get("name", "").split()[0] for c in ET.parse(junit).getroot().iter("testcase")]
