@@ -56,3 +56,10 @@ def test_masking_leaves_no_known_secret_in_what_is_shown(secret: str, before: st
     shown = journal.newest(1)[0]
     for text in (shown["body"], shown["answer"], shown["headers"][0][1]):
         assert secret not in text
+
+
+def test_a_secret_in_the_path_is_masked_too() -> None:
+    journal = Journal(5, lambda: ["s3cretPassphrase"])
+    journal.record({"ts": 0, "method": "GET", "path": "/api/v2/s3cretPassphrase/x", "query": "", "ip": "",
+                    "status": 404, "code": None, "uid": None, "key": None, "apiKey": None, "bucket": None})
+    assert journal.newest(1)[0]["path"] == "/api/v2/***/x"
