@@ -17,7 +17,9 @@ from typing import Any
 from .adapters import BUILTIN, AdapterNotFound, load_adapter
 from .checks import CATALOGUE, NoChecksSelected, select
 from .mock import MockUnavailable
-from .report import html_report, junit_xml, summary, table_head, verdict_line
+from .report import junit_xml, summary, table_head, verdict_line
+from .report_html import html_report
+from .report_json import json_report
 from .runner import Runner
 
 USAGE_ERROR = 2
@@ -37,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="comma-separated id globs, e.g. 'SIGN-*,ERR-00?'; '!RATE-*' excludes (default: all)")
     run.add_argument("--report-junit", type=Path, metavar="FILE", help="write JUnit XML here")
     run.add_argument("--report-html", type=Path, metavar="FILE", help="write a single-file HTML report here")
+    run.add_argument("--report-json", type=Path, metavar="FILE",
+                     help="write the verdicts and evidence as JSON here (schema: docs/conformance.md)")
     run.add_argument("--fuzz-examples", type=int, default=25, metavar="N",
                      help="hypothesis examples per FUZZ property (0: no fuzzing; default 25)")
     run.add_argument("--seed", type=int, default=42, help="seed of the mock's market and of the fuzzer")
@@ -55,6 +59,18 @@ def _mock_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--admin-token", metavar="TOKEN", default=os.environ.get("MOCK_EXCHANGE_ADMIN_TOKEN"),
                         help="the admin token of the mock at --base-url, if it has one (default: "
                              "$MOCK_EXCHANGE_ADMIN_TOKEN)")
+
+
+def replay_argv(args: argparse.Namespace) -> list[str]:
+    """The command that reruns this run as given (adapter, its options, seed, fuzzing, mock), without the
+    checks and reports: the reports add `--checks ID`. The admin token is left to MOCK_EXCHANGE_ADMIN_TOKEN."""
+    argv = ["bitget-conformance", "run", "--adapter", args.adapter]
+    for option in args.adapter_option:
+        argv += ["--adapter-option", option]
+    argv += ["--seed", str(args.seed), "--fuzz-examples", str(args.fuzz_examples)]
+    if args.base_url is not None:
+        argv += ["--base-url", args.base_url]
+    return argv
 
 
 def _patterns(values: Sequence[str]) -> list[str]:
@@ -109,6 +125,7 @@ def run(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(table_head())
         result = runner.run(checks, on_verdict=show, mock=mock)
+        result.command = replay_argv(args)
     finally:
         mock.stop()
     print(("\n" + summary(result)) if not args.quiet else summary(result))
@@ -118,6 +135,9 @@ def run(args: argparse.Namespace) -> int:
     if args.report_html is not None:
         _write(args.report_html, html_report(result).encode("utf-8"))
         print(f"HTML report: {args.report_html}")
+    if args.report_json is not None:
+        _write(args.report_json, json_report(result, strict=args.strict))
+        print(f"JSON report: {args.report_json}")
     return result.exit_code(strict=args.strict)
 
 
