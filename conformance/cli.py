@@ -1,4 +1,5 @@
-"""`bitget-conformance run --adapter NAME ...`: drive a client through the catalogue against an in-process mock.
+"""`bitget-conformance run --adapter NAME ...`: drive a client through the catalogue against a mock (in-process,
+or the one at --base-url); `fuzz` and `replay` are in cli_fuzz.py.
 
 Exit codes: 0 when every critical and major check passed (minor failures are reported, not fatal, unless
 --strict), 1 when one failed or could not run, 2 on a usage error (unknown adapter, no check selected).
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from . import cli_fuzz
 from .adapters import BUILTIN, AdapterNotFound, load_adapter
 from .checks import CATALOGUE, NoChecksSelected, select
 from .mock import MockUnavailable
@@ -23,6 +25,8 @@ from .report_json import json_report
 from .runner import Runner
 
 USAGE_ERROR = 2
+ADAPTER_HELP = (f"{' | '.join(BUILTIN)} | package.module:Class (a subclass of conformance.adapters.Adapter) | "
+                "'cmd:COMMAND' (a process adapter, docs/conformance.md)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,8 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      description="Check a Bitget V2 client against the bitget-mock sandbox.")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the checks against one client")
-    run.add_argument("--adapter", required=True, metavar="NAME",
-                     help=f"{' | '.join(BUILTIN)} | package.module:Class (a subclass of conformance.adapters.Adapter)")
+    run.add_argument("--adapter", required=True, metavar="NAME", help=ADAPTER_HELP)
     run.add_argument("--adapter-option", action="append", default=[], metavar="KEY=JSON",
                      help="keyword argument for the adapter's constructor, value as JSON (repeatable), e.g. "
                           "options='{\"adjustForTimeDifference\": true}' for ccxt")
@@ -47,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     _mock_arguments(run)
     run.add_argument("--strict", action="store_true", help="exit 1 on minor failures too")
     run.add_argument("--quiet", action="store_true", help="print only the summary")
+    cli_fuzz.add_parsers(sub, ADAPTER_HELP, _mock_arguments)
     lst = sub.add_parser("list", help="list the checks")
     lst.add_argument("--checks", action="append", default=[], metavar="PATTERNS")
     return parser
@@ -156,6 +160,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "list":
         return list_checks(args)
+    if args.command in cli_fuzz.COMMANDS:
+        return cli_fuzz.main(args, _options)
     return run(args)
 
 
