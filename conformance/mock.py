@@ -153,11 +153,6 @@ class RemoteMock:
         return self._url
 
     @property
-    def signing_secrets(self) -> dict[str, str]:
-        """API key -> secret key of the keys a client is given (to recompute a signature from the journal)."""
-        return {c.api_key: c.secret_key for c in (self.credentials, self.read_only)}
-
-    @property
     def http(self) -> httpx.Client:
         if self._http is None:
             raise RuntimeError("the mock is not running")
@@ -207,8 +202,9 @@ class RemoteMock:
         """coin -> {available, frozen} of the spot wallet, as the mock holds it."""
         return dict(self.admin("GET", f"/accounts/{self.uid}")["balances"].get("spot", {}))
 
-    def add_faults(self, *rules: dict[str, Any]) -> None:
-        self.admin("POST", "/faults", {"rules": list(rules)})
+    def add_faults(self, *rules: dict[str, Any]) -> list[dict[str, Any]]:
+        """Add fault rules; every active rule as the mock shows it (with its id)."""
+        return list(self.admin("POST", "/faults", {"rules": list(rules)})["rules"])
 
     def clear_faults(self) -> None:
         self.admin("DELETE", "/faults")

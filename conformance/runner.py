@@ -11,12 +11,14 @@ from functools import partial
 from typing import Any
 
 from mock_exchange.clock import Clock
+from mock_exchange.journal import JournalEntry
 
 from . import portability
 from .adapters.base import Adapter, Credentials, Unsupported
 from .checks.base import Check, CheckFailed, Status, Verdict
 from .context import AdapterFactory, Context
-from .mock import MockError, MockServer, RemoteMock
+from .evidence import Evidence, collect, masker
+from .mock import KEYS, MockError, MockServer, RemoteMock
 
 
 @dataclass
@@ -25,6 +27,7 @@ class RunResult:
     verdicts: list[Verdict] = field(default_factory=list)
     seconds: float = 0.0
     properties: dict[str, str] = field(default_factory=dict)  # what was run, for the reports
+    command: list[str] = field(default_factory=list)  # the command that reruns the run (the reports add --checks)
     interrupted: bool = False  # Ctrl-C stopped the run: the verdicts are those reached before it
 
     def count(self, status: Status) -> int:
@@ -59,16 +62,25 @@ def run_check(check: Check, mock: RemoteMock, make_adapter: AdapterFactory, **co
         status, message = Status.FAIL, _unexpected(ctx, exc)
     finally:
         ctx.close()
-    warnings = [*ctx.warnings, *_portability(mock)] if status is not Status.ERROR else ctx.warnings
-    return Verdict(check, status, message, ctx.notes, time.perf_counter() - started, warnings)
+    keys = {creds.api_key: creds.secret_key for creds, _ in KEYS}
+    given = [s for c in (*ctx.given, *(creds for creds, _ in KEYS)) for s in (c.secret_key, c.passphrase)]
+    mask = masker([*keys.values(), *given])  # no secret in any report, whatever the client put in its errors
+    journal = _journal(mock)
+    warnings = list(ctx.warnings)
+    if journal is not None and status is not Status.ERROR:
+        warnings += portability.warnings(journal, keys)
+    return Verdict(check, status, mask(message), [mask(n) for n in ctx.notes], time.perf_counter() - started,
+                   evidence=collect(journal, keys, given) if journal is not None else Evidence(),
+                   warnings=[mask(w) for w in warnings])
 
 
-def _portability(mock: RemoteMock) -> list[str]:
-    """The portability warnings of what the mock saw during the check (none when it cannot tell)."""
+def _journal(mock: RemoteMock) -> list[JournalEntry] | None:
+    """What the mock saw during the check, for the evidence and the portability warnings (None when it
+    cannot say)."""
     try:
-        return portability.warnings(mock.journal(), mock.signing_secrets)
+        return mock.journal()
     except MockError:
-        return []
+        return None
 
 
 def _unexpected(ctx: Context, exc: Exception) -> str:

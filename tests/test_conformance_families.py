@@ -3,6 +3,7 @@ a client that is correct in an unusual way passes them, and portability warnings
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
@@ -12,7 +13,9 @@ from conformance.adapters.base import Adapter
 from conformance.adapters.reference import ReferenceAdapter
 from conformance.checks import CATALOGUE
 from conformance.checks.base import Status
-from conformance.report import html_report, junit_xml, verdict_line
+from conformance.report import junit_xml, verdict_line
+from conformance.report_html import html_report
+from conformance.report_json import json_report
 
 from .conformance_support import (
     BatchResendAdapter,
@@ -113,6 +116,8 @@ def test_a_signature_over_the_encoded_query_passes_with_a_warning_in_every_forma
     assert warning in (case.findtext("system-out") or "")
     page = html_report(result)
     assert 'class="warn"' in page and "%E9%BE%99" in page
+    checks = {c["id"]: c for c in json.loads(json_report(result))["checks"]}
+    assert checks["SIGN-004"]["warnings"] == [warning] and checks["SIGN-003"]["warnings"] == []
     assert result.exit_code(strict=True) == 0
 
 
