@@ -1,5 +1,6 @@
 """ccxt pro's bitget class, unmodified, against the mock's sockets on a real port (system clock: ccxt signs
-its login with its own wall-clock seconds): tickers, checksum-verified books, trades, orders, fills, balance."""
+its login with its own wall-clock seconds): tickers, checksum-verified books, trades, orders, fills, balance,
+spot and the swap BTC/USDT:USDT (ticker, book, orders, positions)."""
 
 from __future__ import annotations
 
@@ -105,3 +106,44 @@ def test_watch_my_trades_and_balance_after_a_market_buy(server: ServerThread) ->
     assert balance["USDT"]["free"] > 0 and "BTC" in balance
     assert trades and trades[-1]["order"] == order["id"] and trades[-1]["symbol"] == "BTC/USDT"
     assert trades[-1]["takerOrMaker"] == "taker" and trades[-1]["amount"] > 0
+
+
+SWAP = "BTC/USDT:USDT"
+
+
+def test_watch_swap_ticker_and_order_book(server: ServerThread) -> None:
+    async def scenario(ex: Any) -> Any:
+        ticker = await ex.watch_ticker(SWAP)
+        assert ex.handle_option("watchOrderBook", "checksum", True) is True
+        for _ in range(2):  # the snapshot, then a walk step of checksum-verified deltas
+            book = await ex.watch_order_book(SWAP)
+        return ticker, book
+
+    ticker, book = run(server, scenario)
+    assert ticker["symbol"] == SWAP and ticker["bid"] < ticker["ask"]
+    assert float(ticker["info"]["markPrice"]) > 0 and "fundingRate" in ticker["info"]  # ccxt keeps them in info
+    assert book["symbol"] == SWAP and len(book["bids"]) == len(book["asks"]) == 150
+    assert book["bids"][0][0] < book["asks"][0][0]
+
+
+def test_watch_swap_orders_and_positions(server: ServerThread) -> None:
+    async def scenario(ex: Any) -> Any:
+        await ex.transfer("USDT", 1000, "spot", "swap")
+        orders_future = asyncio.ensure_future(ex.watch_orders(SWAP))
+        first_positions = await ex.watch_positions()  # the snapshot (maybe empty)
+        await asyncio.sleep(0.3)  # let the orders subscribe go out before the order does
+        placed = await ex.create_order(SWAP, "market", "buy", 0.01, None, {"hedged": True})
+        orders = [dict(o) for o in await orders_future]
+        positions = await ex.watch_positions()
+        while not positions:
+            positions = await ex.watch_positions()
+        rest = await ex.fetch_positions([SWAP])
+        await ex.close_position(SWAP, "long")
+        return first_positions, placed, orders, positions, rest
+
+    first, placed, orders, positions, rest = run(server, scenario)
+    assert isinstance(first, list)
+    assert orders[-1]["id"] == placed["id"] and orders[-1]["symbol"] == SWAP and orders[-1]["amount"] == 0.01
+    [position] = [p for p in positions if p["symbol"] == SWAP]
+    assert position["side"] == "long" and position["contracts"] == 0.01 and position["marginMode"] == "cross"
+    assert position["entryPrice"] == rest[0]["entryPrice"] and position["leverage"] == rest[0]["leverage"]

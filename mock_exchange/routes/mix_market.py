@@ -1,5 +1,5 @@
 """Futures (mix) market data: tickers, merged depth, candles (market, mark, index), public trades, prices,
-open interest, funding rates and times, leverage tiers. Public, IP-keyed (bitget-v2-futures.md B.1)."""
+open interest, funding rates and times, leverage tiers. Public, IP-keyed (docs/futures-market.md)."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def _change(last: Decimal, ref: Decimal) -> str:
     return plain(((last - ref) / ref).quantize(Decimal("0.00001"))) if ref else "0"
 
 
-def _ticker(market: FuturesMarket, c: Contract, now_ms: int) -> dict[str, Any]:
+def ticker_view(market: FuturesMarket, c: Contract, now_ms: int) -> dict[str, Any]:
     book = market.book(c, now_ms)
     last = market.last_price(c, now_ms)
     day = market.stats(c, now_ms)
@@ -72,16 +72,16 @@ def _ticker(market: FuturesMarket, c: Contract, now_ms: int) -> dict[str, Any]:
 
 def ticker(svc: Services, req: ApiRequest) -> Any:
     market, c = _contract(svc, req)
-    return [_ticker(market, c, req.now_ms)]
+    return [ticker_view(market, c, req.now_ms)]
 
 
 def tickers(svc: Services, req: ApiRequest) -> Any:
     market = svc.exchange.futures_market
-    return [_ticker(market, c, req.now_ms) for c in market.contracts(product_type(req))]
+    return [ticker_view(market, c, req.now_ms) for c in market.contracts(product_type(req))]
 
 
 def _levels(levels: list[Level], limit: int) -> list[list[float]]:
-    # JSON numbers, as the doc's example and TS-SDK's [number, number] have them (bitget-v2-futures.md B.2)
+    # JSON numbers, as the doc's example and TS-SDK's [number, number] have them (docs/futures-market.md)
     return [[float(lv.price), float(lv.size)] for lv in levels[:limit]]
 
 

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .orders import Fill, Order
+
+if TYPE_CHECKING:  # futures/ imports the account store, which imports this module
+    from .futures.model import FuturesFill, FuturesOrder
 
 PLACED, CLOSED = "placed", "closed"
 
@@ -47,7 +51,23 @@ class ClockMoved:
     now_ms: int
 
 
-Event = OrderChanged | FillMade | BalanceChanged | ClockMoved
+@dataclass(frozen=True, slots=True)
+class FuturesOrderChanged:
+    """A futures order was placed, filled (`fill` set; the order already carries it) or closed."""
+
+    order: FuturesOrder
+    fill: FuturesFill | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FuturesAccountChanged:
+    """Something of one account's futures product changed: a wallet, a position, a setting."""
+
+    uid: str
+    product: str
+
+
+Event = OrderChanged | FillMade | BalanceChanged | ClockMoved | FuturesOrderChanged | FuturesAccountChanged
 Listener = Callable[[Event], None]
 
 

@@ -17,20 +17,31 @@ import orjson
 
 from ..errors import WS_TOO_MANY, WsError
 from ..journal import JournalEntry
-from ..state.events import BalanceChanged, ClockMoved, Event, FillMade, OrderChanged
+from ..state.events import (
+    BalanceChanged,
+    ClockMoved,
+    Event,
+    FillMade,
+    FuturesAccountChanged,
+    FuturesOrderChanged,
+    OrderChanged,
+)
 from ..state.orders import Fill, Order
+from ..state.wallet import FUTURES_WALLETS
+from . import private_futures as pf
 from .connection import GOING_AWAY, Connection, moving_window_full
 from .faults import SocketFaults
 from .feeds import PublicFeeds
 from .limits import WsLimits, ws_limits
 from .private import account_item, fill_item, order_item
-from .protocol import DEFAULT, SNAPSHOT, UPDATE, Topic, push
+from .protocol import DEFAULT, SNAPSHOT, SPOT, UPDATE, Topic, push
 
 if TYPE_CHECKING:
     from ..services import Services
 
 log = logging.getLogger("mock_exchange.ws")
 TICK_S = 0.05  # how often a system clock is looked at for walk steps, idle and lifetime cuts
+_PRODUCT_OF_WALLET = {wallet: product for product, wallet in FUTURES_WALLETS.items()}
 
 
 class Hub:
@@ -38,7 +49,8 @@ class Hub:
         self.svc = svc
         self.limits: WsLimits = ws_limits(svc.config.ws_limits)
         self.faults = SocketFaults()
-        self.feeds = PublicFeeds(svc.exchange.market)
+        ex = svc.exchange
+        self.feeds = PublicFeeds(ex.market, ex.futures_market, ex.futures_series)
         self.connections: dict[int, Connection] = {}
         self.subscribers: dict[Topic, dict[Connection, bytes]] = {}
         self.by_uid: dict[str, set[Connection]] = {}
@@ -46,6 +58,8 @@ class Hub:
         self.open_by_ip: dict[str, int] = {}
         self._unlisten: Any = None
         self._ticker: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._dirty: set[tuple[str, str]] = set()  # (uid, product) whose account/positions are to be pushed
 
     # -- connections --------------------------------------------------------------------
     def admit(self, ip: str, now_ms: int) -> WsError | None:
@@ -62,8 +76,9 @@ class Hub:
         self.open_by_ip[conn.ip] = self.open_by_ip.get(conn.ip, 0) + 1
         if self._unlisten is None:
             self._unlisten = self.svc.exchange.events.listen(self.on_event)
+        self._loop = asyncio.get_running_loop()
         if self._ticker is None or self._ticker.done():
-            self._ticker = asyncio.get_running_loop().create_task(self._tick())
+            self._ticker = self._loop.create_task(self._tick())
         self.record(conn, "connect")
 
     def remove(self, conn: Connection) -> None:
@@ -159,6 +174,10 @@ class Hub:
                 self._order(event.order, None, now)
             elif isinstance(event, BalanceChanged):
                 self._balance(event, now)
+            elif isinstance(event, FuturesOrderChanged):
+                self._futures_order(event, now)
+            elif isinstance(event, FuturesAccountChanged):
+                self._futures_changed(event.uid, event.product)
         except Exception:  # a bug of ours must never fail the state transition that emitted the event
             log.exception("socket push failed for %r", event)
 
@@ -184,14 +203,56 @@ class Hub:
             for conn, arg_json in list(subs.items()):
                 self.deliver(conn, push(action, arg_json, data, now), now)
 
-    def _private(self, uid: str, channel: str, target: str) -> list[tuple[Connection, bytes]]:
-        """The (connection, arg) pairs of `uid` subscribed to `channel` for `target` or "default"."""
+    def _private(self, uid: str, channel: str, target: str, inst_type: str = SPOT) -> list[tuple[Connection, bytes]]:
+        """The (connection, arg) pairs of `uid` subscribed to `channel` of `inst_type` for `target` or
+        "default" (a demo S* instType streams its real product's state)."""
         out = []
         for conn in self.by_uid.get(uid, ()):
             for topic, arg_json in conn.subs.items():
-                if topic.channel == channel and topic.target in (target, DEFAULT):
+                if topic.channel == channel and topic.inst_type == inst_type and topic.target in (target, DEFAULT):
                     out.append((conn, arg_json))
         return out
+
+    def _push_all(self, targets: list[tuple[Connection, bytes]], data: bytes, now: int) -> None:
+        for conn, arg_json in targets:
+            self.deliver(conn, push(SNAPSHOT, arg_json, data, now), now)
+
+    def _futures_order(self, event: FuturesOrderChanged, now: int) -> None:
+        order, fill = event.order, event.fill
+        targets = self._private(order.uid, "orders", order.contract.symbol, order.product)
+        if targets:
+            self._push_all(targets, orjson.dumps([pf.order_item(order, fill)]), now)
+        if fill is not None:
+            targets = self._private(order.uid, "fill", order.contract.symbol, order.product)
+            if targets:
+                self._push_all(targets, orjson.dumps([pf.fill_item(order, fill)]), now)
+
+    def _futures_changed(self, uid: str, product: str) -> None:
+        """Mark `uid`'s `product` for an `account` and `positions` push. Many changes in one state
+        transition (a batch, a cancel-all, a clock step) make one push of each, sent right after it."""
+        if uid not in self.by_uid:
+            return
+        if not self._dirty and self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._flush)
+        self._dirty.add((uid, product))
+
+    def _flush(self) -> None:
+        dirty, self._dirty = self._dirty, set()
+        now = self.svc.clock.now_ms()
+        try:
+            for uid, product in sorted(dirty):
+                self._futures_snapshots(uid, product, now)
+        except Exception:
+            log.exception("futures account push failed")
+
+    def _futures_snapshots(self, uid: str, product: str, now: int) -> None:
+        ex = self.svc.exchange
+        for conn in list(self.by_uid.get(uid, ())):
+            for topic, arg_json in list(conn.subs.items()):
+                if topic.inst_type != product or topic.channel not in ("account", "positions"):
+                    continue
+                data = pf.snapshot(ex, uid, topic, now)
+                self.deliver(conn, push(SNAPSHOT, arg_json, data, now), now)
 
     def _order(self, order: Order, fill: Fill | None, now: int) -> None:
         targets = self._private(order.uid, "orders", order.sym.symbol)
@@ -208,6 +269,9 @@ class Hub:
 
     def _balance(self, event: BalanceChanged, now: int) -> None:
         if event.account_type != "spot":
+            product = _PRODUCT_OF_WALLET.get(event.account_type)
+            if product is not None:
+                self._futures_changed(event.uid, product)
             return
         targets = self._private(event.uid, "account", event.coin)
         if not targets:
@@ -240,3 +304,4 @@ class Hub:
         if reason is not None:
             entry["reason"] = reason
         self.svc.journal.record(entry)
+

@@ -1,5 +1,5 @@
 """The WebSocket wire protocol, sans I/O: inbound frames -> typed requests, topics from subscribe args,
-and the outbound events (acks, errors, pushes) rendered as Bitget sends them (bitget-v2-websocket.md A.3-A.6).
+and the outbound events (acks, errors, pushes) rendered as Bitget sends them (docs/websocket.md).
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from typing import Any
 import orjson
 
 from ..errors import WS_BAD_OP, WS_NO_CHANNEL, WS_PARAM_ERROR, WsError
-from ..state.catalog import COINS_BY_NAME, SYMBOLS_BY_NAME
+from ..state.catalog import COINS_BY_NAME, CONTRACTS_BY_KEY, DEMO_PRODUCT_TYPES, PRODUCT_TYPES, SYMBOLS_BY_NAME
+from ..state.wallet import MARGIN_COINS
 
 PING, PONG = "ping", "pong"
 # candle channel suffix -> the REST granularity with the same buckets (A.8; ccxt also asks for 3m)
@@ -21,9 +22,11 @@ CANDLES = {
 }
 BOOK_DEPTHS = {"books": None, "books1": 1, "books5": 5, "books15": 15}
 PUBLIC_CHANNELS = frozenset({"ticker", "trade", *BOOK_DEPTHS, *("candle" + k for k in CANDLES)})
-PRIVATE_CHANNELS = frozenset({"account", "orders", "fill"})
-# instTypes this mock serves; the futures ones (and their demo S* names) come with the futures state
-INST_TYPES = {"SPOT": "SPOT"}
+PRIVATE_CHANNELS = frozenset({"account", "orders", "fill", "positions"})
+FUTURES_ONLY = frozenset({"positions"})
+SPOT = "SPOT"
+# instType as sent (upper-cased) -> the product whose state it streams: a demo S* type streams its real one
+INST_TYPES = {SPOT: SPOT, **{p: p for p in PRODUCT_TYPES}, **DEMO_PRODUCT_TYPES}
 DEFAULT = "default"
 
 
@@ -38,6 +41,10 @@ class Topic:
     @property
     def private(self) -> bool:
         return self.channel in PRIVATE_CHANNELS
+
+    @property
+    def futures(self) -> bool:
+        return self.inst_type != SPOT
 
 
 @dataclass(frozen=True)
@@ -112,30 +119,36 @@ def topic_of(arg: Any) -> Topic:
     target = arg.get(key)
     if target is not None and not isinstance(target, str):
         raise WsError(WS_PARAM_ERROR, arg=arg)
-    if canonical is None or kind is None:
+    if canonical is None or kind is None or (canonical in FUTURES_ONLY and kind == SPOT):
         raise WsError(WS_NO_CHANNEL, inst_type, channel, target or "", arg=arg)
     if canonical == "account":
-        name = DEFAULT if target in (None, "") or target.lower() == DEFAULT else _coin(target)
+        name = DEFAULT if target in (None, "") or target.lower() == DEFAULT else _coin(target, kind)
     elif target is None or target == "":
         raise WsError(WS_PARAM_ERROR, arg=arg)
     elif canonical in PRIVATE_CHANNELS and target.lower() == DEFAULT:
         name = DEFAULT
     else:
-        name = _symbol(target)
+        name = _symbol(target, kind)
     if name is None:
         raise WsError(WS_NO_CHANNEL, inst_type, channel, target or "", arg=arg)
     return Topic(kind, canonical, name)
 
 
-def _symbol(name: str) -> str | None:
+def _symbol(name: str, kind: str) -> str | None:
+    """The spot symbol, or the contract of product `kind`, that `name` names (any case)."""
+    if kind != SPOT:
+        contract = CONTRACTS_BY_KEY.get((kind, name.upper()))
+        return contract.symbol if contract is not None else None
     found = SYMBOLS_BY_NAME.get(name) or SYMBOLS_BY_NAME.get(name.upper())
     return found.symbol if found is not None else None
 
 
-def _coin(name: str) -> str | None:
-    if name in COINS_BY_NAME:
-        return name
-    return name.upper() if name.upper() in COINS_BY_NAME else None
+def _coin(name: str, kind: str) -> str | None:
+    """A spot coin, or a margin coin of futures product `kind` (any case)."""
+    coin = name if name in COINS_BY_NAME else name.upper()
+    if kind != SPOT:
+        return coin if coin in MARGIN_COINS[kind] else None
+    return coin if coin in COINS_BY_NAME else None
 
 
 # -- outbound -------------------------------------------------------------------------------

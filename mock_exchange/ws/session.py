@@ -12,6 +12,7 @@ from ..errors import WS_ILLEGAL, WS_LOGIN_NEEDED, WS_NO_CHANNEL, WS_OVER_LIMIT, 
 from .connection import POLICY, TOO_BIG, Connection, moving_window_full
 from .login import verify_login
 from .private import account_snapshot
+from .private_futures import snapshot as futures_snapshot
 from .protocol import LOGIN_OK, PONG, SNAPSHOT, Login, Ping, Subscribe, Topic, ack, error_event, parse, push, topic_of
 
 if TYPE_CHECKING:
@@ -111,6 +112,8 @@ def _snapshot(hub: Hub, conn: Connection, topic: Topic, now_ms: int) -> None:
     arg_json = conn.subs[topic]
     if not topic.private:
         action, data = hub.feeds.snapshot(topic, now_ms)
+    elif topic.futures and topic.channel in ("account", "positions") and conn.uid is not None:
+        action, data = SNAPSHOT, futures_snapshot(hub.svc.exchange, conn.uid, topic, now_ms)
     elif topic.channel == "account" and conn.uid is not None:
         action = SNAPSHOT
         data = orjson.dumps(account_snapshot(hub.svc.exchange.accounts.account(conn.uid), topic.target))

@@ -1,14 +1,14 @@
 """What the virtual clock does to futures: resting orders the walk crossed fill (maker), funding
 settles at each interval boundary passed, and positions whose liquidation price the mark reached
-are liquidated, in that order, deterministically for a given seed and clock path."""
+are liquidated, in that order, deterministically for a given seed and clock path. (Conditional
+orders fire from `Exchange.advance`, which brings this up to each one's step first.)"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from ..catalog import Contract
-from ..matching import MAX_SAMPLES
+from ..matching import sampled
 from ..pricewalk import STEP_MS, step_of
 from . import margin as mg
 from .margin import LONG
@@ -16,15 +16,6 @@ from .model import CLOSE, HEDGE, ISOLATED, ZERO, FuturesOrder, Position
 from .trading import FuturesTrading
 
 FUNDING_PLACES = Decimal("1e-8")
-
-
-def sampled(first: int, last: int) -> Sequence[int]:
-    """Walk steps first..last, every one of a short gap, MAX_SAMPLES spread evenly over a long one."""
-    count = last - first + 1
-    if count <= MAX_SAMPLES:
-        return range(first, last + 1)
-    span = count - 1
-    return [first + (span * i) // (MAX_SAMPLES - 1) for i in range(MAX_SAMPLES)]
 
 
 class FuturesClock:
@@ -66,8 +57,12 @@ class FuturesClock:
                 if p is None:
                     self.trading.close_open(order, "canceled", now_ms)
                     continue
-            self.engine.fill(order, order.price, order.remaining, True, now_ms)
+            qty = order.remaining
+            self.engine.fill(order, order.price, qty, True, now_ms)
             self.trading.close_open(order, "filled", now_ms)
+            hooks = self.engine.hooks
+            if order.presets and not order.closes and hooks is not None:
+                hooks.opened(order, qty, now_ms)
             self.trading.fit_locks(order.uid, c, now_ms)
 
     # -- funding ----------------------------------------------------------------------------
@@ -132,6 +127,7 @@ class FuturesClock:
         p.locked += p.size
         eng.fill(order, price, p.size, False, now_ms)
         order.status = "filled"
+        eng.order_changed(order)
         book = eng.book(p.uid, p.product)
         book.add_closed(order)
         after = b.available + b.frozen

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from ..accounts import AccountStore, Balance
 from ..catalog import Contract
+from ..events import FuturesAccountChanged, FuturesOrderChanged
 from ..ledger import Ledger
 from ..orders import IdSequence
 from ..wallet import FUTURES_WALLETS
@@ -32,6 +33,7 @@ from .model import (
     FuturesBill,
     FuturesFill,
     FuturesOrder,
+    Hooks,
     Position,
     SymbolSettings,
     opposite,
@@ -43,6 +45,7 @@ class FuturesEngine:
     def __init__(self, accounts: AccountStore, ledger: Ledger, ids: IdSequence, rng: random.Random,
                  max_kept: int, seed: int) -> None:
         self.accounts = accounts
+        self.events = accounts.events  # state events (the WebSocket fan-out listens)
         self.ledger = ledger
         self.ids = ids
         self.rng = rng
@@ -56,6 +59,7 @@ class FuturesEngine:
         self.resting: dict[str, RestingOrders] = defaultdict(RestingOrders)
         self.funding: defaultdict[str, Decimal] = defaultdict(Decimal)  # paid by accounts, per coin
         self.insurance: defaultdict[str, Decimal] = defaultdict(Decimal)  # liquidation remainders, per coin
+        self.hooks: Hooks | None = None  # conditional orders (FuturesPlans), once built
 
     # -- lookups ------------------------------------------------------------------------
     def book(self, uid: str, product: str) -> FuturesBook:
@@ -144,6 +148,16 @@ class FuturesEngine:
                                                  p.contract.taker_fee)
         return mg.crossed_liquidation_price(p.hold_side, p.entry, p.size, self.cushion(p, marks), keep)
 
+    # -- state events ---------------------------------------------------------------------
+    def order_changed(self, order: FuturesOrder, fill: FuturesFill | None = None) -> None:
+        if self.events.listeners:
+            self.events.emit(FuturesOrderChanged(order, fill))
+
+    def account_changed(self, uid: str, product: str) -> None:
+        """A wallet, position or setting of `uid`'s `product` changed (listeners coalesce these)."""
+        if self.events.listeners:
+            self.events.emit(FuturesAccountChanged(uid, product))
+
     # -- money ----------------------------------------------------------------------------
     @staticmethod
     def lock(b: Balance, amount: Decimal, now_ms: int) -> None:
@@ -162,6 +176,7 @@ class FuturesEngine:
         b = self.wallet(uid, product, coin)
         self.book(uid, product).add_bill(
             FuturesBill(self.bill_ids.next(), symbol, coin, business, amount, fee, b.available + b.frozen, now_ms))
+        self.account_changed(uid, product)
 
     # -- fills ----------------------------------------------------------------------------
     def fill(self, order: FuturesOrder, price: Decimal, qty: Decimal, maker: bool, now_ms: int) -> None:
@@ -208,6 +223,7 @@ class FuturesEngine:
         book.add_fill(fill)
         self.bill(order.uid, order.product, c.symbol, order.margin_coin, _business(order, profit), profit, -fee,
                   now_ms)
+        self.order_changed(order, fill)
 
     def _open(self, order: FuturesOrder, hold_side: str, price: Decimal, qty: Decimal, fee: Decimal,
               now_ms: int) -> None:
@@ -269,6 +285,8 @@ class FuturesEngine:
             p.pid, p.contract.symbol, p.margin_coin, p.hold_side, p.margin_mode, p.entry, close_avg,
             p.open_total, p.close_total, p.achieved, p.achieved - fees + p.funding, p.funding,
             -p.open_fee, -p.close_fee, p.ctime, now_ms))
+        if self.hooks is not None:
+            self.hooks.position_closed(p, now_ms)
 
 
 def _business(order: FuturesOrder, profit: Decimal) -> str:

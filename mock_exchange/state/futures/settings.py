@@ -90,6 +90,7 @@ class FuturesSettings:
             p.margin, p.leverage, p.utime = m, lev, now_ms
         s = eng.stored_settings(uid, c)
         s.cross_leverage, s.long_leverage, s.short_leverage = new.cross_leverage, new.long_leverage, new.short_leverage
+        eng.account_changed(uid, c.product_type)
         return c, s
 
     @mutation
@@ -101,6 +102,7 @@ class FuturesSettings:
             raise BitgetError(MARGIN_MODE_LOCKED)
         s = self.engine.stored_settings(uid, c)
         s.margin_mode = mode
+        self.engine.account_changed(uid, c.product_type)
         return c, s
 
     @mutation
@@ -111,6 +113,7 @@ class FuturesSettings:
         if mode != eng.pos_mode(uid, product) and (eng.positions_of(uid, product) or len(eng.book(uid, product).open)):
             raise BitgetError(PARAMS_INVALID)
         eng.pos_modes[(uid, product)] = mode
+        eng.account_changed(uid, product)
         return mode
 
     @mutation
