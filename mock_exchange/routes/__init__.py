@@ -15,6 +15,7 @@ from . import (
     spot_account,
     spot_market,
     spot_orders,
+    spot_plans,
     spot_trade,
     wallet,
 )
@@ -27,6 +28,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     *mix_market.ENDPOINTS,
     *spot_trade.ENDPOINTS,
     *spot_orders.ENDPOINTS,
+    *spot_plans.ENDPOINTS,
     *wallet.ENDPOINTS,
     *mix_account.ENDPOINTS,
     *mix_order.ENDPOINTS,

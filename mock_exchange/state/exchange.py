@@ -20,6 +20,7 @@ from .futures_series import FuturesSeries
 from .ledger import Ledger
 from .market import Market
 from .orders import IdSequence
+from .plans import SpotPlans
 from .pricewalk import STEP_MS, step_of
 from .seed import AccountSeed
 from .trading import Limits, Trading
@@ -52,7 +53,7 @@ class Exchange:
     def components(self) -> dict[str, Any]:
         """The parts of the state by stable names (what recorded calls refer to)."""
         return {"exchange": self, "clock": self.clock, "accounts": self.accounts, "trading": self.trading,
-                "wallet": self.wallet, "futures.trading": self.futures.trading,
+                "wallet": self.wallet, "plans": self.plans, "futures.trading": self.futures.trading,
                 "futures.settings": self.futures.settings}
 
     def live_parts(self) -> dict[str, Any]:
@@ -89,6 +90,8 @@ class Exchange:
                                self.limits.max_closed_orders, self.seed, now)
         self.wallet.futures = self.futures
         self.triggers = Triggers(now)  # every market's pending conditions (plan orders, TP/SL)
+        self.plans = SpotPlans(self.trading, self.triggers, self.ids, self.rng, self.limits.max_closed_orders,
+                               self.events)
 
     def catch_up(self, now_ms: int) -> None:
         """Bring time-driven state up to `now_ms`: resting orders the price walk crossed get filled;
@@ -115,7 +118,7 @@ class Exchange:
 
     def trigger_owners(self) -> dict[str, TriggerOwner]:
         """Who acts on a fired trigger, by its watch's market ("spot" or a futures productType)."""
-        return {}
+        return {SPOT: self.plans}
 
     def trigger_price(self, watch: Watch, step: int) -> Decimal:
         """The price a trigger watches at a walk step: spot last; futures last or mark."""
