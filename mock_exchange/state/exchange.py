@@ -17,6 +17,7 @@ from .accounts import AccountStore, ApiKey, KeyMint, load_public_key
 from .catalog import SPOT_SYMBOLS
 from .events import ClockMoved, Events
 from .futures import Futures
+from .futures.trading import LINEAR
 from .futures_market import FuturesMarket
 from .futures_series import FuturesSeries
 from .ledger import Ledger
@@ -58,7 +59,7 @@ class Exchange:
         """The parts of the state by stable names (what recorded calls refer to)."""
         return {"exchange": self, "clock": self.clock, "accounts": self.accounts, "trading": self.trading,
                 "wallet": self.wallet, "plans": self.plans, "futures.trading": self.futures.trading,
-                "futures.settings": self.futures.settings}
+                "futures.settings": self.futures.settings, "futures.plans": self.futures.plans}
 
     def live_parts(self) -> dict[str, Any]:
         """What belongs to the running server rather than to the state: kept out of snapshots, and the
@@ -90,10 +91,10 @@ class Exchange:
                                self.events)
         self.wallet = Wallet(self.accounts, self.ledger, self.ids, self.rng, self.limits.max_closed_orders,
                              self.seed)
-        self.futures = Futures(self.accounts, self.ledger, self.ids, self.rng, self.futures_market,
-                               self.limits.max_closed_orders, self.seed, now)
-        self.wallet.futures = self.futures
         self.triggers = Triggers(now)  # every market's pending conditions (plan orders, TP/SL)
+        self.futures = Futures(self.accounts, self.ledger, self.ids, self.rng, self.futures_market,
+                               self.limits.max_closed_orders, self.seed, now, self.triggers)
+        self.wallet.futures = self.futures
         self.plans = SpotPlans(self.trading, self.triggers, self.ids, self.rng, self.limits.max_closed_orders,
                                self.events)
 
@@ -122,7 +123,7 @@ class Exchange:
 
     def trigger_owners(self) -> dict[str, TriggerOwner]:
         """Who acts on a fired trigger, by its watch's market ("spot" or a futures productType)."""
-        return {SPOT: self.plans}
+        return {SPOT: self.plans, **dict.fromkeys(LINEAR, self.futures.plans)}
 
     def trigger_calm(self, watch: Watch, price: float, low: float, high: float) -> int:
         """Walk steps either side of a step where a spot price was `price` over which it stays strictly
