@@ -36,7 +36,6 @@ PRICE_BELOW_LIMIT = "43008"
 PRICE_ABOVE_LIMIT = "43009"
 INSUFFICIENT_BALANCE = "43012"
 WITHDRAWAL_BELOW_MINIMUM = "43114"
-PLAN_NOT_FOUND = "43025"
 CLIENT_OID_DUPLICATE = "43118"
 TRANSFER_COIN_INVALID = "43129"
 UNKNOWN_ERROR = "45001"
@@ -103,7 +102,6 @@ ERRORS: dict[str, tuple[int, str]] = {
     PRICE_ABOVE_LIMIT: (400, "The current order price exceeds the limit {0}{1}"),
     INSUFFICIENT_BALANCE: (400, "Insufficient balance"),
     WITHDRAWAL_BELOW_MINIMUM: (400, "Withdrawal is less than the minimum withdrawal count {0}"),
-    PLAN_NOT_FOUND: (400, "Plan order does not exist"),
     CLIENT_OID_DUPLICATE: (400, "clientOrderId duplicate"),
     TRANSFER_COIN_INVALID: (400, "Transfer coin not support or invalid coin"),
     UNKNOWN_ERROR: (400, "Unknown error"),
