@@ -27,6 +27,8 @@ from .conformance_support import (
     statuses,
 )
 
+pytestmark = pytest.mark.long  # the whole catalogue, several adapters
+
 
 @pytest.fixture(scope="module")
 def vm() -> Iterator[VirtualMock]:
