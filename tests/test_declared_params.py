@@ -26,7 +26,7 @@ class Reads(dict[str, Any]):
 
     seen: set[str]
 
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:
         self.seen.add(key)
         return super().get(key, default)
 
