@@ -15,8 +15,10 @@ from .orders import Fill, Order
 
 if TYPE_CHECKING:  # futures/ imports the account store, which imports this module
     from .futures.model import FuturesFill, FuturesOrder
+    from .plans import PlanOrder
 
 PLACED, CLOSED = "placed", "closed"
+PLAN_PLACED, PLAN_MODIFIED, PLAN_CLOSED = "placed", "modified", "closed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +69,17 @@ class FuturesAccountChanged:
     product: str
 
 
-Event = OrderChanged | FillMade | BalanceChanged | ClockMoved | FuturesOrderChanged | FuturesAccountChanged
+@dataclass(frozen=True, slots=True)
+class PlanChanged:
+    """A spot plan order was placed, modified, or closed (`plan.status`: executed with `plan.order_id`,
+    fail_execute with `plan.reason`, or cancelled): the hook for the `orders-algo` channel."""
+
+    plan: PlanOrder
+    kind: str
+
+
+Event = (OrderChanged | FillMade | BalanceChanged | ClockMoved | FuturesOrderChanged | FuturesAccountChanged
+         | PlanChanged)
 Listener = Callable[[Event], None]
 
 
