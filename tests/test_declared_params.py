@@ -5,7 +5,7 @@ the first two). The futures market's are checked the same way in tests/test_mix_
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -54,28 +54,44 @@ def read_names(monkeypatch: pytest.MonkeyPatch) -> Iterator[set[str]]:
     yield names
 
 
+def _order(api: Api) -> str:
+    return str(api.place(side="buy", orderType="limit", price="1000", size="0.001")["orderId"])
+
+
+def _plan(api: Api) -> str:
+    return str(api.ok("POST", "/api/v2/spot/trade/place-plan-order", {
+        "symbol": "BTCUSDT", "side": "buy", "triggerPrice": "1000", "orderType": "market", "size": "20",
+        "triggerType": "fill_price"})["orderId"])
+
+
+# what an endpoint needs beyond its required parameters to find something (made on demand)
+_EXTRA: dict[str, Callable[[Api], dict[str, Any]]] = {
+    "/api/v2/spot/trade/orderInfo": lambda api: {"orderId": _order(api)},
+    "/api/v2/spot/trade/cancel-order": lambda api: {"orderId": _order(api)},
+    "/api/v2/spot/trade/cancel-replace-order": lambda api: {"orderId": _order(api), "size": "0.001"},
+    "/api/v2/spot/trade/modify-plan-order": lambda api: {"orderId": _plan(api)},
+    "/api/v2/spot/trade/cancel-plan-order": lambda api: {"orderId": _plan(api)},
+    "/api/v2/spot/trade/plan-sub-order": lambda api: {"planOrderId": _plan(api)},
+    "/api/v2/spot/trade/batch-orders": lambda api: {"symbol": "BTCUSDT", "orderList": [
+        {"side": "buy", "orderType": "limit", "force": "gtc", "price": "1000", "size": "0.001"}]},
+    "/api/v2/spot/trade/batch-cancel-order": lambda api: {"symbol": "BTCUSDT", "orderList": [{"orderId": "1"}]},
+    "/api/v2/spot/wallet/withdrawal": lambda api: {"chain": "TRC20", "size": "20"},
+    "/api/v2/spot/wallet/deposit-address": lambda api: {"chain": "TRC20"},
+}
+
+
 def _base(api: Api, ep: Endpoint) -> dict[str, Any]:
-    """A request with the required parameters (plus what an endpoint needs to find something)."""
+    """A request with the required parameters (a new required parameter needs a value here)."""
     now = api.now
     values: dict[str, Any] = {"symbol": "BTCUSDT", "granularity": "1min", "coin": "USDT", "fromType": "spot",
                               "startTime": str(now - DAY), "endTime": str(now), "businessType": "spot",
                               "side": "buy", "orderType": "market", "size": "20", "toType": "usdt_futures",
-                              "amount": "1", "transferType": "on_chain", "address": TRC20}
-    base = {p.name: values[p.name] for p in ep.params if p.required and p.name in values}
+                              "amount": "1", "transferType": "on_chain", "address": TRC20, "price": "1000",
+                              "triggerPrice": "1000", "triggerType": "fill_price"}
+    base = {p.name: values[p.name] for p in ep.params if p.required and p.name not in ("orderList", "planOrderId")}
     if any(p.name == "limit" for p in ep.params):
         base["limit"] = "1"  # candles and books: one row is enough here
-    extra: dict[str, dict[str, Any]] = {
-        "/api/v2/spot/trade/orderInfo": {"orderId": api.place(side="buy", orderType="limit", price="1000",
-                                                              size="0.001")["orderId"]},
-        "/api/v2/spot/trade/cancel-order": {"orderId": api.place(side="buy", orderType="limit", price="1000",
-                                                                 size="0.001")["orderId"]},
-        "/api/v2/spot/trade/batch-orders": {"symbol": "BTCUSDT", "orderList": [
-            {"side": "buy", "orderType": "limit", "force": "gtc", "price": "1000", "size": "0.001"}]},
-        "/api/v2/spot/trade/batch-cancel-order": {"symbol": "BTCUSDT", "orderList": [{"orderId": "1"}]},
-        "/api/v2/spot/wallet/withdrawal": {"chain": "TRC20", "size": "20"},
-        "/api/v2/spot/wallet/deposit-address": {"chain": "TRC20"},
-    }
-    return {**base, **extra.get(ep.path, {})}
+    return {**base, **_EXTRA.get(ep.path, lambda api: {})(api)}
 
 
 def _call(api: Api, ep: Endpoint, params: dict[str, Any]) -> Any:
