@@ -83,7 +83,7 @@ def _codes(cls: type[BitgetAPIError], *codes: str) -> dict[str, type[BitgetAPIEr
     return dict.fromkeys(codes, cls)
 
 
-# THE table: Bitget code -> error class (bitget-v2.md section 4). Unlisted codes fall back on the HTTP status.
+# THE table: Bitget code -> error class (docs/rules.md). Unlisted codes fall back on the HTTP status.
 ERROR_CLASSES: dict[str, type[BitgetAPIError]] = {
     **_codes(AuthenticationError, "40001", "40002", "40003", "40005", "40006", "40009", "40011", "40012",
              "40036", "40037", "40041"),

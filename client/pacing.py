@@ -1,6 +1,6 @@
 """Client-side pacing: stay under Bitget's per-endpoint and global limits before the server has to say 429.
 
-The client keeps its own copy of the limits (bitget-v2.md section 5; doc value where the doc and SDKs
+The client keeps its own copy of the limits (docs/rules.md#rate-limits; doc value where the doc and SDKs
 disagree), since it must not import the server. The window is a moving one, the strictest reading: no
 more than N requests in ANY window of W ms, so a client paced here passes on the real exchange.
 
@@ -85,7 +85,7 @@ LIMITS: dict[str, int] = {
     "/api/v2/mix/position/all-position": 5,
     "/api/v2/mix/position/history-position": 10,
 }
-DEFAULT_PRIVATE = 10  # per second, for a path missing from the table (DECISIONS.md)
+DEFAULT_PRIVATE = 10  # per second, for a path missing from the table (docs/rules.md#rate-limits)
 DEFAULT_PUBLIC = 20
 GLOBAL_LIMIT = (6000, 60 * SECOND)  # per IP, every path
 

@@ -1,7 +1,7 @@
 """Bitget V2 request signing as pure functions: the prehash, HMAC and RSA signatures, query and body encoding.
 
 The prehash is `timestamp + METHOD + path + ("?" + query if query else "") + body`, over the bytes that are
-actually sent (bitget-v2.md section 1). Nothing here knows about HTTP clients or clocks.
+actually sent (docs/rules.md#signing). Nothing here knows about HTTP clients or clocks.
 """
 
 from __future__ import annotations

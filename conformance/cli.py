@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 
 from .adapters import BUILTIN, AdapterNotFound, load_adapter
 from .checks import CATALOGUE, NoChecksSelected, select
+from .mock import MockUnavailable
 from .report import html_report, junit_xml, summary, table_head, verdict_line
 from .runner import Runner
 
@@ -38,11 +40,21 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--fuzz-examples", type=int, default=25, metavar="N",
                      help="hypothesis examples per FUZZ property (0: no fuzzing; default 25)")
     run.add_argument("--seed", type=int, default=42, help="seed of the mock's market and of the fuzzer")
+    _mock_arguments(run)
     run.add_argument("--strict", action="store_true", help="exit 1 on minor failures too")
     run.add_argument("--quiet", action="store_true", help="print only the summary")
     lst = sub.add_parser("list", help="list the checks")
     lst.add_argument("--checks", action="append", default=[], metavar="PATTERNS")
     return parser
+
+
+def _mock_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--base-url", metavar="URL",
+                        help="run against the mock already running at URL (mock-exchange serve), set up through its "
+                             "admin API, instead of starting one in-process")
+    parser.add_argument("--admin-token", metavar="TOKEN", default=os.environ.get("MOCK_EXCHANGE_ADMIN_TOKEN"),
+                        help="the admin token of the mock at --base-url, if it has one (default: "
+                             "$MOCK_EXCHANGE_ADMIN_TOKEN)")
 
 
 def _patterns(values: Sequence[str]) -> list[str]:
@@ -78,15 +90,27 @@ def run(args: argparse.Namespace) -> int:
     if args.fuzz_examples < 0:
         print("bitget-conformance: --fuzz-examples must be 0 or more", file=sys.stderr)
         return USAGE_ERROR
-    runner = Runner(adapter, seed=args.seed, fuzz_examples=args.fuzz_examples, adapter_options=options)
+    runner = Runner(adapter, seed=args.seed, fuzz_examples=args.fuzz_examples, adapter_options=options,
+                    base_url=args.base_url, admin_token=args.admin_token)
 
     def show(verdict: Any) -> None:
         if not args.quiet:
             print(verdict_line(verdict), flush=True)
 
-    if not args.quiet:
-        print(table_head())
-    result = runner.run(checks, on_verdict=show)
+    try:
+        mock = runner.mock().start()
+    except MockUnavailable as exc:
+        print(f"bitget-conformance: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    try:
+        if args.base_url is not None and not mock.rate_limits_enabled():
+            print(f"warning: the mock at {args.base_url} has its rate limits off: the RATE checks see no 429 "
+                  "from its limiter", file=sys.stderr)
+        if not args.quiet:
+            print(table_head())
+        result = runner.run(checks, on_verdict=show, mock=mock)
+    finally:
+        mock.stop()
     print(("\n" + summary(result)) if not args.quiet else summary(result))
     if args.report_junit is not None:
         _write(args.report_junit, junit_xml(result))

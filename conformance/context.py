@@ -12,7 +12,7 @@ from mock_exchange.state.catalog import SYMBOLS_BY_NAME
 
 from .adapters.base import Adapter, Credentials, ErrorCategory
 from .checks.base import CheckFailed
-from .mock import MockError, MockServer
+from .mock import MockError, RemoteMock
 
 T = TypeVar("T")
 AdapterFactory = Callable[[str, Credentials], Adapter]
@@ -41,7 +41,7 @@ class Context:
     """Handed to each check: `client` (the adapter with the trading key), `adapter(credentials)` for others,
     `mock` (admin calls, clock, observation), the journal of what the mock saw, and verdict helpers."""
 
-    def __init__(self, mock: MockServer, make_adapter: AdapterFactory, *, fuzz_examples: int = 25,
+    def __init__(self, mock: RemoteMock, make_adapter: AdapterFactory, *, fuzz_examples: int = 25,
                  seed: int = 42) -> None:
         self.mock = mock
         self.make_adapter = make_adapter

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from mock_exchange.state.catalog import SPOT_SYMBOLS
 
 from .adapters.base import Adapter, Credentials, Unsupported
-from .mock import MockServer
+from .mock import RemoteMock
 
 AUTH_REFUSALS = frozenset({"40002", "40005", "40006", "40009", "40012"})
 OID_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-+_#"
@@ -100,7 +100,7 @@ class _Budget:
 Property = Callable[[Adapter, Any], str | None]  # returns what is wrong, or None
 
 
-def run_property(mock: MockServer, make_adapter: Callable[[str, Credentials], Adapter],
+def run_property(mock: RemoteMock, make_adapter: Callable[[str, Credentials], Adapter],
                  strategy: st.SearchStrategy[Any], prop: Property, examples: int, run_seed: int) -> FuzzResult:
     """Run `prop` over `examples` inputs drawn from `strategy`, against one adapter on a reset mock."""
     result = FuzzResult()
@@ -153,7 +153,7 @@ def _call(adapter: Adapter, op: Op) -> tuple[bool, str | None]:
     return True, None
 
 
-def signatures_property(mock: MockServer) -> Property:
+def signatures_property(mock: RemoteMock) -> Property:
     """No request the client sends for any input is refused for its authentication."""
 
     def prop(adapter: Adapter, op: Op) -> str | None:
@@ -168,7 +168,7 @@ def signatures_property(mock: MockServer) -> Property:
     return prop
 
 
-def typed_errors_property(mock: MockServer) -> Property:
+def typed_errors_property(mock: RemoteMock) -> Property:
     """Whatever the input, the client returns or raises one of its typed errors."""
 
     def prop(adapter: Adapter, op: Op) -> str | None:
@@ -177,7 +177,7 @@ def typed_errors_property(mock: MockServer) -> Property:
     return prop
 
 
-def faults_property(mock: MockServer) -> Property:
+def faults_property(mock: RemoteMock) -> Property:
     """Whatever the server does (429, 5xx, malformed body, dropped connection), the client returns or
     raises one of its typed errors."""
 

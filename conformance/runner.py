@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from mock_exchange.clock import Clock
+
 from .adapters.base import Adapter, Credentials, Unsupported
 from .checks.base import Check, CheckFailed, Status, Verdict
 from .context import AdapterFactory, Context
-from .mock import HarnessClock, MockError, MockServer
+from .mock import MockError, MockServer, RemoteMock
 
 
 @dataclass
@@ -37,7 +39,7 @@ class RunResult:
         return int(bool(self.blocking_failures))
 
 
-def run_check(check: Check, mock: MockServer, make_adapter: AdapterFactory, **context: Any) -> Verdict:
+def run_check(check: Check, mock: RemoteMock, make_adapter: AdapterFactory, **context: Any) -> Verdict:
     """Reset the mock, run one check with fresh adapters, and turn what happened into a verdict."""
     started = time.perf_counter()
     ctx = Context(mock, make_adapter, **context)
@@ -70,11 +72,12 @@ def _unexpected(ctx: Context, exc: Exception) -> str:
 
 
 class Runner:
-    """Runs checks against one adapter class (or factory) on a mock it starts and stops itself."""
+    """Runs checks against one adapter class (or factory) on a mock it starts and stops itself, or on the
+    mock already running at `base_url`."""
 
     def __init__(self, adapter: type[Adapter] | AdapterFactory, *, seed: int = 42, fuzz_examples: int = 25,
                  adapter_options: dict[str, Any] | None = None, rate_limits: str = "bitget",
-                 clock: HarnessClock | None = None) -> None:
+                 clock: Clock | None = None, base_url: str | None = None, admin_token: str | None = None) -> None:
         options = adapter_options or {}
         self.name = getattr(adapter, "name", getattr(adapter, "__name__", "adapter"))
         self.make_adapter: AdapterFactory = partial(_build, adapter, options)
@@ -82,17 +85,26 @@ class Runner:
         self.fuzz_examples = fuzz_examples
         self.rate_limits = rate_limits
         self.clock = clock  # the mock's clock (wall time by default); tests share a virtual one with the client
+        self.base_url = base_url
+        self.admin_token = admin_token
+
+    def mock(self) -> RemoteMock:
+        """The mock of a run (not started): the one at `base_url`, or a new in-process one."""
+        if self.base_url is not None:
+            return RemoteMock(self.base_url, admin_token=self.admin_token)
+        return MockServer(seed=self.seed, rate_limits=self.rate_limits, clock=self.clock)
 
     def run(self, checks: Sequence[Check], on_verdict: Callable[[Verdict], None] | None = None,
-            mock: MockServer | None = None) -> RunResult:
+            mock: RemoteMock | None = None) -> RunResult:
         """Every check in order on one mock (its own, or a running `mock` to share between runs);
-        `on_verdict` sees each verdict as it is reached."""
+        `on_verdict` sees each verdict as it is reached. Raises MockUnavailable when `base_url` has no
+        usable mock."""
         started = time.perf_counter()
         result = RunResult(str(self.name), properties={"seed": str(self.seed),
                                                         "fuzz_examples": str(self.fuzz_examples)})
         with contextlib.ExitStack() as stack:
             if mock is None:
-                mock = stack.enter_context(MockServer(seed=self.seed, rate_limits=self.rate_limits, clock=self.clock))
+                mock = stack.enter_context(self.mock())
             result.properties["mock_url"] = mock.url
             for check in _runnable(checks, self.fuzz_examples):
                 verdict = run_check(check, mock, self.make_adapter, fuzz_examples=self.fuzz_examples, seed=self.seed)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from starlette.types import Message, Receive, Send
 
+from .journal import BODY_LIMIT, JournalEntry
+
 
 class BodyTooLarge(Exception):
     pass
@@ -44,7 +46,12 @@ async def read_body(receive: Receive, limit: int, first: Message | None = None) 
     return b"".join(chunks)
 
 
-async def send_json(send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]] | None = None) -> None:
+async def send_json(send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]] | None = None,
+                    info: JournalEntry | None = None) -> None:
+    """Send a whole JSON answer; with `info`, the answer is kept in the request's journal entry too."""
+    if info is not None:  # note_answer, inline: every answer pays for it
+        info["_answer"] = body[:BODY_LIMIT]
+        info["answerBytes"] = len(body)
     all_headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     if headers:
         all_headers.extend(headers)

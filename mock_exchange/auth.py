@@ -1,5 +1,5 @@
 """Verify a private request exactly as Bitget does: headers, timestamp, key, passphrase, signature, IP,
-permission, Content-Type, in that order, each failure with its own code (see DECISIONS.md).
+permission, Content-Type, in that order, each failure with its own code (docs/rules.md#checks-on-a-private-request).
 
 The signature is checked over the bytes the client SENT: raw path, raw query (or its percent-decoded
 form, which is what ccxt signs), raw body. Never re-serialised, never re-ordered.

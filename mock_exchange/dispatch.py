@@ -14,7 +14,7 @@ from .asgi import BodyTooLarge, ClientGone, announced_too_large, read_body, send
 from .auth import SignatureError, json_escape, verify
 from .endpoint import Endpoint
 from .errors import NOT_FOUND, PARAMS_INVALID, SYSTEM_ERROR, BitgetError
-from .journal import keep_body
+from .journal import BODY_LIMIT
 from .request import ApiRequest
 
 if TYPE_CHECKING:
@@ -35,6 +35,7 @@ class Dispatcher:
         for ep in endpoints:
             self.routes.setdefault(ep.path, {})[ep.method] = ep
         self.not_found = BitgetError(NOT_FOUND)
+        self.max_body = services.config.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         svc = self.svc
@@ -45,9 +46,12 @@ class Dispatcher:
         now = 0
         try:
             message = await receive()
-            body = self.whole_body(message, headers)
-            if body is None:  # the body comes in several messages
-                body = await self.read_rest(receive, message)
+            if message["type"] == "http.request" and not message.get("more_body", False):
+                body = message.get("body", b"")  # the whole body in one message: the common case
+                if len(body) > self.max_body:
+                    raise BitgetError(PARAMS_INVALID)
+            else:
+                body = await self.read_rest(receive, message, headers)
             # the time the request is judged at (timestamp window, limits, state): once its body is in
             now = svc.clock.now_ms()
             svc.exchange.catch_up(now)  # resting orders the price walk crossed fill before anyone looks
@@ -56,9 +60,12 @@ class Dispatcher:
                 scope["method"], scope["path"], scope.get("raw_path") or scope["path"].encode("utf-8"),
                 scope.get("query_string", b""), body, headers, (scope.get("client") or ("", 0))[0], now,
             )
-            if info is not None:
-                note_presented(info, headers)
-                keep_body(info, "_body", body)
+            if info is not None:  # what was presented, verified or not (inline: every request pays for it)
+                info["key"] = headers.get(b"access-key", b"")[:64].decode("latin-1") or None
+                if b"paptrading" in headers:
+                    info["paptrading"] = headers[b"paptrading"].decode("latin-1")
+                info["_body"] = body[:BODY_LIMIT]  # the bytes object itself when it fits: no copy
+                info["bodyBytes"] = len(body)
             if ep.private:
                 self.authenticate(ep, req, info)
             if svc.limiter is not None:
@@ -71,26 +78,17 @@ class Dispatcher:
         if info is not None:
             info["status"] = status
             info["code"] = code
-        await send_json(send, status, payload, extra)
+        await send_json(send, status, payload, extra, info)
 
     # -- the steps ------------------------------------------------------------------------
-    def whole_body(self, message: Message, headers: dict[bytes, bytes]) -> bytes | None:
-        """The body when it came in one message (the common case), else None. The size guard comes
-        before routing: an oversized body is 40017 on any path."""
-        limit = self.svc.config.max_body_bytes
-        if announced_too_large(headers.get(b"content-length"), limit):
-            raise BitgetError(PARAMS_INVALID)
-        if message["type"] == "http.request" and not message.get("more_body", False):
-            body: bytes = message.get("body", b"")
-            if len(body) > limit:
-                raise BitgetError(PARAMS_INVALID)
-            return body
-        return None
-
-    async def read_rest(self, receive: Receive, first: Message) -> bytes:
-        """A body in several messages, refused with 40017 as soon as it passes the size limit."""
+    async def read_rest(self, receive: Receive, first: Message, headers: dict[bytes, bytes]) -> bytes:
+        """A body in several messages (or a client gone before sending one), refused with 40017 as soon
+        as it passes the size limit, or at once when its Content-Length says it will. The size guard
+        comes before routing: an oversized body is 40017 on any path."""
         try:
-            return await read_body(receive, self.svc.config.max_body_bytes, first)
+            if announced_too_large(headers.get(b"content-length"), self.max_body):
+                raise BodyTooLarge
+            return await read_body(receive, self.max_body, first)
         except BodyTooLarge:
             raise BitgetError(PARAMS_INVALID) from None
 
@@ -125,10 +123,3 @@ class Dispatcher:
         log.error("unhandled error on %s %s", scope["method"], scope["path"], exc_info=exc)
         err = BitgetError(SYSTEM_ERROR, status=500)
         return 500, envelope.error(err, now), err.code, []
-
-
-def note_presented(info: JournalEntry, headers: dict[bytes, bytes]) -> None:
-    """Journal what the request presented, verified or not: the ACCESS-KEY (its id only) and paptrading."""
-    info["key"] = headers.get(b"access-key", b"")[:64].decode("latin-1") or None
-    if b"paptrading" in headers:
-        info["paptrading"] = headers[b"paptrading"].decode("latin-1")

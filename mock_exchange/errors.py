@@ -41,7 +41,7 @@ TRANSFER_COIN_INVALID = "43129"
 UNKNOWN_ERROR = "45001"
 BELOW_MINIMUM_AMOUNT = "45110"
 BATCH_TOO_LARGE = "40306"
-# futures (mix) trading: bitget-v2-futures.md B.4; refusals without a documented code: docs/futures.md
+# futures (mix) trading: Bitget's futures error table; refusals without a documented code: docs/futures.md
 NO_POSITION = "22002"
 LEVERAGE_REFUSED = "40104"
 FUTURES_ORDER_NOT_FOUND = "40109"
@@ -128,7 +128,7 @@ WS_TIMESTAMP_EXPIRED = 30014
 WS_SIGN_INVALID = 30015
 WS_PARAM_ERROR = 30016
 
-# WebSocket error events (bitget-v2-websocket.md A.5): numeric code -> msg template. Sent as
+# WebSocket error events (docs/websocket.md): numeric code -> msg template. Sent as
 # {"event":"error","code":<int>,"msg":...} with the offending `arg` when there is one.
 WS_ERRORS: dict[int, str] = {
     WS_NO_CHANNEL: "instType:{0},channel:{1},instId:{2} doesn't exist",

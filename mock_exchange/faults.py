@@ -31,7 +31,7 @@ from starlette.types import Message, Receive, Scope, Send
 from . import envelope
 from .asgi import send_json
 from .errors import ERRORS, RATE_LIMITED, SYSTEM_ERROR, BitgetError, invalid, missing
-from .journal import JournalEntry
+from .journal import JournalEntry, note_answer
 
 KINDS = ("status", "delay", "malformed", "truncated", "html", "drop")
 PHASES = ("before", "after")
@@ -234,24 +234,26 @@ class FaultsMiddleware:
         if rule.kind == "drop":
             if info is not None:
                 info["status"] = None  # no answer reaches the client, even one the dispatcher made (after)
+                info.pop("_answer", None)
+                info.pop("answerBytes", None)
             await _drop(receive)
             return
         if info is not None:
             info["status"] = rule.status
             info["code"] = rule.code if rule.kind == "status" else None
-        await self._answer(rule, original, send)
+        await self._answer(rule, original, send, info)
 
-    async def _answer(self, rule: Rule, original: list[Message], send: Send) -> None:
+    async def _answer(self, rule: Rule, original: list[Message], send: Send, info: JournalEntry | None) -> None:
         now = self.clock.now_ms()
         if rule.kind == "status":
             err = BitgetError(rule.code, msg=rule.msg, status=rule.status)
-            await send_json(send, rule.status, envelope.error(err, now))
+            await send_json(send, rule.status, envelope.error(err, now), info=info)
         elif rule.kind == "malformed":
-            await send_json(send, rule.status, MALFORMED_BODY)
+            await send_json(send, rule.status, MALFORMED_BODY, info=info)
         elif rule.kind == "truncated":
             body = b"".join(m.get("body", b"") for m in original if m["type"] == "http.response.body")
             body = body or envelope.ok(None, now)
-            await send_json(send, rule.status, body[: len(body) // 2])
+            await send_json(send, rule.status, body[: len(body) // 2], info=info)
         else:  # html
             try:
                 title = f"{rule.status} {http.HTTPStatus(rule.status).phrase}"
@@ -259,6 +261,8 @@ class FaultsMiddleware:
                 title = str(rule.status)
             page = (f"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1></center>"
                     f"\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n").encode()
+            if info is not None:
+                note_answer(info, page)
             await send({"type": "http.response.start", "status": rule.status,
                         "headers": [(b"content-type", b"text/html"), (b"content-length", str(len(page)).encode())]})
             await send({"type": "http.response.body", "body": page})

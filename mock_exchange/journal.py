@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 from urllib.parse import quote
 
 if TYPE_CHECKING:
-    from starlette.types import Message, Receive, Scope, Send
+    from starlette.types import Receive, Scope, Send
 
 BODY_LIMIT = 4096  # bytes of a request or answer body kept (and shown) per entry
 MASK = "***"
@@ -110,26 +110,22 @@ class _Masker:
         return shown  # type: ignore[return-value]  # built key by key above
 
 
-def keep_body(info: JournalEntry, key: str, chunk: bytes) -> None:
-    """Add `chunk` to the raw `key` ("_body" or "_answer") of a journal entry, keeping at most BODY_LIMIT
-    bytes but counting them all."""
-    raw: dict[str, Any] = info  # type: ignore[assignment]  # the two keys are chosen by the caller
-    count = key[1:] + "Bytes"
-    raw[count] = raw.get(count, 0) + len(chunk)
-    kept = raw.get(key)
-    if kept is None:
-        raw[key] = chunk[:BODY_LIMIT]  # the chunk itself when it fits: no copy
-    elif len(kept) < BODY_LIMIT:
-        raw[key] = kept + chunk[: BODY_LIMIT - len(kept)]
+def note_answer(info: JournalEntry, body: bytes) -> None:
+    """Keep an answer's body in its entry: the first BODY_LIMIT bytes (the bytes object itself when it
+    fits: no copy) and its full length. Whoever sends the answer calls this (`asgi.send_json` inlines
+    it), so the journal needs no wrapper around `send` on every request."""
+    info["_answer"] = body[:BODY_LIMIT]  # the bytes object itself when it fits: no copy
+    info["answerBytes"] = len(body)
 
 
 class JournalMiddleware:
     """Outermost layer of the API: opens the request's journal entry and records it when the request ends.
 
-    Inner layers fill the `JournalEntry` at `scope["mock"]`: whoever answers sets `status` and `code`
-    (the dispatcher, the global limit, an injected fault), the dispatcher also uid, apiKey, limit bucket,
-    prehash and the request body (`keep_body`, once it has read it). This layer keeps the raw headers and
-    the answer body. A request that got no answer (dropped by a fault, client gone) keeps status None.
+    Inner layers fill the `JournalEntry` at `scope["mock"]`: whoever answers sets `status`, `code` and
+    the answer's body (`note_answer`: the dispatcher, the global limit, an injected fault), the
+    dispatcher also uid, apiKey, limit bucket, prehash and the request body (inline in the dispatcher). This layer
+    keeps the raw headers. A request that got no answer (dropped by a fault, client gone) keeps status
+    None and no answer.
     """
 
     def __init__(self, app: Any, journal: Journal, clock: Any) -> None:
@@ -154,13 +150,7 @@ class JournalMiddleware:
             "_headers": scope["headers"],
         }
         scope["mock"] = info
-
-        async def sending(message: Message) -> None:
-            if message["type"] == "http.response.body":
-                keep_body(info, "_answer", message.get("body", b""))
-            await send(message)
-
         try:
-            await self.app(scope, receive, sending)
+            await self.app(scope, receive, send)
         finally:
             self.journal.record(info)

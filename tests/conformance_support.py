@@ -13,8 +13,9 @@ from client.errors import BitgetTransportError
 from conformance.adapters.base import Adapter, Balance, Credentials, ErrorCategory, OrderRef, Ticker
 from conformance.adapters.reference import ReferenceAdapter
 from conformance.checks import select
-from conformance.mock import HarnessClock, MockServer
+from conformance.mock import MockServer
 from conformance.runner import Runner, RunResult
+from mock_exchange.clock import SystemClock
 
 from .helpers import VirtualTime
 
@@ -24,7 +25,7 @@ class VirtualMock:
 
     def __init__(self) -> None:
         self.time = VirtualTime(min_sleep_ms=1)
-        self.server = MockServer(clock=HarnessClock(self.time.now_ms))
+        self.server = MockServer(clock=SystemClock(self.time.now_ms))
 
     def run(self, adapter: type[Adapter], patterns: list[str] | None = None, *, fuzz_examples: int = 0,
             **options: Any) -> RunResult:

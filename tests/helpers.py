@@ -1,7 +1,7 @@
 """Shared test helpers: an app on a manual clock with known credentials, an independent signer, THE way to
 drive an app in-process (`call` / `InProcess`, raw ASGI: bytes reach it as sent), and `VirtualTime`.
 
-The signer here is written from the spec alone (bitget-v2.md section 1), not imported from the
+The signer here is written from the spec alone (docs/rules.md#signing), not imported from the
 server or the client, so a bug in either cannot hide in the tests.
 """
 

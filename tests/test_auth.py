@@ -17,7 +17,7 @@ from .helpers import API_KEY, NOW, PASSPHRASE, SECRET, InProcess, call, make_app
 ASSETS = "/api/v2/spot/account/assets"
 SPEC_SECRET = "mock-secret-0123456789abcdef"
 
-# bitget-v2.md section 1.4: prehash -> expected ACCESS-SIGN with the secret above
+# docs/rules.md#test-vectors: prehash -> expected ACCESS-SIGN with the secret above
 VECTORS = [
     ("1684814440729GET/api/v2/spot/account/assets", "SQC3I+AOoe+oDsUV/qPv3kj6nwdx6XcKDHBMvJC+LOE="),
     ("1684814440729GET/api/v2/mix/account/account?marginCoin=usdt&symbol=btcusdt",

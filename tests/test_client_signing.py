@@ -24,7 +24,7 @@ FUTURES_BODY = ('{"productType":"usdt-futures","symbol":"BTCUSDT","size":"8","ma
 SPOT_BODY = ('{"symbol":"BTCUSDT","side":"buy","orderType":"limit","force":"gtc","price":"23222.5","size":"1",'
              '"clientOid":"121211212122"}')
 
-# bitget-v2.md section 1.4: (timestamp, method, path, query, body) -> ACCESS-SIGN with SPEC_SECRET
+# docs/rules.md#test-vectors: (timestamp, method, path, query, body) -> ACCESS-SIGN with SPEC_SECRET
 VECTORS = [
     (("1684814440729", "GET", "/api/v2/spot/account/assets", "", ""),
      "SQC3I+AOoe+oDsUV/qPv3kj6nwdx6XcKDHBMvJC+LOE="),

@@ -303,7 +303,7 @@ def test_batch_cancel_cancels_each_order_on_its_own(api: Api) -> None:
 
 # -- rate limits -----------------------------------------------------------------------------
 def test_endpoints_outside_the_spec_table_get_the_decisions_defaults() -> None:
-    """DECISIONS.md: an endpoint missing from bitget-v2.md section 5 gets 10/s by UID if private, 20/s by IP
+    """docs/rules.md#rate-limits: an endpoint no source gives a limit gets 10/s by UID if private, 20/s by IP
     if public (whatever its own doc page says)."""
     table = endpoint_limits()
     expected = {HISTORY: (20, IP), HISTORY_CANDLES: (20, IP), RATE: (10, UID), ADDRESS: (10, UID),

@@ -46,7 +46,7 @@ def test_hedge_mode_round_trip_and_margin_arithmetic(api: FuturesApi) -> None:
     assert api.positions() == [] and {f["tradeSide"] for f in fills} == {"close"}
     final = api.account()
     total_fees = fee + sum(D(f["feeDetail"][0]["totalFee"]) for f in fills)
-    assert D(final["accountEquity"]) == D("10000") + profit + total_fees  # DECISIONS.md: profit is gross
+    assert D(final["accountEquity"]) == D("10000") + profit + total_fees  # docs/futures.md: profit is gross
     [record] = api.ok("GET", f"{MIX}/position/history-position", f"productType={PT}")["list"]
     assert D(record["pnl"]) == profit and D(record["netProfit"]) == profit + total_fees
     businesses = list(dict.fromkeys(b["businessType"] for b in api.bills()))  # one bill per fill

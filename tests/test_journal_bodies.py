@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mock_exchange.faults import ConnectionDropped
 from mock_exchange.journal import BODY_LIMIT, MASK, Journal
 
 from .helpers import PASSPHRASE, SECRET, call, make_app, signed_headers
@@ -56,3 +58,34 @@ def test_masking_leaves_no_known_secret_in_what_is_shown(secret: str, before: st
     shown = journal.newest(1)[0]
     for text in (shown["body"], shown["answer"], shown["headers"][0][1]):
         assert secret not in text
+
+
+TICKERS = "/api/v2/spot/market/tickers"
+
+
+@pytest.mark.parametrize("kind", ["status", "html", "truncated", "malformed"])
+def test_the_answer_a_fault_sends_is_the_one_journaled(kind: str) -> None:
+    app = make_app()
+    app.services.faults.add({"rules": [{"path": TICKERS, "kind": kind, "phase": "after"}]})
+    answer = call(app, "GET", TICKERS, b"symbol=BTCUSDT")
+    entry = app.services.journal.newest(1)[0]
+    assert entry["status"] == answer.status_code and "fault" in entry
+    assert entry["answer"].encode() == answer.body[:BODY_LIMIT] and entry["answerBytes"] == len(answer.body)
+
+
+def test_a_dropped_answer_leaves_none_in_the_journal() -> None:
+    app = make_app()
+    app.services.faults.add({"rules": [{"path": TICKERS, "kind": "drop", "phase": "after"}]})
+    with pytest.raises(ConnectionDropped):
+        call(app, "GET", TICKERS, b"symbol=BTCUSDT")
+    entry = app.services.journal.newest(1)[0]
+    assert entry["status"] is None and "answer" not in entry and "answerBytes" not in entry
+
+
+def test_a_global_429_is_journaled_with_its_answer() -> None:
+    app = make_app(global_limit=1)
+    call(app, "GET", TICKERS, b"symbol=BTCUSDT")
+    answer = call(app, "GET", TICKERS, b"symbol=BTCUSDT")
+    entry = app.services.journal.newest(1)[0]
+    assert answer.status_code == 429 and entry["bucket"] == "global ip:127.0.0.1"
+    assert json.loads(entry["answer"])["code"] == "429" and entry["answerBytes"] == len(answer.body)

@@ -11,7 +11,7 @@ from mock_exchange.app import MockExchange
 from mock_exchange.routes import ENDPOINTS
 from mock_exchange.schema import success
 
-from .helpers import InProcess
+from .helpers import InProcess, make_app
 
 
 def _spec(client: InProcess) -> Any:
@@ -58,3 +58,16 @@ def test_a_served_answer_conforms_to_its_described_schema(client: InProcess) -> 
         assert jsonschema_rs.validator_for(schema).is_valid(body), path
         body["data"][0]["minTradeUSDT" if "symbols" in path else "minTradeNum"] = ""
         assert not jsonschema_rs.validator_for(schema).is_valid(body), path  # "" where a number belongs
+
+
+def test_no_secret_of_any_account_or_the_admin_token_is_in_the_description() -> None:
+    app = make_app(admin_token="admin-token-0123456789")
+    client = InProcess(app)
+    answer = client.get("/_mock/openapi.json", headers={"X-Mock-Admin-Token": "admin-token-0123456789"})
+    assert answer.status_code == 200
+    text = answer.text
+    secrets = ["admin-token-0123456789"]
+    for key in app.services.exchange.accounts.keys.values():
+        secrets += [s for s in (key.secret, key.passphrase) if s]
+    assert len(secrets) > 1
+    assert not [s for s in secrets if s in text]

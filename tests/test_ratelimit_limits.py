@@ -15,7 +15,7 @@ from mock_exchange.routes import ENDPOINTS, endpoint_limits
 
 from .helpers import call, make_app
 
-# bitget-v2.md section 5, the doc's value where it and the SDKs disagree (DECISIONS.md)
+# docs/rules.md#rate-limits: the doc's value where it and the SDKs disagree
 SECTION_5 = {
     "/api/v2/public/time": (20, IP), "/api/v2/spot/public/coins": (3, IP),
     "/api/v2/spot/public/symbols": (20, IP), "/api/v2/spot/market/tickers": (20, IP),

@@ -28,7 +28,7 @@ def mock() -> Iterator[Mock]:
 
 
 def test_spec_vector() -> None:
-    # bitget-v2-websocket.md A.3: secret mock-secret-0123456789abcdef, prehash 1538054050GET/user/verify
+    # docs/rules.md#test-vectors: secret mock-secret-0123456789abcdef, prehash 1538054050GET/user/verify
     assert VERIFY_PATH == b"GET/user/verify"
     assert sign("mock-secret-0123456789abcdef", "1538054050GET/user/verify") == \
         "3o8Y6/HFJc0xhKGltYm/xiGXKQ35pNZ2VhgMjkYkVTU="

@@ -1,4 +1,5 @@
-"""Adapters: how the harness drives a client. Look one up by name (`reference`, `ccxt`) or `module:Class`."""
+"""Adapters: how the harness drives a client. Look one up by name (`reference`, `ccxt`, `ccxt-js`), as
+`module:Class`, or as `cmd:COMMAND` (a process adapter in any language, conformance/adapters/process.py)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ from .base import (
 BUILTIN = {
     "reference": "conformance.adapters.reference:ReferenceAdapter",
     "ccxt": "conformance.adapters.ccxt_adapter:CcxtAdapter",
+    "ccxt-js": "cmd:node conformance/adapters/ccxt_adapter.js",  # shown in --help; started by process.ccxt_js()
 }
+COMMAND_PREFIX = "cmd:"
 
 
 # the pip extra that brings a built-in adapter's client, named when that client is missing
@@ -32,7 +35,11 @@ class AdapterNotFound(LookupError):
 
 
 def load_adapter(name: str) -> type[Adapter]:
-    """The adapter class for `reference`, `ccxt` or a dotted path `package.module:Class`."""
+    """The adapter class for `reference`, `ccxt`, `ccxt-js`, a dotted path `package.module:Class`, or
+    `cmd:COMMAND`. A process adapter's command is started (and greeted) here, so that a missing runtime or
+    client package is a usage error, not a failure of every check."""
+    if name == "ccxt-js" or name.startswith(COMMAND_PREFIX):
+        return _process(name)
     target = BUILTIN.get(name, name)
     module_name, sep, class_name = target.partition(":")
     if not sep or not module_name or not class_name:
@@ -49,6 +56,27 @@ def load_adapter(name: str) -> type[Adapter]:
     if not isinstance(cls, type) or not issubclass(cls, Adapter):
         raise AdapterNotFound(f"adapter {name!r}: {class_name} in {module_name} is not a subclass of "
                               "conformance.adapters.Adapter")
+    return cls
+
+
+def _process(name: str) -> type[Adapter]:
+    from .process import AdapterProcessError, ccxt_js, process_adapter
+
+    if name == "ccxt-js":
+        cls = ccxt_js()
+    else:
+        command = name[len(COMMAND_PREFIX):].strip()
+        if not command:
+            raise AdapterNotFound("adapter 'cmd:': give the command that starts it, e.g. 'cmd:node adapter.js'")
+        try:
+            cls = process_adapter(command, command)
+        except ValueError as exc:  # unbalanced quotes
+            raise AdapterNotFound(f"adapter {name!r}: {exc}") from None
+    try:
+        cls.start()
+    except AdapterProcessError as exc:
+        hint = " (ccxt-js needs Node.js: node on PATH, and `npm install ccxt`)" if name == "ccxt-js" else ""
+        raise AdapterNotFound(f"adapter {name!r}: {exc}{hint}") from None
     return cls
 
 

@@ -52,8 +52,7 @@ def order_book(ctx: Context) -> None:
     ctx.mock.clock.freeze()
     book = ctx.client.fetch_order_book("BTCUSDT")
     ts = _served_at(ctx, ORDERBOOK)
-    market = ctx.mock.app.services.exchange.market
-    sent = market.book(market.symbol("BTCUSDT"), ts)
+    sent = ctx.mock.book("BTCUSDT", ts)
     ctx.expect(book.bids and book.asks, "an empty side in the order book")
     bids = [exact(p) for p, _ in book.bids]
     asks = [exact(p) for p, _ in book.asks]
@@ -63,10 +62,10 @@ def order_book(ctx: Context) -> None:
     ctx.expect(bid_prices == sorted(bid_prices, reverse=True), "bids are not best (highest) first")
     ctx.expect(ask_prices == sorted(ask_prices), "asks are not best (lowest) first")
     ctx.expect(bid_prices[0] < ask_prices[0], f"best bid {bid_prices[0]} is not below best ask {ask_prices[0]}")
-    for side, got, levels in (("bid", book.bids, sent.bids), ("ask", book.asks, sent.asks)):
-        for (price, size), level in zip(got[:5], levels[:5], strict=False):
-            ctx.expect(exact(price) == level.price and exact(size) == level.size,
-                       f"{side} level ({price!r}, {size!r}) differs from the mock's ({level.price}, {level.size})")
+    for side, got, levels in (("bid", book.bids, sent["bids"]), ("ask", book.asks, sent["asks"])):
+        for (price, size), (sent_price, sent_size) in zip(got[:5], levels[:5], strict=False):
+            ctx.expect(exact(price) == Decimal(sent_price) and exact(size) == Decimal(sent_size),
+                       f"{side} level ({price!r}, {size!r}) differs from the mock's ({sent_price}, {sent_size})")
 
 
 @check("DATA-003", "A balance with 22 significant digits is reported exactly", MINOR)

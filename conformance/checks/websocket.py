@@ -10,10 +10,10 @@ time; the checks move the mock's clock a walk step (1 s) at a time to make the m
 from __future__ import annotations
 
 import time
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from mock_exchange.journal import JournalEntry
-from mock_exchange.ws.books import wire_levels
 
 from ..adapters.base import Unsupported
 from ..adapters.socket import Socket
@@ -168,12 +168,14 @@ def resubscribe(ctx: Context) -> None:
     ctx.expect(push is not None, "the client resubscribed, but delivered no ticker push afterwards")
 
 
-def _mock_book(ctx: Context, ts: int) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """(bids, asks) of the mock's BTCUSDT book at `ts`, written as the socket writes them."""
-    market = ctx.mock.app.services.exchange.market
-    sym = market.symbol(SYMBOL)
-    asks, bids = wire_levels(market.book(sym, ts), sym.price_precision)
-    return bids, asks
+def _mock_book(ctx: Context, ts: int) -> tuple[list[tuple[Decimal, Decimal]], list[tuple[Decimal, Decimal]]]:
+    """(bids, asks) of the mock's BTCUSDT book at `ts` (a mock started elsewhere: as it stands)."""
+    data = ctx.mock.book(SYMBOL, ts)
+    return _decimal(data["bids"]), _decimal(data["asks"])
+
+
+def _decimal(levels: Any) -> list[tuple[Decimal, Decimal]]:
+    return [(Decimal(str(p)), Decimal(str(s))) for p, s, *_ in levels]
 
 
 @check("WS-005", "Order-book checksum: a skipped update is detected and the book resubscribed", MAJOR)
@@ -204,7 +206,7 @@ def checksum_recovery(ctx: Context) -> None:
     # the client may have taken a push or two more since (a running clock): any recent book will do
     now = ctx.mock.now_ms()
     recent = [_mock_book(ctx, t) for t in range(last_ts, now + STEP_MS, STEP_MS)]
-    ctx.expect((list(held[0]), list(held[1])) in recent,
+    ctx.expect((_decimal(held[0]), _decimal(held[1])) in recent,
                "after a skipped update the client's book differs from the exchange's: it did not verify the "
                "checksum and resubscribe")
     ctx.expect(after > before, "the client's book is right, but it never resubscribed after the skipped update")

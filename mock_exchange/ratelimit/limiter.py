@@ -2,7 +2,7 @@
 
 - `EndpointLimiter`: each endpoint counted on its own, keyed by the caller's UID or IP as the table
   (limits.py) says; refused requests consume no quota. Runs in the dispatcher after auth.
-- `GlobalLimiter`: every request of an IP counted, refused ones included (DECISIONS.md); the request
+- `GlobalLimiter`: every request of an IP counted, refused ones included (docs/rules.md#rate-limits); the request
   that takes the count over the limit is refused and starts a penalty during which everything from
   that IP is refused. Requests refused during the penalty are not counted, so the penalty lasts
   exactly its length (a penalty shorter than the window renews while the window still holds more

@@ -41,4 +41,4 @@ class GlobalLimitMiddleware:
             info["code"] = "429"
             info["bucket"] = "global ip:" + ip
         headers = [(RETRY_HEADER, retry_after_value(wait))] if self.retry_after else None
-        await send_json(send, 429, envelope.error(TOO_MANY, now), headers)
+        await send_json(send, 429, envelope.error(TOO_MANY, now), headers, info)

@@ -1,5 +1,5 @@
 """Futures (mix) market data: tickers, merged depth, candles (market, mark, index), public trades, prices,
-open interest, funding rates and times, leverage tiers. Public, IP-keyed (bitget-v2-futures.md B.1)."""
+open interest, funding rates and times, leverage tiers. Public, IP-keyed (docs/futures-market.md)."""
 
 from __future__ import annotations
 
@@ -81,7 +81,7 @@ def tickers(svc: Services, req: ApiRequest) -> Any:
 
 
 def _levels(levels: list[Level], limit: int) -> list[list[float]]:
-    # JSON numbers, as the doc's example and TS-SDK's [number, number] have them (bitget-v2-futures.md B.2)
+    # JSON numbers, as the doc's example and TS-SDK's [number, number] have them (docs/futures-market.md)
     return [[float(lv.price), float(lv.size)] for lv in levels[:limit]]
 
 

@@ -141,7 +141,7 @@ BILL = Obj({
 ENDPOINTS = (
     get("/api/v2/spot/account/info", account_info, private=True, limit=per_uid(1), response=ACCOUNT_INFO),
     get("/api/v2/spot/account/assets", assets, private=True, limit=per_uid(10), response=List(ASSET)),
-    # not in spec §5: DECISIONS default (doc page says 20/s)
+    # no limit in the spot sources read: the default of docs/rules.md#rate-limits (the doc page says 20/s)
     get("/api/v2/spot/account/transferRecords", transfer_records, private=True, limit=per_uid(10),
         response=List(TRANSFER_RECORD)),
     get("/api/v2/spot/account/bills", bills, private=True, limit=per_uid(10),

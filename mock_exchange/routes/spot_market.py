@@ -104,7 +104,7 @@ ENDPOINTS = (
     get("/api/v2/spot/market/history-candles", history_candles, limit=per_ip(20), response=List(CANDLE)),
     get("/api/v2/spot/market/fills", recent_fills, limit=per_ip(10),
         response=List(_trade(Enum("buy", "sell")))),  # doc 10/s; JKorf says 20/s
-    # not in spec §5: DECISIONS default (doc page says 10/s)
+    # no limit in the spot sources read: the default of docs/rules.md#rate-limits (the doc page says 10/s)
     get("/api/v2/spot/market/fills-history", fills_history, limit=per_ip(20),
         response=List(_trade(Enum("Buy", "Sell")))),
 )

@@ -181,7 +181,7 @@ ENDPOINTS = (
     post("/api/v2/spot/trade/cancel-order", cancel_order, **_TRADE, limit=per_uid(10), response=ORDER_REF),
     # doc 10/s (Batch-Cancel-Orders)
     post("/api/v2/spot/trade/batch-cancel-order", batch_cancel_order, **_TRADE, limit=per_uid(10), response=BATCH),
-    # not in spec §5: DECISIONS default
+    # no source gives a limit: the default of docs/rules.md#rate-limits
     post("/api/v2/spot/trade/cancel-symbol-order", cancel_symbol_order, **_TRADE, limit=per_uid(10),
          response=Obj({"symbol": Str})),
 )

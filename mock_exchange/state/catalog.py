@@ -157,7 +157,7 @@ class Contract:
     min_lever: int = 1
     min_funding_rate: Decimal = D("-0.003")
     max_funding_rate: Decimal = D("0.003")
-    # price bands around the mark price for limit orders (DECISIONS.md "Futures": as for spot)
+    # price bands around the mark price for limit orders (docs/futures-market.md: as for spot)
     buy_limit_ratio: Decimal = D("0.05")
     sell_limit_ratio: Decimal = D("0.05")
     min_trade_usdt: Decimal = D("5")

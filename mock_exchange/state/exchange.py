@@ -7,7 +7,8 @@ part of the state joins persistence by being listed there and marking its changi
 from __future__ import annotations
 
 import random
-from typing import Any
+from decimal import Decimal
+from typing import Any, Protocol
 
 from ..clock import Clock
 from ..store.recorder import mutation
@@ -19,10 +20,18 @@ from .futures_series import FuturesSeries
 from .ledger import Ledger
 from .market import Market
 from .orders import IdSequence
-from .pricewalk import step_of
+from .pricewalk import STEP_MS, step_of
 from .seed import AccountSeed
 from .trading import Limits, Trading
+from .triggers import LAST, SPOT, Fired, Triggers, Watch
 from .wallet import Wallet
+
+
+class TriggerOwner(Protocol):
+    """What owns triggers of a market (spot plan orders, futures plan and TP/SL orders): acts on one
+    that fired, at `now_ms` (its step's time; the rest of the state has caught up to it)."""
+
+    def fire(self, fired: Fired, now_ms: int) -> None: ...
 
 
 class Exchange:
@@ -79,12 +88,14 @@ class Exchange:
         self.futures = Futures(self.accounts, self.ledger, self.ids, self.rng, self.futures_market,
                                self.limits.max_closed_orders, self.seed, now)
         self.wallet.futures = self.futures
+        self.triggers = Triggers(now)  # every market's pending conditions (plan orders, TP/SL)
 
     def catch_up(self, now_ms: int) -> None:
         """Bring time-driven state up to `now_ms`: resting orders the price walk crossed get filled;
         futures funding settles and liquidations happen."""
         step = step_of(now_ms)
-        if step != self.trading.last_step or step != self.futures.clock.last_step:  # once per step of the walk
+        if (step != self.trading.last_step or step != self.futures.clock.last_step
+                or step != self.triggers.last_step):  # once per step of the walk
             self.advance(now_ms)
         if self.events.listeners and now_ms != self._caught_up_ms:
             self._caught_up_ms = now_ms
@@ -92,5 +103,25 @@ class Exchange:
 
     @mutation
     def advance(self, now_ms: int) -> None:
+        """Triggers fire in time order, each once the rest of the state has caught up to its step; then
+        the rest catches up to now."""
+        for fired in self.triggers.advance(now_ms, self.trigger_price):
+            at_ms = fired.step * STEP_MS
+            self.trading.catch_up(at_ms)
+            self.futures.catch_up(at_ms)
+            self.trigger_owners()[fired.trigger.watch.market].fire(fired, at_ms)
         self.trading.catch_up(now_ms)
         self.futures.catch_up(now_ms)
+
+    def trigger_owners(self) -> dict[str, TriggerOwner]:
+        """Who acts on a fired trigger, by its watch's market ("spot" or a futures productType)."""
+        return {}
+
+    def trigger_price(self, watch: Watch, step: int) -> Decimal:
+        """The price a trigger watches at a walk step: spot last; futures last or mark."""
+        if watch.market == SPOT:
+            return self.market.last_price(self.market.symbol(watch.symbol), step * STEP_MS)
+        contract = self.futures_market.contract(watch.market, watch.symbol)
+        if watch.price == LAST:
+            return self.futures_market.price_at(contract, step)
+        return self.futures_market.mark_at(contract, step)

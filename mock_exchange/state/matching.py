@@ -52,15 +52,19 @@ class Extremes:
     high_step: int
 
 
+def sampled(first: int, last: int) -> Sequence[int]:
+    """Walk steps first..last, every one of a short gap, MAX_SAMPLES spread evenly over a long one."""
+    count = last - first + 1
+    if count <= MAX_SAMPLES:
+        return range(first, last + 1)
+    span = count - 1
+    return [first + (span * i) // (MAX_SAMPLES - 1) for i in range(MAX_SAMPLES)]
+
+
 def walk_extremes(market: Market, sym: SpotSymbol, first: int, last: int) -> Extremes:
     """The lowest and highest traded price over walk steps first..last (inclusive), evaluating
     every step of short gaps and MAX_SAMPLES evenly spread steps (ends included) of long ones."""
-    count = last - first + 1
-    if count <= MAX_SAMPLES:
-        steps: Sequence[int] = range(first, last + 1)
-    else:
-        span = count - 1
-        steps = [first + (span * i) // (MAX_SAMPLES - 1) for i in range(MAX_SAMPLES)]
+    steps = sampled(first, last)
     lo_step = hi_step = first
     lo, hi = math.inf, -math.inf
     for step in steps:

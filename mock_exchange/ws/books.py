@@ -1,5 +1,5 @@
 """Order-book streams: levels as wire strings, deltas between two books, and Bitget's CRC32 checksum
-(bitget-v2-websocket.md A.8: top 25 of each side interleaved bid, ask; joined by ':'; signed int32)."""
+(docs/websocket.md: top 25 of each side interleaved bid, ask; joined by ':'; signed int32)."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ NORMAL, POLICY, TOO_BIG, GOING_AWAY = 1000, 1008, 1009, 1001
 def moving_window_full(times: deque[int], now: int, window_ms: int, limit: int) -> bool:
     """True when `limit` events already happened in (now - window, now]; else counts this one.
 
-    The same half-open moving window as the REST limiter (DECISIONS.md "Rate limits")."""
+    The same half-open moving window as the REST limiter (docs/rules.md#rate-limits)."""
     while times and times[0] <= now - window_ms:
         times.popleft()
     if len(times) >= limit:

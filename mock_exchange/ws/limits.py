@@ -1,4 +1,4 @@
-"""THE table of WebSocket connection limits (bitget-v2-websocket.md A.2), all on the server's clock.
+"""THE table of WebSocket connection limits (docs/websocket.md), all on the server's clock.
 
 Every number the socket side enforces is a row here; `Config.ws_limits` (`--ws-limit NAME=VALUE`)
 overrides single rows by name, and an unknown name or a value that is not a positive integer is

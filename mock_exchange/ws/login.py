@@ -1,4 +1,4 @@
-"""The private socket's login (bitget-v2-websocket.md A.3): seconds timestamp, prehash
+"""The private socket's login (docs/websocket.md): seconds timestamp, prehash
 `timestamp + "GET" + "/user/verify"`, HMAC or RSA, with REST's key, passphrase and IP rules."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Private spot channels' items (bitget-v2-websocket.md A.9): `account`, `orders`, `fill`, rendered from
+"""Private spot channels' items (docs/websocket.md): `account`, `orders`, `fill`, rendered from
 the same state objects REST reads, at the moment of the state event."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The WebSocket wire protocol, sans I/O: inbound frames -> typed requests, topics from subscribe args,
-and the outbound events (acks, errors, pushes) rendered as Bitget sends them (bitget-v2-websocket.md A.3-A.6).
+and the outbound events (acks, errors, pushes) rendered as Bitget sends them (docs/websocket.md).
 """
 
 from __future__ import annotations

@@ -4,11 +4,10 @@ are liquidated, in that order, deterministically for a given seed and clock path
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from ..catalog import Contract
-from ..matching import MAX_SAMPLES
+from ..matching import sampled
 from ..pricewalk import STEP_MS, step_of
 from . import margin as mg
 from .margin import LONG
@@ -16,15 +15,6 @@ from .model import CLOSE, HEDGE, ISOLATED, ZERO, FuturesOrder, Position
 from .trading import FuturesTrading
 
 FUNDING_PLACES = Decimal("1e-8")
-
-
-def sampled(first: int, last: int) -> Sequence[int]:
-    """Walk steps first..last, every one of a short gap, MAX_SAMPLES spread evenly over a long one."""
-    count = last - first + 1
-    if count <= MAX_SAMPLES:
-        return range(first, last + 1)
-    span = count - 1
-    return [first + (span * i) // (MAX_SAMPLES - 1) for i in range(MAX_SAMPLES)]
 
 
 class FuturesClock:

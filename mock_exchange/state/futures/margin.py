@@ -42,7 +42,7 @@ def unrealised_pnl(hold_side: str, entry: Decimal, mark: Decimal, size: Decimal)
 
 
 def realised_pnl(hold_side: str, entry: Decimal, price: Decimal, size: Decimal) -> Decimal:
-    """The gross PnL of closing `size` at `price` (before fees; DECISIONS.md "Futures")."""
+    """The gross PnL of closing `size` at `price` (before fees; docs/futures.md)."""
     return amount((price - entry) * size * direction(hold_side))
 
 

@@ -15,7 +15,7 @@ ZERO = Decimal(0)
 CROSSED, ISOLATED = "crossed", "isolated"
 HEDGE, ONE_WAY = "hedge_mode", "one_way_mode"
 OPEN, CLOSE = "open", "close"
-DEFAULT_LEVERAGE = 20  # DECISIONS.md "Futures": a new account starts crossed, hedge mode, leverage 20
+DEFAULT_LEVERAGE = 20  # docs/futures.md: a new account starts crossed, hedge mode, leverage 20
 
 
 @dataclass(slots=True)
