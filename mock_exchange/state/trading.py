@@ -10,7 +10,7 @@ import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 from ..errors import (
     BELOW_MINIMUM_AMOUNT,
@@ -25,6 +25,7 @@ from ..errors import (
 from ..store.recorder import mutation
 from ..views import plain
 from .accounts import Account, AccountStore, Balance
+from .batch import each
 from .catalog import SYMBOLS_BY_NAME, SpotSymbol
 from .constants import RETENTION_MS
 from .events import CLOSED, PLACED, BalanceChanged, Events, FillMade, OrderChanged
@@ -139,7 +140,7 @@ class Trading:
     @mutation
     def place_batch(self, uid: str, items: list[OrderSpec | BitgetError], now_ms: int) -> list[Order | BitgetError]:
         """Each item placed on its own (partial success); items that failed to parse pass through."""
-        return _each(items, lambda spec: self.place(uid, spec, now_ms))
+        return each(items, lambda spec: self.place(uid, spec, now_ms))
 
     def _check(self, sym: SpotSymbol, spec: OrderSpec, now_ms: int) -> None:
         """Precision (40808), minimum value (45110), price band (43008/43009), post_only (43002)."""
@@ -309,7 +310,7 @@ class Trading:
     def cancel_batch(self, uid: str, items: list[tuple[str | None, str | None, str | None] | BitgetError],
                      now_ms: int) -> list[Order | BitgetError]:
         """Each (symbol, orderId, clientOid) cancelled on its own (partial success); errors pass through."""
-        return _each(items, lambda ref: self.cancel(uid, *ref, now_ms))
+        return each(items, lambda ref: self.cancel(uid, *ref, now_ms))
 
     @mutation
     def cancel_symbol(self, uid: str, symbol: str, now_ms: int) -> str:
@@ -393,20 +394,3 @@ def more_places(value: Decimal, places: int) -> bool:
         except InvalidOperation:  # more digits than the context's precision
             pass
     return decimal_places(value) > places
-
-
-T = TypeVar("T")
-
-
-def _each(items: list[T | BitgetError], act: Callable[[T], Order]) -> list[Order | BitgetError]:
-    """A batch's partial success: act on each item on its own; errors (given or raised) take its place."""
-    out: list[Order | BitgetError] = []
-    for item in items:
-        if isinstance(item, BitgetError):
-            out.append(item)
-            continue
-        try:
-            out.append(act(item))
-        except BitgetError as exc:
-            out.append(exc)
-    return out

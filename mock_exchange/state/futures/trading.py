@@ -3,9 +3,7 @@ modify, flash close. Every check runs before anything changes, so a refused orde
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
-from typing import TypeVar
 
 from ...errors import (
     BELOW_MINIMUM_AMOUNT,
@@ -28,6 +26,7 @@ from ...errors import (
     invalid,
 )
 from ...store.recorder import mutation
+from ..batch import each
 from ..catalog import Contract
 from ..futures_market import FuturesMarket
 from ..matching import Take, take
@@ -40,7 +39,6 @@ from .model import CLOSE, HEDGE, ZERO, FuturesOrder, FuturesOrderSpec, Position
 
 LINEAR = ("USDT-FUTURES", "USDC-FUTURES")  # COIN-FUTURES (inverse) trading is not simulated
 NO_TAKE = Take((), False)
-T = TypeVar("T")
 
 
 class FuturesTrading:
@@ -379,17 +377,3 @@ class FuturesTrading:
 def _reservation(notional: Decimal, leverage: int, taker: Decimal) -> Decimal:
     """What an opening order reserves: its margin plus the taker fee it may pay."""
     return mg.amount(notional / leverage) + mg.fee(notional, Decimal(1), taker)
-
-
-def each(items: list[T | BitgetError], act: Callable[[T], FuturesOrder]) -> list[FuturesOrder | BitgetError]:
-    out: list[FuturesOrder | BitgetError] = []
-    for item in items:
-        if isinstance(item, BitgetError):
-            out.append(item)
-            continue
-        try:
-            out.append(act(item))
-        except BitgetError as exc:
-            out.append(exc)
-    return out
-
