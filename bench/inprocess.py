@@ -38,6 +38,11 @@ SCENARIOS: dict[str, tuple[str, str, str, bool, str]] = {
     "mix-place-order": ("mock", "POST", "/api/v2/mix/order/place-order", True,
                         '{"symbol":"BTCUSDT","productType":"USDT-FUTURES","marginCoin":"USDT","marginMode":"crossed",'
                         '"side":"buy","tradeSide":"open","orderType":"limit","force":"ioc","price":"1000","size":"0.01"}'),
+    # a trigger order far below the price: it is watched, never fires; no margin is reserved
+    "mix-place-plan-order": ("mock", "POST", "/api/v2/mix/order/place-plan-order", True,
+                             '{"planType":"normal_plan","symbol":"BTCUSDT","productType":"USDT-FUTURES",'
+                             '"marginCoin":"USDT","marginMode":"crossed","side":"buy","tradeSide":"open",'
+                             '"orderType":"market","size":"0.01","triggerPrice":"1000","triggerType":"mark_price"}'),
     "429-endpoint": ("limited", "GET", "/api/v2/public/time", False, ""),
     "429-global": ("penalty", "GET", "/api/v2/public/time", False, ""),
 }

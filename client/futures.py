@@ -102,6 +102,71 @@ class FuturesEndpoints(Endpoints[R]):
     def futures_fill_history(self, product_type: str, symbol: str | None = None, **filters: Any) -> R:
         return self._get(f"{_MIX}/order/fill-history", productType=product_type, symbol=symbol, **filters)
 
+    # -- conditional orders (trigger and TP/SL) ------------------------------------------------------
+    def futures_place_plan_order(self, symbol: str, product_type: str, margin_coin: str, margin_mode: str,
+                                 side: str, order_type: str, size: Amount, trigger_price: Amount,
+                                 trigger_type: str = "fill_price", price: Amount | None = None, *,
+                                 trade_side: str | None = None, reduce_only: str | None = None,
+                                 client_oid: str | None = None, **tpsl: Any) -> R:
+        """A trigger order (planType normal_plan): places `order_type` `side` `size` once the last
+        (fill_price) or mark (mark_price) price reaches `trigger_price`. `tpsl`: Bitget's
+        stopSurplusTriggerPrice, stopLossTriggerPrice, ... for the order it places."""
+        return self._post(f"{_MIX}/order/place-plan-order", planType="normal_plan", symbol=symbol,
+                          productType=product_type, marginCoin=margin_coin, marginMode=margin_mode, side=side,
+                          orderType=order_type, size=size, triggerPrice=trigger_price, triggerType=trigger_type,
+                          price=price, tradeSide=trade_side, reduceOnly=reduce_only,
+                          clientOid=client_oid or new_client_oid(self._engine.rng), **tpsl)
+
+    def futures_place_tpsl_order(self, symbol: str, product_type: str, margin_coin: str, plan_type: str,
+                                 hold_side: str, trigger_price: Amount, size: Amount | None = None, *,
+                                 trigger_type: str | None = None, execute_price: Amount | None = None,
+                                 client_oid: str | None = None) -> R:
+        """A take profit or stop loss on a position: planType profit_plan / loss_plan (with `size`),
+        pos_profit / pos_loss (the whole position)."""
+        return self._post(f"{_MIX}/order/place-tpsl-order", symbol=symbol, productType=product_type,
+                          marginCoin=margin_coin, planType=plan_type, holdSide=hold_side, triggerPrice=trigger_price,
+                          size=size, triggerType=trigger_type, executePrice=execute_price, clientOid=client_oid)
+
+    def futures_place_pos_tpsl(self, symbol: str, product_type: str, margin_coin: str, hold_side: str, *,
+                               take_profit: Amount | None = None, stop_loss: Amount | None = None,
+                               **extra: Any) -> R:
+        """The position's take profit and/or stop loss at once; `extra`: stopSurplusSize, stopLossTriggerType..."""
+        return self._post(f"{_MIX}/order/place-pos-tpsl", symbol=symbol, productType=product_type,
+                          marginCoin=margin_coin, holdSide=hold_side, stopSurplusTriggerPrice=take_profit,
+                          stopLossTriggerPrice=stop_loss, **extra)
+
+    def futures_modify_plan_order(self, symbol: str, product_type: str, *, order_id: str | None = None,
+                                  client_oid: str | None = None, **changes: Any) -> R:
+        """`changes`: Bitget's newSize, newPrice, newTriggerPrice, newTriggerType, newStopLossTriggerPrice..."""
+        return self._post(f"{_MIX}/order/modify-plan-order", symbol=symbol, productType=product_type,
+                          orderId=order_id, clientOid=client_oid, **changes)
+
+    def futures_modify_tpsl_order(self, symbol: str, product_type: str, margin_coin: str, trigger_price: Amount,
+                                  size: Amount | str = "", *, order_id: str | None = None,
+                                  client_oid: str | None = None, trigger_type: str | None = None,
+                                  execute_price: Amount | None = None) -> R:
+        return self._post(f"{_MIX}/order/modify-tpsl-order", symbol=symbol, productType=product_type,
+                          marginCoin=margin_coin, orderId=order_id, clientOid=client_oid, triggerPrice=trigger_price,
+                          triggerType=trigger_type, executePrice=execute_price, size=size)
+
+    def futures_cancel_plan_order(self, product_type: str, symbol: str | None = None, *,
+                                  orders: Sequence[Mapping[str, Any]] | None = None, plan_type: str | None = None,
+                                  margin_coin: str | None = None) -> R:
+        """`orders`: [{"orderId": ...} or {"clientOid": ...}]; none: every pending one of `plan_type`."""
+        return self._post(f"{_MIX}/order/cancel-plan-order", productType=product_type, symbol=symbol,
+                          orderIdList=list(orders) if orders is not None else None, planType=plan_type,
+                          marginCoin=margin_coin)
+
+    def futures_plans_pending(self, product_type: str, plan_type: str = "normal_plan", **filters: Any) -> R:
+        """plan_type normal_plan, track_plan or profit_loss (every TP/SL); `filters`: symbol, orderId, ..."""
+        return self._get(f"{_MIX}/order/orders-plan-pending", productType=product_type, planType=plan_type,
+                         **filters)
+
+    def futures_plans_history(self, product_type: str, plan_type: str = "normal_plan", **filters: Any) -> R:
+        """As futures_plans_pending, for finished ones; `planStatus` executed, fail_trigger or cancelled."""
+        return self._get(f"{_MIX}/order/orders-plan-history", productType=product_type, planType=plan_type,
+                         **filters)
+
     # -- positions -----------------------------------------------------------------------------
     def single_position(self, symbol: str, product_type: str, margin_coin: str) -> R:
         return self._get(f"{_MIX}/position/single-position", symbol=symbol, productType=product_type,

@@ -57,6 +57,17 @@ LONG_STOP_ABOVE_MARK = "40917"
 BELOW_MINIMUM_SIZE = "45111"
 MARGIN_MODE_LOCKED = "45117"
 SHORT_STOP_BELOW_MARK = "45122"
+# futures plan and TP/SL orders: Bitget's futures error table (docs/futures-conditional.md)
+LONG_TP_NOT_ABOVE = "40830"
+SHORT_TP_NOT_BELOW = "40832"
+LONG_SL_NOT_BELOW = "40834"
+SHORT_SL_NOT_ABOVE = "40836"
+NO_POSITION_FOR_TPSL = "40837"
+TPSL_NOT_FOUND = "43020"
+TPSL_ABOVE_POSITION = "43023"
+PLAN_NOT_FOUND = "43025"
+TAKE_PROFIT_EXISTS = "43030"
+STOP_LOSS_EXISTS = "43031"
 
 # code -> (HTTP status, message template). `{0}`, `{1}` are filled from BitgetError's args.
 ERRORS: dict[str, tuple[int, str]] = {
@@ -111,6 +122,17 @@ ERRORS: dict[str, tuple[int, str]] = {
     BELOW_MINIMUM_SIZE: (400, "less than the minimum order quantity"),
     MARGIN_MODE_LOCKED: (400, "Currently holding positions or orders, the margin mode cannot be adjusted"),
     SHORT_STOP_BELOW_MARK: (400, "Short position stop loss price please > mark price {0}"),
+    LONG_TP_NOT_ABOVE: (400, "The take profit price of the long position should be greater than the current price"),
+    SHORT_TP_NOT_BELOW: (400, "The take profit price of short positions should be less than the current price"),
+    LONG_SL_NOT_BELOW: (400, "The stop loss price of the long position should be less than the current price"),
+    SHORT_SL_NOT_ABOVE: (400, "The stop loss price of the short position should be greater than the current price"),
+    NO_POSITION_FOR_TPSL: (400, "There is no position in this position, so stop-profit and stop-loss orders cannot "
+                                "be made"),
+    TPSL_NOT_FOUND: (400, "Stop profit and stop loss order does not exist"),
+    TPSL_ABOVE_POSITION: (400, "Insufficient position, can not set profit or stop loss"),
+    PLAN_NOT_FOUND: (400, "Plan order does not exist"),
+    TAKE_PROFIT_EXISTS: (400, "Take profit order already existed"),
+    STOP_LOSS_EXISTS: (400, "Stop loss order already existed"),
 }
 
 # WebSocket error codes (numbers on the wire)

@@ -48,6 +48,8 @@ READ_QUERIES: dict[str, str] = {
         "/api/v2/mix/order/fills", "/api/v2/mix/order/fill-history", "/api/v2/mix/position/all-position",
         "/api/v2/mix/position/history-position")},
     "/api/v2/mix/order/detail": "productType=USDT-FUTURES&symbol=BTCUSDT&orderId={futures_order}",
+    "/api/v2/mix/order/orders-plan-pending": "productType=USDT-FUTURES&planType=profit_loss",
+    "/api/v2/mix/order/orders-plan-history": "productType=USDT-FUTURES&planType=normal_plan",
     **{"/api/v2/mix/market/" + name: "productType=USDT-FUTURES&symbol=ETHUSDT&granularity=1H&limit=5" for name in (
         "candles", "history-candles", "history-index-candles", "history-mark-candles")},
     "/api/v2/spot/trade/orderInfo": "orderId={order}",

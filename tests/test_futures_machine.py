@@ -1,6 +1,8 @@
 """A stateful property test of futures trading on the state layer: orders, cancels, leverage and mode
-changes, transfers, isolated margin, flash closes and clock moves (price walk, funding, liquidation),
-with the money and the positions checked after every step."""
+changes, transfers, isolated margin, flash closes, trigger and TP/SL orders (placed, modified,
+cancelled) and clock moves (price walk, funding, conditional orders firing, liquidation), with the
+money and the positions checked after every step, and every conditional order's firing checked
+against a brute-force replay of the walk."""
 
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ from mock_exchange.errors import BitgetError
 from mock_exchange.state.exchange import Exchange
 from mock_exchange.state.futures import margin as mg
 from mock_exchange.state.futures.model import CLOSE, HEDGE, FuturesOrderSpec
+from mock_exchange.state.futures.plan_model import LIVE, FuturesPlan, PlanChange, PlanSpec, TpslSpec
+from mock_exchange.state.matching import sampled
 from mock_exchange.state.seed import AccountSeed
 
 from .helpers import NOW
@@ -63,9 +67,32 @@ class FuturesMachine(RuleBasedStateMachine):
                      for uid, ps in eng.positions.items() for k, p in ps.items()}
         orders = {k: (len(b.open), len(b.closed), len(b.fills), len(b.bills)) for k, b in eng.books.items()}
         opened = {o.oid: (o.status, o.margin, o.base_volume) for b in eng.books.values() for o in b.open.all.values()}
+        plans = {p.oid: (p.status, p.trigger_price, p.trigger_type, p.rising, p.size, p.price, p.order_type)
+                 for p in self._plans()}
         return (wallets, positions, orders, opened, {k: (s.margin_mode, s.cross_leverage, s.long_leverage,
                                                          s.short_leverage) for k, s in eng.settings.items()},
-                dict(eng.pos_modes))
+                dict(eng.pos_modes), plans, len(self.futures.plans.triggers))
+
+    def _plans(self) -> list[FuturesPlan]:
+        return [p for b in self.futures.plans.books.values() for index in (b.live, b.done) for p in index.all.values()]
+
+    def _live(self) -> list[FuturesPlan]:
+        return sorted((p for b in self.futures.plans.books.values() for p in b.live.all.values()), key=lambda p: p.oid)
+
+    def _price(self, c: Any, trigger_type: str) -> Decimal:
+        fm = self.ex.futures_market
+        price: Decimal = fm.mark_price(c, self.now) if trigger_type == "mark_price" else fm.last_price(c, self.now)
+        return price
+
+    def _expected_step(self, plan: FuturesPlan, first: int, last: int) -> int | None:
+        """Brute force: the first walk step (of those the clock samples) whose watched price meets the plan."""
+        fm = self.ex.futures_market
+        for step in sampled(first, last):
+            price = fm.mark_at(plan.contract, step) if plan.trigger_type == "mark_price" else fm.price_at(
+                plan.contract, step)
+            if (price >= plan.trigger_price) if plan.rising else (price <= plan.trigger_price):
+                return step
+        return None
 
     def _attempt(self, act: Any) -> None:
         """Run one request; a refused one must leave everything as it was."""
@@ -131,10 +158,94 @@ class FuturesMachine(RuleBasedStateMachine):
     def flash_close(self, uid: str, symbol: str | None) -> None:
         self._attempt(lambda: self.futures.trading.close_positions(uid, PT, symbol, None, self.now))
 
+    # -- conditional orders ------------------------------------------------------------------------
+    @rule(uid=st.sampled_from(UIDS), symbol=st.sampled_from(SYMBOLS), side=st.sampled_from(["buy", "sell"]),
+          trade_side=st.sampled_from([None, "open", "open", "close"]), kind=st.sampled_from(["market", "limit"]),
+          watch=st.sampled_from(["fill_price", "mark_price"]), move=st.sampled_from(["-0.003", "-0.0005", "0.0005",
+                                                                                      "0.003", "0.02"]),
+          notional=st.sampled_from(["300", "3000", "900000"]), stop=st.booleans())
+    def place_plan(self, uid: str, symbol: str, side: str, trade_side: str | None, kind: str, watch: str, move: str,
+                   notional: str, stop: bool) -> None:
+        c = self._contract(symbol)
+        trigger = (self._price(c, watch) * (1 + Decimal(move))).quantize(c.tick)
+        size = (Decimal(notional) / trigger).quantize(c.lot, rounding=ROUND_DOWN) or c.lot
+        tpsl = {"stopLossTriggerPrice": str((trigger * Decimal("0.9")).quantize(c.tick))} if stop else {}
+        spec = PlanSpec(symbol, PT, "USDT", "crossed", side, kind, size, trigger, watch,
+                        trigger if kind == "limit" else None, trade_side, False, None, tpsl)
+        self._attempt(lambda: self.futures.plans.place_plan(uid, spec, self.now))
+
+    @rule(uid=st.sampled_from(UIDS), symbol=st.sampled_from(SYMBOLS), hold=st.sampled_from(["long", "short"]),
+          plan_type=st.sampled_from(["profit_plan", "loss_plan", "pos_profit", "pos_loss"]),
+          watch=st.sampled_from(["fill_price", "mark_price"]), move=st.sampled_from(["0.0005", "0.003", "0.02"]),
+          wrong=st.sampled_from([False, False, False, True]), share=st.sampled_from(["0.5", "1", "3"]),
+          limit=st.booleans())
+    def place_tpsl(self, uid: str, symbol: str, hold: str, plan_type: str, watch: str, move: str, wrong: bool,
+                   share: str, limit: bool) -> None:
+        c = self._contract(symbol)
+        if self.futures.engine.position(uid, symbol, hold) is None:  # mostly on a position: open one first
+            mark = self.ex.futures_market.mark_price(c, self.now)
+            size = (Decimal(3000) / mark).quantize(c.lot, rounding=ROUND_DOWN)
+            side = "buy" if hold == "long" else "sell"
+            hedge = self.futures.engine.pos_mode(uid, PT) == HEDGE
+            opening = FuturesOrderSpec(symbol, PT, "USDT", "crossed", side, "market", size,
+                                       trade_side="open" if hedge else None)
+            self._attempt(lambda: self.futures.trading.place(uid, opening, self.now))
+        up = (plan_type.endswith("profit") or plan_type == "profit_plan") == (hold == "long")
+        if wrong:
+            up = not up
+        trigger = (self._price(c, watch) * (1 + Decimal(move) * (1 if up else -1))).quantize(c.tick)
+        p = self.futures.engine.position(uid, symbol, hold)
+        size = ((p.size if p else c.lot) * Decimal(share)).quantize(c.lot, rounding=ROUND_DOWN) or c.lot
+        spec = TpslSpec(symbol, PT, "USDT", plan_type, hold, trigger, watch, trigger if limit else None,
+                        None if plan_type.startswith("pos_") else size)
+        self._attempt(lambda: self.futures.plans.place_tpsl(uid, spec, self.now))
+
+    @rule(pick=st.integers(0, 20), move=st.sampled_from(["-0.004", "-0.001", "0.001", "0.004"]))
+    def modify_plan(self, pick: int, move: str) -> None:
+        live = self._live()
+        if not live:
+            return
+        plan = live[pick % len(live)]
+        trigger = (self._price(plan.contract, plan.trigger_type) * (1 + Decimal(move))).quantize(plan.contract.tick)
+        plans, ref = self.futures.plans, (plan.uid, PT, plan.contract.symbol)
+        if plan.is_tpsl:
+            self._attempt(lambda: plans.modify_tpsl(*ref, "USDT", str(plan.oid), None, PlanChange(
+                trigger_price=trigger), None, self.now))
+        else:
+            self._attempt(lambda: plans.modify_plan(*ref, None, plan.client_oid, None, PlanChange(
+                trigger_price=trigger), self.now))
+
+    @rule(pick=st.integers(0, 20))
+    def cancel_plan(self, pick: int) -> None:
+        live = self._live()
+        if live:
+            plan = live[pick % len(live)]
+            [done] = self.futures.plans.cancel(plan.uid, PT, plan.contract.symbol, None, None, [(str(plan.oid), None)],
+                                               self.now)
+            assert done is plan and plan.status == "cancelled" and plan.oid not in self.futures.plans.triggers
+
     @rule(ms=st.sampled_from([1_000, 60_000, 15 * 60_000, 3 * HOUR, 9 * HOUR]))
     def advance(self, ms: int) -> None:
+        plans = self.futures.plans
+        first = plans.triggers.last_step + 1
+        before = {p.oid: (p, p.fired_step) for p in self._plans()}
+        live = [p for p in self._live()]
         self.clock.advance(ms)
         self.ex.catch_up(self.now)
+        last = plans.triggers.last_step
+        for plan in live:
+            expected = self._expected_step(plan, first, last)
+            if plan.status == "cancelled":
+                assert plan.is_tpsl  # its position closed on the way (another TP/SL, a liquidation)
+                continue
+            if expected is None:
+                assert plan.status == LIVE and plan.fired_step is None, plan
+            else:
+                assert plan.status in ("executed", "fail_trigger") and plan.fired_step == expected, (plan, expected)
+                assert (plan.order_id is None) == (plan.status == "fail_trigger")
+        for plan, fired in before.values():
+            if fired is not None:  # fired before: never again
+                assert plan.fired_step == fired and plan.status in ("executed", "fail_trigger")
 
     # -- invariants -------------------------------------------------------------------------------
     @invariant()
@@ -152,6 +263,20 @@ class FuturesMachine(RuleBasedStateMachine):
             assert all(o.margin >= 0 for o in orders)
             assert b.frozen == sum((p.margin for p in positions), Decimal(0)) + sum((o.margin for o in orders),
                                                                                     Decimal(0))
+
+    @invariant()
+    def pending_plans_are_exactly_the_watched_triggers(self) -> None:
+        triggers = self.futures.plans.triggers
+        live = self._live()
+        assert len(triggers) == len(live)
+        for plan in live:
+            t = triggers.get(plan.oid)
+            assert t is not None and (t.price, t.rising, t.handle) == (plan.trigger_price, plan.rising, plan)
+        executed = [p.order_id for p in self._plans() if p.status == "executed"]
+        assert len(executed) == len(set(executed))  # one order per fired plan
+        for plan in self._plans():
+            if plan.order_id is not None:
+                assert self.futures.engine.book(plan.uid, PT).find(plan.order_id) is not None
 
     @invariant()
     def equity_is_balance_plus_unrealised_pnl(self) -> None:
@@ -181,4 +306,4 @@ class FuturesMachine(RuleBasedStateMachine):
 
 
 TestFuturesMachine = FuturesMachine.TestCase
-TestFuturesMachine.settings = settings(max_examples=25, stateful_step_count=30, deadline=None)
+TestFuturesMachine.settings = settings(max_examples=30, stateful_step_count=40, deadline=None)

@@ -152,6 +152,19 @@ WRITES: list[tuple[str, dict[str, Any]]] = [
         {"side": "buy", "orderType": "limit", "force": "gtc", "price": "1000", "size": "0.01", "clientOid": "f4"},
         {"side": "buy", "orderType": "limit", "force": "gtc", "price": "-1", "size": "0.01"}]}),
     (_M + "order/batch-cancel-orders", {**_FUT, "orderIdList": [{"clientOid": "f4"}]}),
+    (_M + "order/place-plan-order", {**_FUT, "planType": "normal_plan", "marginMode": "crossed", "size": "0.01",
+                                     "triggerPrice": "90000", "triggerType": "mark_price", "side": "buy",
+                                     "orderType": "limit", "price": "89000", "clientOid": "p1",
+                                     "stopLossTriggerPrice": "80000"}),
+    (_M + "order/place-plan-order", {**_FUT, "planType": "normal_plan", "marginMode": "crossed", "size": "0.01",
+                                     "triggerPrice": "30000", "triggerType": "fill_price", "side": "buy",
+                                     "orderType": "market", "clientOid": "p2"}),
+    (_M + "order/modify-plan-order", {**_FUT, "clientOid": "p1", "newTriggerPrice": "91000"}),
+    (_M + "order/cancel-plan-order", {**_FUT, "orderIdList": [{"clientOid": "p2"}, {"orderId": "1"}]}),
+    (_M + "order/place-tpsl-order", {**_FUT, "planType": "pos_profit", "triggerPrice": "90000", "holdSide": "buy",
+                                     "clientOid": "t1"}),
+    (_M + "order/place-pos-tpsl", {**_FUT, "stopLossTriggerPrice": "30000", "holdSide": "buy"}),
+    (_M + "order/modify-tpsl-order", {**_FUT, "clientOid": "t1", "triggerPrice": "91000", "size": ""}),
 ]
 
 

@@ -10,6 +10,7 @@ from . import (
     mix_account,
     mix_market,
     mix_order,
+    mix_plan,
     mix_position,
     public,
     spot_account,
@@ -30,6 +31,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     *wallet.ENDPOINTS,
     *mix_account.ENDPOINTS,
     *mix_order.ENDPOINTS,
+    *mix_plan.ENDPOINTS,
     *mix_position.ENDPOINTS,
     *common.ENDPOINTS,
 )

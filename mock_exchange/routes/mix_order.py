@@ -29,7 +29,9 @@ MARGIN_MODES = ("crossed", "isolated")
 HOLD_SIDES = ("long", "short")
 YES_NO = ("yes", "no")
 STP_MODES = ("none", "cancel_taker", "cancel_maker", "cancel_both")
-PRESETS = ("presetStopSurplusPrice", "presetStopLossPrice")
+# preset TP/SL: trigger prices, and the prices the TP/SL orders are placed at (ccxt sends both)
+PRESETS = ("presetStopSurplusPrice", "presetStopLossPrice", "presetStopSurplusExecutePrice",
+           "presetStopLossExecutePrice")
 
 
 def parse_order(req: ApiRequest, outer: Mapping[str, str] | None = None) -> FuturesOrderSpec:

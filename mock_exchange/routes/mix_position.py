@@ -22,7 +22,8 @@ def _views(svc: Services, req: ApiRequest, product: str, symbol: str | None, coi
     marks = futures.trading.marks(req.uid, req.now_ms)
     chosen = [p for p in futures.engine.positions_of(req.uid, product, coin.upper() if coin else None)
               if symbol is None or p.contract.symbol == symbol]
-    return [position_view(futures.engine, p, marks) for p in sorted(chosen, key=lambda p: p.pid)]
+    return [position_view(futures.engine, p, marks, futures.plans.live_tpsl(p))
+            for p in sorted(chosen, key=lambda p: p.pid)]
 
 
 def single_position(svc: Services, req: ApiRequest) -> Any:

@@ -92,3 +92,25 @@ SET_MARGIN_MODE = Obj({"symbol": Str, "marginCoin": Str, "longLeverage": IntStr,
 SET_POSITION_MODE = Obj({"posMode": _POS_MODE})
 POSITIONS = List(POSITION)
 SET_MARGIN: Schema = Str  # data is "" on success
+
+# conditional orders (routes/mix_plan.py): a recorded real orders-plan-pending answer, TS-SDK's
+# FuturesPendingPlanOrderV2 / FuturesHistoryPlanOrderV2 and ccxt's comments (docs/futures-conditional.md)
+_PLAN_STATUS = Enum("live", "executed", "fail_trigger", "cancelled")
+_PLAN_TYPE = Enum("normal_plan", "track_plan", "profit_plan", "loss_plan", "moving_plan", "pos_profit", "pos_loss")
+_TRIGGER_TYPE = Enum("fill_price", "mark_price")
+_PLAN_TPSL: dict[str, Schema] = {
+    kind + part: Nullable(MaybeEmpty(_TRIGGER_TYPE if part == "TriggerType" else NumStr))
+    for kind in ("stopSurplus", "stopLoss") for part in ("TriggerPrice", "ExecutePrice", "TriggerType")}
+_PLAN: dict[str, Schema] = {
+    "planType": _PLAN_TYPE, "symbol": Str, "size": NumStr, "orderId": IntStr, "clientOid": Str, "price": NumStr,
+    "executePrice": NumStr, "callbackRatio": MaybeEmpty(NumStr), "triggerPrice": NumStr, "triggerType": _TRIGGER_TYPE,
+    "planStatus": _PLAN_STATUS, "side": _SIDE, "posSide": Enum("long", "short", "net"), "marginCoin": Str,
+    "marginMode": MaybeEmpty(_MODE), "enterPointSource": Str, "tradeSide": Str, "posMode": _POS_MODE,
+    "orderType": Enum("limit", "market"), **_PLAN_TPSL, "cTime": IntStr, "uTime": IntStr,
+}
+PLANS_PENDING = Obj({"entrustedList": List(Obj(_PLAN)), "endId": MaybeEmpty(IntStr)})
+PLANS_HISTORY = Obj({"entrustedList": List(Obj({**_PLAN, "executeOrderId": MaybeEmpty(IntStr), "priceAvg": NumStr,
+                                                 "baseVolume": NumStr})), "endId": MaybeEmpty(IntStr)})
+PLAN_CANCEL = Obj({"successList": List(ORDER_REF),
+                   "failureList": List(Obj({"orderId": Str, "clientOid": Str, "errorMsg": Str}))})
+POS_TPSL = List(Obj({"orderId": IntStr, "stopSurplusClientOid": Str, "stopLossClientOid": Str}))

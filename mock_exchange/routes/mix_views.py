@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from ..state.futures import margin as mg
 from ..state.futures.engine import FuturesEngine
 from ..state.futures.model import CROSSED, HEDGE, ZERO, ClosedPosition, FuturesBill, FuturesFill, FuturesOrder, Position
+from ..state.futures.plan_model import POS_LOSS, POS_PROFIT, FuturesPlan
 from ..views import plain
 
 
@@ -89,7 +91,10 @@ def fill_view(f: FuturesFill) -> dict[str, Any]:
     }
 
 
-def position_view(eng: FuturesEngine, p: Position, marks: dict[str, Decimal]) -> dict[str, Any]:
+def position_view(eng: FuturesEngine, p: Position, marks: dict[str, Decimal],
+                  tpsl: Iterable[FuturesPlan] = ()) -> dict[str, Any]:
+    """A position; `tpsl` its pending TP/SL orders, whose whole-position ones (pos_profit, pos_loss) it
+    shows as takeProfit / stopLoss with their ids."""
     mark = marks[p.contract.symbol]
     pnl = mg.unrealised_pnl(p.hold_side, p.entry, mark, p.size)
     keep = p.contract.tier_for(mark * p.size).keep_margin_rate
@@ -129,13 +134,19 @@ def position_view(eng: FuturesEngine, p: Position, marks: dict[str, Decimal]) ->
         "grant": "",
         "assetMode": "single",
         "autoMargin": "off",
-        "takeProfit": "",
-        "stopLoss": "",
-        "takeProfitId": "",
-        "stopLossId": "",
+        **_position_tpsl(tpsl),
         "cTime": str(p.ctime),
         "uTime": str(p.utime),
     }
+
+
+def _position_tpsl(tpsl: Iterable[FuturesPlan]) -> dict[str, str]:
+    out = {"takeProfit": "", "stopLoss": "", "takeProfitId": "", "stopLossId": ""}
+    for plan in tpsl:
+        kind = {POS_PROFIT: "takeProfit", POS_LOSS: "stopLoss"}.get(plan.plan_type)
+        if kind is not None:
+            out[kind], out[kind + "Id"] = plain(plan.trigger_price), str(plan.oid)
+    return out
 
 
 def bill_view(b: FuturesBill) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from ..store.recorder import mutation
 from .accounts import AccountStore, ApiKey, KeyMint, load_public_key
 from .events import ClockMoved, Events
 from .futures import Futures
+from .futures.trading import LINEAR
 from .futures_market import FuturesMarket
 from .futures_series import FuturesSeries
 from .ledger import Ledger
@@ -53,7 +54,7 @@ class Exchange:
         """The parts of the state by stable names (what recorded calls refer to)."""
         return {"exchange": self, "clock": self.clock, "accounts": self.accounts, "trading": self.trading,
                 "wallet": self.wallet, "futures.trading": self.futures.trading,
-                "futures.settings": self.futures.settings}
+                "futures.settings": self.futures.settings, "futures.plans": self.futures.plans}
 
     def live_parts(self) -> dict[str, Any]:
         """What belongs to the running server rather than to the state: kept out of snapshots, and the
@@ -85,10 +86,10 @@ class Exchange:
                                self.events)
         self.wallet = Wallet(self.accounts, self.ledger, self.ids, self.rng, self.limits.max_closed_orders,
                              self.seed)
-        self.futures = Futures(self.accounts, self.ledger, self.ids, self.rng, self.futures_market,
-                               self.limits.max_closed_orders, self.seed, now)
-        self.wallet.futures = self.futures
         self.triggers = Triggers(now)  # every market's pending conditions (plan orders, TP/SL)
+        self.futures = Futures(self.accounts, self.ledger, self.ids, self.rng, self.futures_market,
+                               self.limits.max_closed_orders, self.seed, now, self.triggers)
+        self.wallet.futures = self.futures
 
     def catch_up(self, now_ms: int) -> None:
         """Bring time-driven state up to `now_ms`: resting orders the price walk crossed get filled;
@@ -115,7 +116,7 @@ class Exchange:
 
     def trigger_owners(self) -> dict[str, TriggerOwner]:
         """Who acts on a fired trigger, by its watch's market ("spot" or a futures productType)."""
-        return {}
+        return dict.fromkeys(LINEAR, self.futures.plans)
 
     def trigger_price(self, watch: Watch, step: int) -> Decimal:
         """The price a trigger watches at a walk step: spot last; futures last or mark."""

@@ -1,4 +1,5 @@
-"""Futures (mix) trading state: settings, positions, margin, orders and matching, funding, liquidation."""
+"""Futures (mix) trading state: settings, positions, margin, orders and matching, conditional orders,
+funding, liquidation."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from ..accounts import AccountStore
 from ..futures_market import FuturesMarket
 from ..ledger import Ledger
 from ..orders import IdSequence
+from ..triggers import Triggers
 from ..wallet import FUTURES_WALLETS
 from .clockwork import FuturesClock
 from .engine import FuturesEngine
+from .plans import FuturesPlans
 from .settings import FuturesSettings
 from .trading import FuturesTrading
 
@@ -21,10 +24,11 @@ class Futures:
     """Everything futures trading owns, built by `Exchange` on every reset."""
 
     def __init__(self, accounts: AccountStore, ledger: Ledger, ids: IdSequence, rng: random.Random,
-                 market: FuturesMarket, max_kept: int, seed: int, now_ms: int) -> None:
+                 market: FuturesMarket, max_kept: int, seed: int, now_ms: int, triggers: Triggers) -> None:
         self.engine = FuturesEngine(accounts, ledger, ids, rng, max_kept, seed)
         self.trading = FuturesTrading(self.engine, market)
         self.settings = FuturesSettings(self.trading)
+        self.plans = FuturesPlans(self.trading, triggers, max_kept)
         self.clock = FuturesClock(self.trading, now_ms)
 
     def catch_up(self, now_ms: int) -> None:

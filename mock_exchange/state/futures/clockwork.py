@@ -1,6 +1,7 @@
 """What the virtual clock does to futures: resting orders the walk crossed fill (maker), funding
 settles at each interval boundary passed, and positions whose liquidation price the mark reached
-are liquidated, in that order, deterministically for a given seed and clock path."""
+are liquidated, in that order, deterministically for a given seed and clock path. (Conditional
+orders fire from `Exchange.advance`, which brings this up to each one's step first.)"""
 
 from __future__ import annotations
 
@@ -56,8 +57,12 @@ class FuturesClock:
                 if p is None:
                     self.trading.close_open(order, "canceled", now_ms)
                     continue
-            self.engine.fill(order, order.price, order.remaining, True, now_ms)
+            qty = order.remaining
+            self.engine.fill(order, order.price, qty, True, now_ms)
             self.trading.close_open(order, "filled", now_ms)
+            hooks = self.engine.hooks
+            if order.presets and not order.closes and hooks is not None:
+                hooks.opened(order, qty, now_ms)
             self.trading.fit_locks(order.uid, c, now_ms)
 
     # -- funding ----------------------------------------------------------------------------

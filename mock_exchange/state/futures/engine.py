@@ -33,6 +33,7 @@ from .model import (
     FuturesBill,
     FuturesFill,
     FuturesOrder,
+    Hooks,
     Position,
     SymbolSettings,
     opposite,
@@ -58,6 +59,7 @@ class FuturesEngine:
         self.resting: dict[str, RestingOrders] = defaultdict(RestingOrders)
         self.funding: defaultdict[str, Decimal] = defaultdict(Decimal)  # paid by accounts, per coin
         self.insurance: defaultdict[str, Decimal] = defaultdict(Decimal)  # liquidation remainders, per coin
+        self.hooks: Hooks | None = None  # conditional orders (FuturesPlans), once built
 
     # -- lookups ------------------------------------------------------------------------
     def book(self, uid: str, product: str) -> FuturesBook:
@@ -283,6 +285,8 @@ class FuturesEngine:
             p.pid, p.contract.symbol, p.margin_coin, p.hold_side, p.margin_mode, p.entry, close_avg,
             p.open_total, p.close_total, p.achieved, p.achieved - fees + p.funding, p.funding,
             -p.open_fee, -p.close_fee, p.ctime, now_ms))
+        if self.hooks is not None:
+            self.hooks.position_closed(p, now_ms)
 
 
 def _business(order: FuturesOrder, profit: Decimal) -> str:

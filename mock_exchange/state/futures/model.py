@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from ..catalog import Contract
 from ..orders import NO_PRESETS
@@ -202,3 +202,12 @@ class ClosedPosition:
 
 def opposite(hold_side: str) -> str:
     return SHORT if hold_side == LONG else LONG
+
+
+class Hooks(Protocol):
+    """What conditional orders (plans.FuturesPlans) hear from trading: an opening order with preset
+    TP/SL filled `qty`, and a position closed to nothing (its TP/SL orders go with it)."""
+
+    def opened(self, order: FuturesOrder, qty: Decimal, now_ms: int) -> None: ...
+
+    def position_closed(self, p: Position, now_ms: int) -> None: ...

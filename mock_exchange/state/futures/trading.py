@@ -84,7 +84,7 @@ class FuturesTrading:
         trade_side = spec.trade_side if pos_mode == HEDGE else None
         if pos_mode == HEDGE and trade_side is None:
             raise BitgetError(TRADE_SIDE_MISMATCH)
-        self._check_shape(c, spec)
+        self.check_shape(c, spec)
         is_buy = spec.side == "buy"
         reduce_only = spec.reduce_only and pos_mode != HEDGE
         closes = trade_side == CLOSE or reduce_only
@@ -143,6 +143,8 @@ class FuturesTrading:
             target.locked += spec.size
         for fill_price, qty in got.fills:
             eng.fill(order, fill_price, qty, False, now_ms)
+        if got.fills and order.presets and not closes and eng.hooks is not None:
+            eng.hooks.opened(order, order.base_volume, now_ms)  # its preset TP/SL become real TP/SL orders
         if got.fills and pos_mode != HEDGE and not reduce_only:  # it may have shrunk a position under its locks
             self.fit_locks(uid, c, now_ms)
         if spec.order_type == "market":
@@ -165,7 +167,7 @@ class FuturesTrading:
         return bool(eng.position(uid, c.symbol, LONG) or eng.position(uid, c.symbol, SHORT)
                     or len(eng.book(uid, c.product_type).open.scope(c.symbol)))
 
-    def _check_shape(self, c: Contract, spec: FuturesOrderSpec) -> None:
+    def check_shape(self, c: Contract, spec: FuturesOrderSpec) -> None:
         """Precision (40808), size bounds (45111), value (45110), price band (43008/43009)."""
         if more_places(spec.size, c.volume_place) or spec.size % c.lot:
             raise BitgetError(PARAM_SCALE, f"size checkBDScale error value={spec.size} checkScale={c.volume_place}")
@@ -174,8 +176,7 @@ class FuturesTrading:
         if spec.order_type != "limit" or spec.price is None:
             return
         price = spec.price
-        if more_places(price, c.price_place) or price % c.tick:
-            raise BitgetError(PARAM_SCALE, f"price checkBDScale error value={price} checkScale={c.price_place}")
+        on_tick(c, price, "price")
         if price * spec.size < c.min_trade_usdt:
             raise BitgetError(BELOW_MINIMUM_AMOUNT, c.min_trade_usdt)
 
@@ -189,8 +190,9 @@ class FuturesTrading:
             if value is None:
                 continue
             price = Decimal(value)
-            if more_places(price, c.price_place) or price % c.tick:
-                raise BitgetError(PARAM_SCALE, f"{name} checkBDScale error value={value} checkScale={c.price_place}")
+            on_tick(c, price, name)
+            if name.endswith("ExecutePrice"):
+                continue  # the price the TP/SL order is placed at, once triggered: any price on the grid
             if name == "presetStopLossPrice":
                 if long and price >= mark:
                     raise BitgetError(LONG_STOP_ABOVE_MARK, mark)
@@ -372,6 +374,12 @@ class FuturesTrading:
             except BitgetError as exc:
                 results.append(exc)
         return results
+
+
+def on_tick(c: Contract, price: Decimal, name: str) -> None:
+    """A price must sit on the contract's grid (40808, with Bitget's checkBDScale wording)."""
+    if more_places(price, c.price_place) or price % c.tick:
+        raise BitgetError(PARAM_SCALE, f"{name} checkBDScale error value={price} checkScale={c.price_place}")
 
 
 def _reservation(notional: Decimal, leverage: int, taker: Decimal) -> Decimal:
