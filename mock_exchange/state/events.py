@@ -15,6 +15,7 @@ from .orders import Fill, Order
 
 if TYPE_CHECKING:  # futures/ imports the account store, which imports this module
     from .futures.model import FuturesFill, FuturesOrder
+    from .futures.plan_model import FuturesPlan
 
 PLACED, CLOSED = "placed", "closed"
 
@@ -67,7 +68,16 @@ class FuturesAccountChanged:
     product: str
 
 
-Event = OrderChanged | FillMade | BalanceChanged | ClockMoved | FuturesOrderChanged | FuturesAccountChanged
+@dataclass(frozen=True, slots=True)
+class FuturesPlanChanged:
+    """A futures conditional order (trigger or TP/SL) was placed or modified (`plan.status` live), or
+    ended: cancelled, executed (`plan.order_id` the order it placed) or fail_trigger."""
+
+    plan: FuturesPlan
+
+
+Event = (OrderChanged | FillMade | BalanceChanged | ClockMoved | FuturesOrderChanged | FuturesAccountChanged
+         | FuturesPlanChanged)
 Listener = Callable[[Event], None]
 
 

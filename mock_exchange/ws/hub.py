@@ -24,6 +24,7 @@ from ..state.events import (
     FillMade,
     FuturesAccountChanged,
     FuturesOrderChanged,
+    FuturesPlanChanged,
     OrderChanged,
 )
 from ..state.orders import Fill, Order
@@ -178,6 +179,11 @@ class Hub:
                 self._futures_order(event, now)
             elif isinstance(event, FuturesAccountChanged):
                 self._futures_changed(event.uid, event.product)
+            elif isinstance(event, FuturesPlanChanged):
+                plan = event.plan
+                targets = self._private(plan.uid, "orders-algo", plan.contract.symbol, plan.product)
+                if targets:
+                    self._push_all(targets, orjson.dumps([pf.plan_item(plan)]), now)
         except Exception:  # a bug of ours must never fail the state transition that emitted the event
             log.exception("socket push failed for %r", event)
 
