@@ -1,4 +1,5 @@
-"""`bitget-conformance run --adapter NAME ...`: drive a client through the catalogue against an in-process mock.
+"""`bitget-conformance run --adapter NAME ...`: drive a client through the catalogue against a mock (in-process,
+or the one at --base-url); `fuzz` and `replay` are in cli_fuzz.py.
 
 Exit codes: 0 when every critical and major check passed (minor failures are reported, not fatal, unless
 --strict), 1 when one failed or could not run, 2 on a usage error (unknown adapter, no check selected).
@@ -14,13 +15,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from . import cli_fuzz
 from .adapters import BUILTIN, AdapterNotFound, load_adapter
 from .checks import CATALOGUE, NoChecksSelected, select
 from .mock import MockUnavailable
-from .report import html_report, junit_xml, summary, table_head, verdict_line
+from .report import junit_xml, summary, table_head, verdict_line
+from .report_html import html_report
+from .report_json import json_report
 from .runner import Runner
 
 USAGE_ERROR = 2
+ADAPTER_HELP = (f"{' | '.join(BUILTIN)} | package.module:Class (a subclass of conformance.adapters.Adapter) | "
+                "'cmd:COMMAND' (a process adapter, docs/conformance.md)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,8 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      description="Check a Bitget V2 client against the bitget-mock sandbox.")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the checks against one client")
-    run.add_argument("--adapter", required=True, metavar="NAME",
-                     help=f"{' | '.join(BUILTIN)} | package.module:Class (a subclass of conformance.adapters.Adapter)")
+    run.add_argument("--adapter", required=True, metavar="NAME", help=ADAPTER_HELP)
     run.add_argument("--adapter-option", action="append", default=[], metavar="KEY=JSON",
                      help="keyword argument for the adapter's constructor, value as JSON (repeatable), e.g. "
                           "options='{\"adjustForTimeDifference\": true}' for ccxt")
@@ -37,12 +42,15 @@ def build_parser() -> argparse.ArgumentParser:
                      help="comma-separated id globs, e.g. 'SIGN-*,ERR-00?'; '!RATE-*' excludes (default: all)")
     run.add_argument("--report-junit", type=Path, metavar="FILE", help="write JUnit XML here")
     run.add_argument("--report-html", type=Path, metavar="FILE", help="write a single-file HTML report here")
+    run.add_argument("--report-json", type=Path, metavar="FILE",
+                     help="write the verdicts and evidence as JSON here (schema: docs/conformance.md)")
     run.add_argument("--fuzz-examples", type=int, default=25, metavar="N",
                      help="hypothesis examples per FUZZ property (0: no fuzzing; default 25)")
     run.add_argument("--seed", type=int, default=42, help="seed of the mock's market and of the fuzzer")
     _mock_arguments(run)
     run.add_argument("--strict", action="store_true", help="exit 1 on minor failures too")
     run.add_argument("--quiet", action="store_true", help="print only the summary")
+    cli_fuzz.add_parsers(sub, ADAPTER_HELP, _mock_arguments)
     lst = sub.add_parser("list", help="list the checks")
     lst.add_argument("--checks", action="append", default=[], metavar="PATTERNS")
     return parser
@@ -55,6 +63,18 @@ def _mock_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--admin-token", metavar="TOKEN", default=os.environ.get("MOCK_EXCHANGE_ADMIN_TOKEN"),
                         help="the admin token of the mock at --base-url, if it has one (default: "
                              "$MOCK_EXCHANGE_ADMIN_TOKEN)")
+
+
+def replay_argv(args: argparse.Namespace) -> list[str]:
+    """The command that reruns this run as given (adapter, its options, seed, fuzzing, mock), without the
+    checks and reports: the reports add `--checks ID`. The admin token is left to MOCK_EXCHANGE_ADMIN_TOKEN."""
+    argv = ["bitget-conformance", "run", "--adapter", args.adapter]
+    for option in args.adapter_option:
+        argv += ["--adapter-option", option]
+    argv += ["--seed", str(args.seed), "--fuzz-examples", str(args.fuzz_examples)]
+    if args.base_url is not None:
+        argv += ["--base-url", args.base_url]
+    return argv
 
 
 def _patterns(values: Sequence[str]) -> list[str]:
@@ -109,6 +129,7 @@ def run(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(table_head())
         result = runner.run(checks, on_verdict=show, mock=mock)
+        result.command = replay_argv(args)
     finally:
         mock.stop()
     print(("\n" + summary(result)) if not args.quiet else summary(result))
@@ -118,6 +139,9 @@ def run(args: argparse.Namespace) -> int:
     if args.report_html is not None:
         _write(args.report_html, html_report(result).encode("utf-8"))
         print(f"HTML report: {args.report_html}")
+    if args.report_json is not None:
+        _write(args.report_json, json_report(result, strict=args.strict))
+        print(f"JSON report: {args.report_json}")
     return result.exit_code(strict=args.strict)
 
 
@@ -136,6 +160,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "list":
         return list_checks(args)
+    if args.command in cli_fuzz.COMMANDS:
+        return cli_fuzz.main(args, _options)
     return run(args)
 
 

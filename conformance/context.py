@@ -50,6 +50,7 @@ class Context:
         self._adapters: list[Adapter] = []
         self._client: Adapter | None = None
         self.notes: list[str] = []
+        self.given: list[Credentials] = []  # the credentials of every adapter built (for the evidence)
 
     # -- adapters ------------------------------------------------------------------------------------
     @property
@@ -61,6 +62,7 @@ class Context:
 
     def adapter(self, credentials: Credentials | None = None) -> Adapter:
         """A fresh adapter on the mock (the trading key unless told otherwise); closed when the check ends."""
+        self.given.append(credentials or self.mock.credentials)
         made = self.make_adapter(self.mock.url, credentials or self.mock.credentials)
         self._adapters.append(made)
         return made

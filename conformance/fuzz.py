@@ -129,7 +129,8 @@ def run_property(mock: RemoteMock, make_adapter: Callable[[str, Credentials], Ad
     except AssertionError:
         result.failure = failures[-1] if failures else "failed"
         result.notes.append(f"{len(failures)} failing example(s); smallest: {result.failure}")
-        result.notes.append(f"replay: bitget-conformance run --checks FUZZ-* --seed {run_seed}")
+        result.notes.append(f"replay: this check with --seed {run_seed} and --fuzz-examples {examples} (the reports "
+                            "print the whole command); `bitget-conformance fuzz` saves each failure to replay")
     finally:
         try:
             adapter.close()

@@ -202,8 +202,9 @@ class RemoteMock:
         """coin -> {available, frozen} of the spot wallet, as the mock holds it."""
         return dict(self.admin("GET", f"/accounts/{self.uid}")["balances"].get("spot", {}))
 
-    def add_faults(self, *rules: dict[str, Any]) -> None:
-        self.admin("POST", "/faults", {"rules": list(rules)})
+    def add_faults(self, *rules: dict[str, Any]) -> list[dict[str, Any]]:
+        """Add fault rules; every active rule as the mock shows it (with its id)."""
+        return list(self.admin("POST", "/faults", {"rules": list(rules)})["rules"])
 
     def clear_faults(self) -> None:
         self.admin("DELETE", "/faults")

@@ -1,11 +1,12 @@
-"""Formats a run's verdicts: JUnit XML for CI, a terminal table, a single-file HTML report. Only formats."""
+"""Formats a run's verdicts: JUnit XML for CI, a terminal table, the summary per family. Only formats
+(the HTML report is report_html.py, the JSON one report_json.py)."""
 
 from __future__ import annotations
 
-import html
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from .checks.base import Status, Verdict
 from .runner import RunResult
@@ -84,40 +85,26 @@ def table_head(width: int = 120) -> str:
     return f"{'check':<11} {'severity':<8} {'':<5} {'time':>7}  title\n" + "-" * width
 
 
-# -- HTML ------------------------------------------------------------------------------------------
-_CSS = """
-body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:70em;color:#1d2330;padding:0 1em}
-h1{font-size:1.5em;margin-bottom:.2em} .sum{color:#4a5160;margin-bottom:1.5em}
-table{border-collapse:collapse;width:100%} th,td{text-align:left;padding:.35em .6em;vertical-align:top}
-th{background:#eef0f4;font-weight:600} tr{border-bottom:1px solid #e3e6ec}
-.pass{color:#137333;font-weight:600} .fail{color:#b3261e;font-weight:700} .skip{color:#8a8f99}
-.error{color:#a0520b;font-weight:700} .sev-critical{color:#b3261e} .sev-major{color:#a0520b}
-.sev-minor{color:#5f6673} code,pre{font:12px ui-monospace,monospace} pre{white-space:pre-wrap;margin:.3em 0;
-background:#f6f7f9;padding:.5em;border-radius:4px} details summary{cursor:pointer;color:#4a5160}
-"""
+# -- per family ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FamilyRow:
+    family: str
+    checks: int
+    passed: int
+    failed: int
+    errors: int
+    skipped: int
+    blocking: tuple[str, ...]  # ids of the critical/major checks that failed or could not run
 
 
-def html_report(result: RunResult) -> str:
-    """A self-contained page (inline CSS, no script) with every verdict and what was observed."""
-    e = html.escape
-    rows = []
+def family_rows(result: RunResult) -> list[FamilyRow]:
+    """One row per check family (SIGN, TIME, ...), in catalogue order."""
+    groups: dict[str, list[Verdict]] = {}
     for v in result.verdicts:
-        detail = ""
-        if v.message:
-            detail += f"<pre>{e(v.message)}</pre>"
-        if v.notes:
-            items = "".join(f"<li><code>{e(n)}</code></li>" for n in v.notes)
-            detail += f"<details><summary>observed</summary><ul>{items}</ul></details>"
-        rows.append(
-            f"<tr><td><code>{e(v.check.id)}</code></td>"
-            f"<td class=\"sev-{v.check.severity.value}\">{v.check.severity.value}</td>"
-            f"<td class=\"{v.status.value}\">{_MARK[v.status]}</td><td>{v.seconds:.2f}&nbsp;s</td>"
-            f"<td>{e(v.check.title)}<div title=\"{e(v.check.doc)}\">{detail}</div></td></tr>")
-    props = "".join(f"<li>{e(k)}: <code>{e(val)}</code></li>" for k, val in result.properties.items())
-    verdict = "FAILED" if result.blocking_failures else "passed"
-    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>bitget-conformance: {e(result.adapter)} {verdict}</title><style>{_CSS}</style></head>"
-            f"<body><h1>bitget-conformance: <code>{e(result.adapter)}</code> {verdict}</h1>"
-            f"<p class=\"sum\">{e(summary(result))}</p><ul class=\"sum\">{props}</ul>"
-            f"<table><thead><tr><th>check</th><th>severity</th><th>verdict</th><th>time</th><th>what</th></tr>"
-            f"</thead><tbody>{''.join(rows)}</tbody></table></body></html>\n")
+        groups.setdefault(v.check.category, []).append(v)
+    def count(vs: list[Verdict], status: Status) -> int:
+        return sum(v.status is status for v in vs)
+
+    return [FamilyRow(family, len(vs), count(vs, Status.PASS), count(vs, Status.FAIL), count(vs, Status.ERROR),
+                      count(vs, Status.SKIP), tuple(v.check.id for v in vs if v.blocking_failure))
+            for family, vs in groups.items()]

@@ -15,7 +15,8 @@ from mock_exchange.clock import Clock
 from .adapters.base import Adapter, Credentials, Unsupported
 from .checks.base import Check, CheckFailed, Status, Verdict
 from .context import AdapterFactory, Context
-from .mock import MockError, MockServer, RemoteMock
+from .evidence import Evidence, collect, masker
+from .mock import KEYS, MockError, MockServer, RemoteMock
 
 
 @dataclass
@@ -24,6 +25,7 @@ class RunResult:
     verdicts: list[Verdict] = field(default_factory=list)
     seconds: float = 0.0
     properties: dict[str, str] = field(default_factory=dict)  # what was run, for the reports
+    command: list[str] = field(default_factory=list)  # the command that reruns the run (the reports add --checks)
 
     def count(self, status: Status) -> int:
         return sum(1 for v in self.verdicts if v.status is status)
@@ -57,7 +59,19 @@ def run_check(check: Check, mock: RemoteMock, make_adapter: AdapterFactory, **co
         status, message = Status.FAIL, _unexpected(ctx, exc)
     finally:
         ctx.close()
-    return Verdict(check, status, message, ctx.notes, time.perf_counter() - started)
+    keys = {creds.api_key: creds.secret_key for creds, _ in KEYS}
+    given = [s for c in (*ctx.given, *(creds for creds, _ in KEYS)) for s in (c.secret_key, c.passphrase)]
+    mask = masker([*keys.values(), *given])  # no secret in any report, whatever the client put in its errors
+    return Verdict(check, status, mask(message), [mask(n) for n in ctx.notes], time.perf_counter() - started,
+                   evidence=_evidence(mock, keys, given))
+
+
+def _evidence(mock: RemoteMock, keys: dict[str, str], given: list[str]) -> Evidence:
+    """What the mock saw during the check, for the report (nothing when it cannot say)."""
+    try:
+        return collect(mock.journal(), keys, given)
+    except MockError:
+        return Evidence()
 
 
 def _unexpected(ctx: Context, exc: Exception) -> str:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from ..evidence import Evidence
+
 if TYPE_CHECKING:
     from ..context import Context
 
@@ -61,6 +63,7 @@ class Verdict:
     message: str = ""
     notes: list[str] = field(default_factory=list)  # what was observed, for the report
     seconds: float = 0.0
+    evidence: Evidence = field(default_factory=Evidence)  # the requests the mock saw, for the report
 
     @property
     def blocking_failure(self) -> bool:
