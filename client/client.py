@@ -36,7 +36,10 @@ class _ClientBase(FuturesEndpoints[R]):
     pacer:           a Pacer to share between clients of one UID or IP; `pacing=False` turns pacing off.
     retry:           the RetryPolicy (4 attempts; exponential backoff with jitter; Retry-After honoured).
     rng:             the source of jitter and generated clientOids (seed it to replay a run).
+    timeout:         seconds to wait for the exchange (connect, each read); settable later as `timeout`.
     """
+
+    _http: httpx.Client | httpx.AsyncClient
 
     def __init__(self, api_key: str | None = None, secret_key: str | None = None, passphrase: str | None = None,
                  *, base_url: str = DEFAULT_BASE_URL, rsa_private_key: Text | None = None, paptrading: bool = False,
@@ -64,6 +67,15 @@ class _ClientBase(FuturesEndpoints[R]):
         return self._engine.base_url
 
     @property
+    def timeout(self) -> float | None:
+        """Seconds to wait for an answer (the read timeout)."""
+        return self._http.timeout.read
+
+    @timeout.setter
+    def timeout(self, seconds: float) -> None:
+        self._http.timeout = httpx.Timeout(seconds)
+
+    @property
     def auth(self) -> BitgetAuth | None:
         """The signer, synchronised with server time: usable with any other httpx client too."""
         auth = self._engine.auth
@@ -77,6 +89,8 @@ class _ClientBase(FuturesEndpoints[R]):
 
 class BitgetClient(_ClientBase[Any]):
     """Blocking client over httpx.Client. Use as a context manager, or call close(). One thread per client."""
+
+    _http: httpx.Client
 
     def _setup(self, transport: Any, sleep: Callable[[float], Any] | None, timeout: float) -> None:
         self._http = httpx.Client(transport=transport, timeout=timeout)
@@ -111,6 +125,8 @@ class BitgetClient(_ClientBase[Any]):
 
 class AsyncBitgetClient(_ClientBase[Awaitable[Any]]):
     """asyncio client over httpx.AsyncClient: every endpoint method returns an awaitable."""
+
+    _http: httpx.AsyncClient
 
     def _setup(self, transport: Any, sleep: Callable[[float], Any] | None, timeout: float) -> None:
         self._http = httpx.AsyncClient(transport=transport, timeout=timeout)

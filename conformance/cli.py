@@ -18,15 +18,17 @@ from typing import Any
 from . import cli_fuzz
 from .adapters import BUILTIN, AdapterNotFound, load_adapter
 from .checks import CATALOGUE, NoChecksSelected, select
+from .checks.base import Status, Verdict
 from .mock import MockUnavailable
 from .report import junit_xml, summary, table_head, verdict_line
 from .report_html import html_report
 from .report_json import json_report
-from .runner import Runner
+from .runner import AdapterOptionsRefused, Runner
 
 USAGE_ERROR = 2
 ADAPTER_HELP = (f"{' | '.join(BUILTIN)} | package.module:Class (a subclass of conformance.adapters.Adapter) | "
                 "'cmd:COMMAND' (a process adapter, docs/conformance.md)")
+INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -112,9 +114,14 @@ def run(args: argparse.Namespace) -> int:
         return USAGE_ERROR
     runner = Runner(adapter, seed=args.seed, fuzz_examples=args.fuzz_examples, adapter_options=options,
                     base_url=args.base_url, admin_token=args.admin_token)
+    try:
+        runner.probe()
+    except AdapterOptionsRefused as exc:
+        print(f"bitget-conformance: {_one_line(str(exc))}", file=sys.stderr)
+        return USAGE_ERROR
 
-    def show(verdict: Any) -> None:
-        if not args.quiet:
+    def show(verdict: Verdict) -> None:
+        if not args.quiet or verdict.status in (Status.FAIL, Status.ERROR):  # --quiet still names failures
             print(verdict_line(verdict), flush=True)
 
     try:
@@ -133,6 +140,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         mock.stop()
     print(("\n" + summary(result)) if not args.quiet else summary(result))
+    if result.interrupted:
+        print(f"bitget-conformance: interrupted {result.properties['interrupted']}", file=sys.stderr)
     if args.report_junit is not None:
         _write(args.report_junit, junit_xml(result))
         print(f"JUnit XML: {args.report_junit}")
@@ -142,7 +151,11 @@ def run(args: argparse.Namespace) -> int:
     if args.report_json is not None:
         _write(args.report_json, json_report(result, strict=args.strict))
         print(f"JSON report: {args.report_json}")
-    return result.exit_code(strict=args.strict)
+    return INTERRUPTED if result.interrupted else result.exit_code(strict=args.strict)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:300]
 
 
 def list_checks(args: argparse.Namespace) -> int:
@@ -158,11 +171,15 @@ def list_checks(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "list":
-        return list_checks(args)
-    if args.command in cli_fuzz.COMMANDS:
-        return cli_fuzz.main(args, _options)
-    return run(args)
+    try:
+        if args.command == "list":
+            return list_checks(args)
+        if args.command in cli_fuzz.COMMANDS:
+            return cli_fuzz.main(args, _options)
+        return run(args)
+    except KeyboardInterrupt:  # outside the run itself (which keeps its partial report): nothing to keep
+        print("bitget-conformance: interrupted", file=sys.stderr)
+        return INTERRUPTED
 
 
 if __name__ == "__main__":

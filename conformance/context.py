@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
@@ -10,7 +11,7 @@ from typing import Any, NoReturn, TypeVar
 from mock_exchange.journal import JournalEntry
 from mock_exchange.state.catalog import SYMBOLS_BY_NAME
 
-from .adapters.base import Adapter, Credentials, ErrorCategory
+from .adapters.base import Adapter, Credentials, ErrorCategory, Unsupported
 from .checks.base import CheckFailed
 from .mock import MockError, RemoteMock
 
@@ -51,6 +52,7 @@ class Context:
         self._client: Adapter | None = None
         self.notes: list[str] = []
         self.given: list[Credentials] = []  # the credentials of every adapter built (for the evidence)
+        self.warnings: list[str] = []
 
     # -- adapters ------------------------------------------------------------------------------------
     @property
@@ -88,6 +90,11 @@ class Context:
     def note(self, text: str) -> None:
         self.notes.append(text)
 
+    def warn(self, text: str) -> None:
+        """A portability warning: the mock accepted it, the real exchange may not (the check still passes)."""
+        if text not in self.warnings:
+            self.warnings.append(text)
+
     def fail(self, message: str) -> NoReturn:
         raise CheckFailed(message)
 
@@ -99,6 +106,8 @@ class Context:
         """Run one adapter call and classify what it raised, with `adapter`'s hook (the client's by default)."""
         try:
             return Outcome(value=call())
+        except Unsupported:
+            raise  # the client lacks the operation: the check is skipped
         except Exception as exc:
             return Outcome(error=exc, category=(adapter or self.client).classify_error(exc))
 
@@ -137,6 +146,15 @@ class Context:
         """Make sure an injected fault on `path` acted (else the mock, not the client, is at fault)."""
         if not any(e.get("fault") for e in self.journal(path)):
             raise MockError(f"the fault injected on {path} never fired")
+
+    def await_fault(self, path: str, seconds: float) -> None:
+        """Wait (real time: the mock delays answers on the event loop) until the faulted request to `path`
+        has ended and is in the journal; a delayed answer is journaled only when it has been sent."""
+        deadline = time.monotonic() + seconds
+        while not any(e.get("fault") for e in self.journal(path)):
+            if time.monotonic() > deadline:
+                raise MockError(f"the fault injected on {path} never fired")
+            time.sleep(0.02)
 
     # -- orders that rest and never fill -------------------------------------------------------------
     def resting_buy(self, symbol: str, value_usdt: Decimal = Decimal("12")) -> tuple[Decimal, Decimal]:

@@ -23,9 +23,17 @@ def xml_text(text: str) -> str:
 
 def summary(result: RunResult) -> str:
     blocking = len(result.blocking_failures)
+    warned = sum(1 for v in result.verdicts if v.warnings)
+    warnings = f", {warned} with portability warnings" if warned else ""
     return (f"{len(result.verdicts)} checks on adapter {result.adapter!r}: {result.count(Status.PASS)} passed, "
             f"{result.count(Status.FAIL)} failed, {result.count(Status.ERROR)} errors, "
-            f"{result.count(Status.SKIP)} skipped; {blocking} critical/major failure(s) in {result.seconds:.1f} s")
+            f"{result.count(Status.SKIP)} skipped{warnings}; {blocking} critical/major failure(s) in "
+            f"{result.seconds:.1f} s")
+
+
+def warning_lines(v: Verdict) -> list[str]:
+    """A verdict's warnings, one line each, as every format shows them."""
+    return [f"WARNING: {w}" for w in v.warnings]
 
 
 def _body(v: Verdict) -> str:
@@ -64,8 +72,12 @@ def junit_xml(result: RunResult) -> bytes:
             ET.SubElement(case, "error", {"message": first_line, "type": "harness"}).text = xml_text(_body(v))
         elif v.status is Status.SKIP:
             ET.SubElement(case, "skipped", {"message": first_line})
-        if v.notes:
-            ET.SubElement(case, "system-out").text = xml_text("\n".join(v.notes))
+        if v.warnings:
+            props = ET.SubElement(case, "properties")
+            for w in v.warnings:
+                ET.SubElement(props, "property", {"name": "warning", "value": xml_text(w)})
+        if v.notes or v.warnings:
+            ET.SubElement(case, "system-out").text = xml_text("\n".join([*warning_lines(v), *v.notes]))
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
@@ -78,6 +90,8 @@ def verdict_line(v: Verdict, width: int = 120) -> str:
     if v.status is not Status.PASS and v.message:
         first = v.message.splitlines()[0]
         line += "\n" + " " * 12 + "-> " + (first if len(first) <= width - 15 else first[: width - 18] + "...")
+    for w in warning_lines(v):
+        line += "\n" + " " * 12 + "!  " + w
     return line
 
 

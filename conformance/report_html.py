@@ -72,7 +72,7 @@ def replay_command(result: RunResult, v: Verdict) -> str:
 
 
 def _warnings(v: Verdict) -> str:
-    return "".join(f'<p class="warn">WARNING: {e(w)}</p>' for w in getattr(v, "warnings", []))
+    return "".join(f'<p class="warn">WARNING: {e(w)}</p>' for w in v.warnings)
 
 
 def _request_rows(requests: list[JournalEntry], refused: dict[int, RefusedSignature]) -> str:

@@ -27,7 +27,7 @@ def _check(result: RunResult, v: Verdict) -> dict[str, Any]:
         "blocking": v.blocking_failure,
         "message": v.message,
         "notes": list(v.notes),
-        "warnings": list(getattr(v, "warnings", [])),
+        "warnings": list(v.warnings),
         "seconds": round(v.seconds, 3),
         "replay": replay_command(result, v),
         "requests": v.evidence.requests,

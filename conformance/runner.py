@@ -11,7 +11,9 @@ from functools import partial
 from typing import Any
 
 from mock_exchange.clock import Clock
+from mock_exchange.journal import JournalEntry
 
+from . import portability
 from .adapters.base import Adapter, Credentials, Unsupported
 from .checks.base import Check, CheckFailed, Status, Verdict
 from .context import AdapterFactory, Context
@@ -26,6 +28,7 @@ class RunResult:
     seconds: float = 0.0
     properties: dict[str, str] = field(default_factory=dict)  # what was run, for the reports
     command: list[str] = field(default_factory=list)  # the command that reruns the run (the reports add --checks)
+    interrupted: bool = False  # Ctrl-C stopped the run: the verdicts are those reached before it
 
     def count(self, status: Status) -> int:
         return sum(1 for v in self.verdicts if v.status is status)
@@ -62,16 +65,22 @@ def run_check(check: Check, mock: RemoteMock, make_adapter: AdapterFactory, **co
     keys = {creds.api_key: creds.secret_key for creds, _ in KEYS}
     given = [s for c in (*ctx.given, *(creds for creds, _ in KEYS)) for s in (c.secret_key, c.passphrase)]
     mask = masker([*keys.values(), *given])  # no secret in any report, whatever the client put in its errors
+    journal = _journal(mock)
+    warnings = list(ctx.warnings)
+    if journal is not None and status is not Status.ERROR:
+        warnings += portability.warnings(journal, keys)
     return Verdict(check, status, mask(message), [mask(n) for n in ctx.notes], time.perf_counter() - started,
-                   evidence=_evidence(mock, keys, given))
+                   evidence=collect(journal, keys, given) if journal is not None else Evidence(),
+                   warnings=[mask(w) for w in warnings])
 
 
-def _evidence(mock: RemoteMock, keys: dict[str, str], given: list[str]) -> Evidence:
-    """What the mock saw during the check, for the report (nothing when it cannot say)."""
+def _journal(mock: RemoteMock) -> list[JournalEntry] | None:
+    """What the mock saw during the check, for the evidence and the portability warnings (None when it
+    cannot say)."""
     try:
-        return collect(mock.journal(), keys, given)
+        return mock.journal()
     except MockError:
-        return Evidence()
+        return None
 
 
 def _unexpected(ctx: Context, exc: Exception) -> str:
@@ -120,13 +129,32 @@ class Runner:
             if mock is None:
                 mock = stack.enter_context(self.mock())
             result.properties["mock_url"] = mock.url
-            for check in _runnable(checks, self.fuzz_examples):
-                verdict = run_check(check, mock, self.make_adapter, fuzz_examples=self.fuzz_examples, seed=self.seed)
-                result.verdicts.append(verdict)
-                if on_verdict is not None:
-                    on_verdict(verdict)
+            runnable = _runnable(checks, self.fuzz_examples)
+            try:
+                for check in runnable:
+                    verdict = run_check(check, mock, self.make_adapter, fuzz_examples=self.fuzz_examples,
+                                        seed=self.seed)
+                    result.verdicts.append(verdict)
+                    if on_verdict is not None:
+                        on_verdict(verdict)
+            except KeyboardInterrupt:
+                result.interrupted = True
+                result.properties["interrupted"] = f"after {len(result.verdicts)} of {len(runnable)} checks"
         result.seconds = time.perf_counter() - started
         return result
+
+    def probe(self) -> None:
+        """Build and close one adapter, so that options its constructor refuses fail before the run
+        (as a usage error) rather than in every check; raises AdapterOptionsRefused."""
+        try:
+            self.make_adapter("http://127.0.0.1:9", Credentials("bg_probe", "probe", "probe")).close()
+        except Exception as exc:
+            raise AdapterOptionsRefused(f"adapter {self.name!r} cannot be built with these options: "
+                                        f"{type(exc).__name__}: {exc}") from exc
+
+
+class AdapterOptionsRefused(ValueError):
+    """The adapter's constructor refused the options given (`--adapter-option`)."""
 
 
 def _build(adapter: Any, options: dict[str, Any], base_url: str, credentials: Credentials) -> Adapter:

@@ -97,6 +97,7 @@ class _Masker:
 
     def view(self, entry: JournalEntry) -> JournalEntry:
         shown: dict[str, Any] = {k: v for k, v in entry.items() if k not in _RAW}
+        shown["path"] = self.text(entry.get("path", ""))
         shown["query"] = self.text(entry.get("query", ""))
         headers = entry.get("_headers")
         if headers is not None:

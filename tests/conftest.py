@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -25,3 +26,19 @@ def app() -> MockExchange:
 @pytest.fixture
 def client(app: MockExchange) -> InProcess:
     return InProcess(app)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "long: takes seconds of wall time (sockets, subprocesses, real waits); "
+                                       "its file is scheduled first so that it does not end the run on one worker")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files holding a `long` test first, the rest in their usual order (stable). The suite runs with
+    `--dist loadfile --no-loadscope-reorder`: xdist hands out whole files in this order to whichever worker
+    is free, so the long files start at once on both workers and the short ones fill in around them."""
+    twice = sorted(nodeid for nodeid, n in Counter(item.nodeid for item in items).items() if n > 1)
+    if twice:  # xdist's file-scoped scheduling keeps one test per node id: the others would silently not run
+        raise pytest.UsageError(f"tests share a node id (give them distinct ids): {twice[:5]}")
+    long_files = {item.path for item in items if item.get_closest_marker("long") is not None}
+    items.sort(key=lambda item: item.path not in long_files)

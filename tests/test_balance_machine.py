@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import ROUND_DOWN, Decimal
 
+import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -21,6 +22,8 @@ from mock_exchange.state.wallet import WithdrawSpec
 from .helpers import NOW
 from .schema_support import check_reads
 from .trading_support import ERC20, TRC20
+
+pytestmark = pytest.mark.long  # the stateful test runs for seconds
 
 UIDS = ("1000000001", "1000000002")
 SEED_BALANCES = {"USDT": "20000", "BTC": "0.5", "ETH": "5", "SOL": "100"}

@@ -23,6 +23,8 @@ from mock_exchange.state.seed import demo_seed
 from .helpers import sign
 from .serve_support import command, serve
 
+pytestmark = pytest.mark.long  # serves over sockets and runs the CLI in subprocesses
+
 SEED_FILE = Path(__file__).resolve().parent / "vectors" / "accounts.toml"
 
 

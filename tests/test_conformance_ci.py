@@ -28,7 +28,8 @@ print("key", os.environ["BITGET_API_KEY"])
 sys.exit(int(sys.argv[1]))
 """
 
-pytestmark = pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+pytestmark = [pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash"),
+              pytest.mark.long]  # a live sandbox in a subprocess per test
 
 
 def run_script(tmp_path: Path, *command: str, **env: str) -> tuple[subprocess.CompletedProcess[str], int]:

@@ -27,6 +27,8 @@ from .conformance_support import (
     statuses,
 )
 
+pytestmark = pytest.mark.long  # the whole catalogue, several adapters
+
 
 @pytest.fixture(scope="module")
 def vm() -> Iterator[VirtualMock]:
@@ -49,7 +51,9 @@ def test_reference_client_passes_the_whole_catalogue(vm: VirtualMock) -> None:
 # maps 43009 to a generic ExchangeError, parses numbers as floats, and takes malformed or truncated
 # answers for empty data (or crashes on them with an IndexError, which FUZZ-003 also finds when its
 # examples include a malformed ticker).
-CCXT_FINDINGS = {"TIME-002", "ERR-008", "DATA-003", "ROBUST-001", "ROBUST-004", "ROBUST-006", "FUZZ-003"}
+# Its DEBUG log (logger ccxt.base.exchange) holds every request's headers, ACCESS-PASSPHRASE among them.
+CCXT_FINDINGS = {"TIME-002", "ERR-008", "DATA-003", "ROBUST-001", "ROBUST-004", "ROBUST-006", "FUZZ-003",
+                 "SECRET-002"}
 # Left out of the suite for time: the RATE bursts (ccxt paces in real time, about 1.5 s each; they pass, and
 # ci/verdict_stability.py runs them) and the TIME variants that repeat TIME-002's finding.
 CCXT_NOT_RUN = {"RATE-001", "RATE-002", "RATE-006", "TIME-003", "TIME-004", "TIME-005"}
@@ -66,7 +70,7 @@ def test_ccxt_runs_a_full_session_against_the_mock() -> None:
                "ORDER-002", "ORDER-005", "ERR-001", "ERR-005", "ERR-006", "DATA-001", "DATA-002", "RATE-003")
     assert {c: got[c] for c in session} == dict.fromkeys(session, "pass")
     assert failed(result) <= CCXT_FINDINGS, {v.check.id: v.message for v in result.verdicts}
-    assert {"TIME-002", "DATA-003"} <= failed(result)
+    assert {"TIME-002", "DATA-003", "SECRET-002"} <= failed(result)
     assert result.exit_code() == 1
 
 

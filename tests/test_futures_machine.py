@@ -10,6 +10,7 @@ from collections import defaultdict
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
+import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
@@ -24,6 +25,8 @@ from mock_exchange.state.matching import sampled
 from mock_exchange.state.seed import AccountSeed
 
 from .helpers import NOW
+
+pytestmark = pytest.mark.long  # the stateful test runs for seconds
 
 UIDS = ("1000000001", "1000000002")
 PT = "USDT-FUTURES"

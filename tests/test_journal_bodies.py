@@ -89,3 +89,10 @@ def test_a_global_429_is_journaled_with_its_answer() -> None:
     entry = app.services.journal.newest(1)[0]
     assert answer.status_code == 429 and entry["bucket"] == "global ip:127.0.0.1"
     assert json.loads(entry["answer"])["code"] == "429" and entry["answerBytes"] == len(answer.body)
+
+
+def test_a_secret_in_the_path_is_masked_too() -> None:
+    journal = Journal(5, lambda: ["s3cretPassphrase"])
+    journal.record({"ts": 0, "method": "GET", "path": "/api/v2/s3cretPassphrase/x", "query": "", "ip": "",
+                    "status": 404, "code": None, "uid": None, "key": None, "apiKey": None, "bucket": None})
+    assert journal.newest(1)[0]["path"] == "/api/v2/***/x"

@@ -8,6 +8,10 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.long  # subprocesses that import the whole package
+
 ROOT = Path(__file__).resolve().parent.parent
 TEST_ONLY = ("pytest", "_pytest", "xdist", "ruff", "mypy", "hypothesis_pytest", "pluggy", "iniconfig")
 

@@ -6,20 +6,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import HealthCheck, Phase, settings
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
 
 from .helpers import make_app, seed_accounts
 from .schemathesis_support import CHECKS, load
+
+pytestmark = pytest.mark.long  # every operation, several examples each
 
 APP = make_app(accounts=seed_accounts(ips=("testclient",)), rate_limits="off")
 SCHEMA = load(APP)
 
 
-@SCHEMA.parametrize()
-@settings(max_examples=4, deadline=None, phases=[Phase.explicit, Phase.generate],
-          suppress_health_check=list(HealthCheck))
-def test_every_endpoint_conforms(case: Any) -> None:
-    case.call_and_validate(checks=CHECKS)
+OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda op: op.label)
+def test_every_endpoint_conforms(operation: Any) -> None:
+    """One test per operation (pytest's own ids: `@schema.parametrize()` gives every item the same node id,
+    which xdist's file-scoped scheduling would collapse into one)."""
+
+    @given(case=operation.as_strategy())
+    @settings(max_examples=4, deadline=None, phases=[Phase.explicit, Phase.generate],
+              suppress_health_check=list(HealthCheck))
+    def conforms(case: Any) -> None:
+        case.call_and_validate(checks=CHECKS)
+
+    conforms()
 
 
 def test_the_signing_hook_gets_requests_past_authentication() -> None:

@@ -6,6 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.long  # mypy over the whole tree (cold cache: many seconds)
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

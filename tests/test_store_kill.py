@@ -24,6 +24,9 @@ from mock_exchange.server import free_port
 from .helpers import API_KEY, PASSPHRASE, SECRET, UID, signed_headers
 
 PLACE = "/api/v2/spot/trade/place-order"
+# eight clients keep writing until the kill, so requests are in flight whenever it comes; 60 answered orders
+# is well into the stream (and under one unfilled-orders page of 100)
+ORDERS_BEFORE_KILL = 60
 TRANSFER = "/api/v2/spot/wallet/transfer"
 ACCOUNTS = f"""
 [[accounts]]
@@ -87,7 +90,7 @@ async def _stream_then_kill(base: str, proc: subprocess.Popen[bytes]) -> tuple[d
     transfers: list[str] = []
     stop = asyncio.Event()
     tasks = [asyncio.create_task(_client(base, n, orders, transfers, stop)) for n in range(8)]
-    while len(orders) < 150:  # kill in the middle of the stream, once it is well under way
+    while len(orders) < ORDERS_BEFORE_KILL:  # kill in the middle of the stream, once it is well under way
         await asyncio.sleep(0.01)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
@@ -102,6 +105,7 @@ def _get(base: str, path: str, query: str) -> Any:
     return answer.json()["data"]
 
 
+@pytest.mark.long
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 def test_sigkill_mid_stream_loses_nothing_that_was_answered(tmp_path: Path) -> None:
     state, accounts = tmp_path / "state.db", tmp_path / "accounts.toml"
@@ -109,7 +113,7 @@ def test_sigkill_mid_stream_loses_nothing_that_was_answered(tmp_path: Path) -> N
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     orders, transfers = asyncio.run(_stream_then_kill(base, _serve(state, accounts, port)))
-    assert len(orders) >= 150 and transfers
+    assert len(orders) >= ORDERS_BEFORE_KILL and transfers
 
     proc = _serve(state, accounts, port)
     try:

@@ -4,12 +4,16 @@
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 
 from .base import (
     Adapter,
     Balance,
     Credentials,
     ErrorCategory,
+    LimitOrder,
+    LogCapture,
     Order,
     OrderBook,
     OrderRef,
@@ -34,6 +38,14 @@ class AdapterNotFound(LookupError):
     """The name is neither a built-in adapter nor an importable `module:Class` subclass of Adapter."""
 
 
+def _import_from_cwd() -> None:
+    """Let `module:Class` name a module in the current directory, as `python -m` would: the console script
+    starts with its own directory on sys.path, not the one it is run from."""
+    cwd = os.getcwd()
+    if not any(os.path.abspath(entry or os.curdir) == cwd for entry in sys.path):
+        sys.path.insert(0, cwd)
+
+
 def load_adapter(name: str) -> type[Adapter]:
     """The adapter class for `reference`, `ccxt`, `ccxt-js`, a dotted path `package.module:Class`, or
     `cmd:COMMAND`. A process adapter's command is started (and greeted) here, so that a missing runtime or
@@ -44,6 +56,8 @@ def load_adapter(name: str) -> type[Adapter]:
     module_name, sep, class_name = target.partition(":")
     if not sep or not module_name or not class_name:
         raise AdapterNotFound(f"unknown adapter {name!r}: use one of {', '.join(BUILTIN)} or module:Class")
+    if name not in BUILTIN:
+        _import_from_cwd()
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
@@ -87,6 +101,8 @@ __all__ = [
     "Balance",
     "Credentials",
     "ErrorCategory",
+    "LimitOrder",
+    "LogCapture",
     "Order",
     "OrderBook",
     "OrderRef",

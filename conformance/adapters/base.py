@@ -17,7 +17,9 @@ An operation the client does not offer raises `Unsupported`; the checks that nee
 
 from __future__ import annotations
 
+import logging
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -78,6 +80,16 @@ class Balance:
 @dataclass(frozen=True)
 class OrderRef:
     order_id: str
+    client_oid: str | None = None
+
+
+@dataclass(frozen=True)
+class LimitOrder:
+    """One item of a batch: a limit order on the batch's symbol."""
+
+    side: str
+    price: Decimal
+    size: Decimal
     client_oid: str | None = None
 
 
@@ -150,11 +162,50 @@ class Adapter(ABC):
         """The client's WebSocket on the public or (logged in) private endpoint: see adapters/socket.py."""
         raise Unsupported("open_socket (the client's WebSocket)")
 
+    def place_limit_orders(self, symbol: str, orders: Sequence[LimitOrder]) -> list[OrderRef]:
+        """Place several limit orders in one batch request (Bitget's batch-orders); the orders placed."""
+        raise Unsupported("place_limit_orders")
+
+    def set_timeout(self, seconds: float) -> None:
+        """Give up waiting for an answer after `seconds` from now on (the RETRY checks shorten it so that a
+        delayed answer times out quickly)."""
+        raise Unsupported("set_timeout")
+
+    def request_log(self) -> list[str]:
+        """Turn on the client's own logging of its requests (its debug log) and return the list that the
+        lines it writes from now on are appended to, until close()."""
+        raise Unsupported("request_log")
+
     # -- error classification ------------------------------------------------------------------
     @abstractmethod
     def classify_error(self, exc: BaseException) -> ErrorCategory | None:
         """The category of an exception the client raised, or None when it is not one of the client's
         deliberate errors (a TypeError, KeyError... escaping from inside the client: a crash)."""
+
+
+class LogCapture(logging.Handler):
+    """Records what the named loggers write, at DEBUG, until `close()` (a helper for `request_log`)."""
+
+    def __init__(self, *names: str) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+        self._loggers = [(logger, logger.level) for logger in map(logging.getLogger, names)]
+        for logger, _ in self._loggers:
+            logger.addHandler(self)
+            logger.setLevel(logging.DEBUG)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.lines.append(f"{record.name}: {record.getMessage()}")
+        except Exception:  # a record that cannot be formatted is still a line the client wrote
+            self.lines.append(f"{record.name}: {record.msg!r} {record.args!r}")
+
+    def close(self) -> None:
+        for logger, level in self._loggers:
+            logger.removeHandler(self)
+            logger.setLevel(level)
+        self._loggers = []
+        super().close()
 
 
 def category_for_code(code: str | None, http_status: int | None = None) -> ErrorCategory:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -15,6 +16,8 @@ from .base import (
     Balance,
     Credentials,
     ErrorCategory,
+    LimitOrder,
+    LogCapture,
     Order,
     OrderBook,
     OrderRef,
@@ -55,11 +58,14 @@ class CcxtAdapter(Adapter):
             if uta is not None:
                 self.exchange.options["uta"] = uta
         self._synced = False
+        self._log: LogCapture | None = None
 
     def close(self) -> None:
         session = getattr(self.exchange, "session", None)
         if session is not None:
             session.close()
+        if self._log is not None:
+            self._log.close()
 
     def _load(self) -> None:
         if not self.exchange.markets:
@@ -116,6 +122,23 @@ class CcxtAdapter(Adapter):
     def fetch_order_by_client_oid(self, symbol: str, client_oid: str) -> Order:
         order = self.exchange.fetch_order(None, self._symbol(symbol), {"clientOrderId": client_oid})
         return self._order(order, symbol)
+
+    def place_limit_orders(self, symbol: str, orders: Sequence[LimitOrder]) -> list[OrderRef]:
+        unified = self._symbol(symbol)
+        made = self.exchange.create_orders([
+            {"symbol": unified, "type": "limit", "side": o.side, "amount": str(o.size), "price": str(o.price),
+             "params": {"clientOrderId": o.client_oid} if o.client_oid is not None else {}} for o in orders])
+        return [OrderRef(str(o["id"]), o.get("clientOrderId")) for o in made if o.get("id")]
+
+    def set_timeout(self, seconds: float) -> None:
+        self.exchange.timeout = int(seconds * 1000)  # ccxt counts in ms
+
+    def request_log(self) -> list[str]:
+        """What ccxt logs through Python's logging at DEBUG (its logger `ccxt.base.exchange`): each request's
+        method, URL, headers and body, as a bot with `logging.basicConfig(level=logging.DEBUG)` records them."""
+        if self._log is None:
+            self._log = LogCapture("ccxt", "urllib3")
+        return self._log.lines
 
     def fetch_open_orders(self, symbol: str) -> list[Order]:
         return [self._order(o, symbol) for o in self.exchange.fetch_open_orders(self._symbol(symbol))]

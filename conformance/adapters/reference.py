@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +18,8 @@ from .base import (
     Balance,
     Credentials,
     ErrorCategory,
+    LimitOrder,
+    LogCapture,
     Order,
     OrderBook,
     OrderRef,
@@ -76,11 +79,14 @@ class ReferenceAdapter(Adapter):
         self.client = BitgetClient(credentials.api_key, credentials.secret_key, credentials.passphrase,
                                    base_url=base_url, **client_options)
         self.sockets: list[Socket] = []
+        self._log: LogCapture | None = None
 
     def close(self) -> None:
         for socket in self.sockets:
             socket.close()
         self.client.close()
+        if self._log is not None:
+            self._log.close()
 
     def open_socket(self, private: bool = False) -> Socket:
         made = ReferenceSocket(ws_url(self.base_url, private), self.credentials if private else None, self.clock,
@@ -118,6 +124,21 @@ class ReferenceAdapter(Adapter):
 
     def fetch_order_by_client_oid(self, symbol: str, client_oid: str) -> Order:
         return self._one(self.client.order_info(client_oid=client_oid), client_oid)
+
+    def place_limit_orders(self, symbol: str, orders: Sequence[LimitOrder]) -> list[OrderRef]:
+        items = [{"side": o.side, "orderType": "limit", "force": "gtc", "price": o.price, "size": o.size,
+                  **({"clientOid": o.client_oid} if o.client_oid is not None else {})} for o in orders]
+        data = self.client.batch_orders(symbol, items)
+        return [OrderRef(str(r["orderId"]), r.get("clientOid")) for r in data.get("successList") or []]
+
+    def set_timeout(self, seconds: float) -> None:
+        self.client.timeout = seconds
+
+    def request_log(self) -> list[str]:
+        """What the client's HTTP stack logs (httpx, httpcore) at DEBUG: the reference client logs nothing else."""
+        if self._log is None:
+            self._log = LogCapture("client", "httpx", "httpcore")
+        return self._log.lines
 
     def fetch_open_orders(self, symbol: str) -> list[Order]:
         # `limit` too, so the signed query has two keys and their order matters

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from fnmatch import fnmatchcase
 
-from . import data, errors, fuzzing, orders, ratelimit, robust, signing, timing, websocket
+from . import data, errors, fuzzing, headers, orders, ratelimit, retry, robust, secrets, signing, timing, websocket
 from .base import CRITICAL, MAJOR, MINOR, Check, CheckFailed, Severity, Status, Verdict, check
 
 CATALOGUE: tuple[Check, ...] = (
@@ -17,6 +17,10 @@ CATALOGUE: tuple[Check, ...] = (
     signing.reserved_client_oid,
     signing.reserved_client_oid_query,
     signing.session,
+    headers.content_type,
+    headers.auth_header_names,
+    secrets.on_the_wire,
+    secrets.in_the_log,
     timing.server_time,
     timing.skew_ahead,
     timing.skew_behind,
@@ -44,6 +48,11 @@ CATALOGUE: tuple[Check, ...] = (
     orders.lost_answer_with_oid,
     orders.lost_answer_without_oid,
     orders.client_oid_round_trip,
+    retry.timeout_without_oid,
+    retry.timeout_with_oid,
+    retry.batch_500_after,
+    retry.cancel_500_after,
+    retry.cancel_503_before,
     data.ticker,
     data.order_book,
     data.precise_balance,

@@ -64,6 +64,8 @@ class Verdict:
     notes: list[str] = field(default_factory=list)  # what was observed, for the report
     seconds: float = 0.0
     evidence: Evidence = field(default_factory=Evidence)  # the requests the mock saw, for the report
+    # what the mock accepted but the real exchange is reported to refuse: shown in every report, never a failure
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def blocking_failure(self) -> bool:

@@ -6,6 +6,8 @@ ORDERBOOK = "/api/v2/spot/market/orderbook"
 ASSETS = "/api/v2/spot/account/assets"
 PLACE_ORDER = "/api/v2/spot/trade/place-order"
 CANCEL_ORDER = "/api/v2/spot/trade/cancel-order"
+BATCH_ORDERS = "/api/v2/spot/trade/batch-orders"
+HISTORY_ORDERS = "/api/v2/spot/trade/history-orders"
 ORDER_INFO = "/api/v2/spot/trade/orderInfo"
 UNFILLED = "/api/v2/spot/trade/unfilled-orders"
 
