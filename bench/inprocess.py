@@ -35,6 +35,9 @@ SCENARIOS: dict[str, tuple[str, str, str, bool, str]] = {
     "assets": ("mock", "GET", "/api/v2/spot/account/assets", True, ""),
     "place-order": ("mock", "POST", "/api/v2/spot/trade/place-order", True,
                     '{"symbol":"BTCUSDT","side":"buy","orderType":"limit","force":"ioc","price":"100","size":"0.02"}'),
+    "place-plan-order": ("mock", "POST", "/api/v2/spot/trade/place-plan-order", True,
+                         '{"symbol":"BTCUSDT","side":"buy","orderType":"market","planType":"total","size":"20",'
+                         '"triggerPrice":"900000","triggerType":"fill_price"}'),
     "mix-place-order": ("mock", "POST", "/api/v2/mix/order/place-order", True,
                         '{"symbol":"BTCUSDT","productType":"USDT-FUTURES","marginCoin":"USDT","marginMode":"crossed",'
                         '"side":"buy","tradeSide":"open","orderType":"limit","force":"ioc","price":"1000","size":"0.01"}'),

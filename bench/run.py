@@ -32,6 +32,9 @@ import harness as h
 IN_MEMORY = "signed POST place-order (ioc)"
 DURABLE = "signed POST place-order (ioc, --state)"
 PLACE_ORDER_BODY = '{"symbol":"BTCUSDT","side":"buy","orderType":"limit","force":"ioc","price":"100","size":"0.02"}'
+# a market buy plan for 20 USDT, triggered far above the market: it waits (nothing reserved)
+PLAN_ORDER_BODY = ('{"symbol":"BTCUSDT","side":"buy","orderType":"market","planType":"total","size":"20",'
+                   '"triggerPrice":"900000","triggerType":"fill_price"}')
 # an ioc futures buy far below the market: it reserves margin, cannot fill, and is cancelled
 FUTURES_ORDER_BODY = ('{"symbol":"BTCUSDT","productType":"USDT-FUTURES","marginCoin":"USDT","marginMode":"crossed",'
                       '"side":"buy","tradeSide":"open","orderType":"limit","force":"ioc","price":"1000","size":"0.01"}')
@@ -82,6 +85,9 @@ def scenarios(duration: float) -> list[Scenario]:
         # at least half the in-memory figure; the line under the table compares the two)
         Scenario(DURABLE, "durable", "POST", "/api/v2/spot/trade/place-order", signed=True,
                  body=PLACE_ORDER_BODY),
+        # every request adds one pending plan order (its trigger far above the market): the engine grows
+        Scenario("signed POST place-plan-order", "mock", "POST", "/api/v2/spot/trade/place-plan-order",
+                 signed=True, body=PLAN_ORDER_BODY, target=0.55),
         Scenario("signed POST futures place-order (ioc)", "mock", "POST", "/api/v2/mix/order/place-order",
                  signed=True, body=FUTURES_ORDER_BODY, target=0.55, setup=FUND_FUTURES),
         Scenario("429: endpoint limit (by IP)", "limited", "GET", "/api/v2/public/time", expected={429},

@@ -19,12 +19,13 @@ from .core import Engine, Flow, RetryPolicy, Sleep, T
 from .endpoints import R
 from .futures import FuturesEndpoints
 from .pacing import Pacer
+from .plans import SpotPlanEndpoints
 from .signing import Text
 
 DEFAULT_BASE_URL = "https://api.bitget.com"
 
 
-class _ClientBase(FuturesEndpoints[R]):
+class _ClientBase(SpotPlanEndpoints[R], FuturesEndpoints[R]):
     """Configuration shared by both clients; every argument after the credentials is keyword-only.
 
     base_url:        the real exchange by default; point it at the mock with one argument.

@@ -61,6 +61,9 @@ READ_QUERIES: dict[str, str] = {
     "/api/v2/spot/wallet/deposit-records": "startTime={start}&endTime={now}",
     "/api/v2/mix/account/accounts": "productType=USDT-FUTURES",
     "/api/v2/common/trade-rate": "symbol=BTCUSDT&businessType=spot",
+    "/api/v2/spot/trade/current-plan-order": "symbol=BTCUSDT",
+    "/api/v2/spot/trade/history-plan-order": "symbol=BTCUSDT&startTime={start}&endTime={now}",
+    "/api/v2/spot/trade/plan-sub-order": "planOrderId={plan}",
 }
 
 
@@ -92,19 +95,30 @@ def some_order_id(exchange: Exchange, uid: str, now_ms: int) -> str | None:
     return None
 
 
+def some_plan_id(exchange: Exchange, uid: str) -> str | None:
+    """A plan order of `uid`: one that fired first (it has a sub-order), else any."""
+    plans = exchange.plans.plans_of(uid)
+    every = [*plans.closed.all.newest(None), *plans.live.all.newest(None)]
+    fired = [p for p in every if p.status in ("executed", "fail_execute")]
+    return str((fired or every)[0].oid) if every else None
+
+
 def check_reads(exchange: Exchange, uid: str, now_ms: int, private_only: bool = False) -> dict[str, list[Mismatch]]:
     """Every read endpoint's answer for `uid` now, with its mismatches (only endpoints with some).
 
     `private_only`: just the account's own reads, the ones a state change can alter (the stateful tests:
     market data is a function of the clock alone, checked by the populated-state test and schemathesis)."""
     order = some_order_id(exchange, uid, now_ms)
+    plan = some_plan_id(exchange, uid)
     found: dict[str, list[Mismatch]] = {}
     for ep in reads():
         if (ep.path == "/api/v2/spot/trade/orderInfo" and order is None) or (private_only and not ep.private):
             continue
         if ep.path == "/api/v2/mix/order/detail":  # needs a futures order: the populated-state test has one
             continue
-        query = READ_QUERIES[ep.path].format(now=now_ms, start=now_ms - 89 * DAY, order=order)
+        if ep.path == "/api/v2/spot/trade/plan-sub-order" and plan is None:
+            continue
+        query = READ_QUERIES[ep.path].format(now=now_ms, start=now_ms - 89 * DAY, order=order, plan=plan)
         try:
             body = wire(ep, exchange, uid, now_ms, query)
         except BitgetError as exc:

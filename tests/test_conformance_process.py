@@ -105,7 +105,7 @@ def test_ccxt_js_from_npm_runs_the_catalogue(mock: MockServer, monkeypatch: pyte
     adapter = load_adapter("ccxt-js")
     assert adapter.start()["client"].startswith("ccxt 4.5.84 on node v")  # type: ignore[attr-defined]
     result = run(mock, "ccxt-js", "SIGN-001,SIGN-002,SIGN-004,SIGN-007,TIME-001,TIME-002,ERR-001,ERR-005,ERR-008,"
-                                  "ORDER-003,DATA-001,DATA-003,ROBUST-001,ROBUST-003")
+                                  "ORDER-003,DATA-001,DATA-003,ROBUST-001,ROBUST-003,SECRET-002,RETRY-003")
     assert statuses(result) == {
         "SIGN-001": "pass", "SIGN-002": "pass", "SIGN-004": "pass", "SIGN-007": "pass", "TIME-001": "pass",
         "TIME-002": "fail",  # no clock re-sync after a 40008 with ccxt's defaults
@@ -115,6 +115,8 @@ def test_ccxt_js_from_npm_runs_the_catalogue(mock: MockServer, monkeypatch: pyte
         "DATA-003": "fail",  # numbers are JavaScript doubles
         "ROBUST-001": "fail",  # a malformed ticker answer comes back as an empty ticker
         "ROBUST-003": "pass",
+        "SECRET-002": "fail",  # its verbose log prints the ACCESS-PASSPHRASE header
+        "RETRY-003": "pass",  # a batch through the optional place_limit_orders
     }, [(v.check.id, v.message) for v in result.verdicts]
     by_id = {v.check.id: v for v in result.verdicts}
     assert "InvalidNonce [timestamp]" in by_id["TIME-002"].message

@@ -31,9 +31,10 @@ from mock_exchange.schema import (
     validate,
     validate_answer,
 )
+from mock_exchange.views import plain
 
 from .helpers import UID, make_app, seed_accounts
-from .schema_support import READ_QUERIES, check_reads, reads
+from .schema_support import READ_QUERIES, check_reads, reads, some_plan_id
 from .trading_support import TRC20, Api
 
 # -- the language -----------------------------------------------------------------------------------------
@@ -179,8 +180,39 @@ def populate(api: Api) -> Answers:
         answers.append((path, data))
     deposit = api.client.post(f"/_mock/accounts/{UID}/deposits", json={"coin": "USDT", "size": "30"})
     assert deposit.status_code == 200, deposit.text
+    for path, body in plan_writes(api):
+        answer = api.post(path, body)
+        data = answer.json()
+        assert answer.status_code == 200 and data["code"] == "00000", (path, data)
+        answers.append((path, data))
     api.advance(3_600_000)
     return answers
+
+
+def plan_writes(api: Api) -> list[tuple[str, dict[str, Any]]]:
+    """Plan orders in every state once the hour has passed: one the walk certainly reaches within 10 min
+    (its trigger lies between the price now and the price then), one it never reaches (modified), one
+    cancelled; and a cancel-replace."""
+    market = api.app.services.exchange.market
+    sym = market.symbol("BTCUSDT")
+    now, later = market.price(sym, api.now // 1000), market.price(sym, api.now // 1000 + 600)
+    trigger = plain(((now + later) / 2).quantize(sym.tick))
+    plan = {"symbol": "BTCUSDT", "triggerType": "fill_price"}
+    return [
+        (_T + "place-plan-order", {**plan, "side": "buy", "orderType": "limit", "triggerPrice": trigger,
+                                   "executePrice": trigger, "size": "0.001"}),
+        (_T + "place-plan-order", {**plan, "side": "sell", "orderType": "market", "triggerPrice": "1000",
+                                   "size": "0.01", "clientOid": "never1"}),
+        (_T + "modify-plan-order", {"clientOid": "never1", "orderType": "market", "triggerPrice": "1001",
+                                    "size": "0.02"}),
+        (_T + "place-plan-order", {**plan, "side": "buy", "orderType": "market", "triggerPrice": "900000",
+                                   "planType": "total", "size": "20", "clientOid": "gone2"}),
+        (_T + "cancel-plan-order", {"clientOid": "gone2"}),
+        (_T + "place-order", {"symbol": "BTCUSDT", **_LIMIT, "price": "50000", "size": "0.001",
+                              "clientOid": "old1"}),
+        (_T + "cancel-replace-order", {"symbol": "BTCUSDT", "clientOid": "old1", "price": "50001",
+                                       "size": "0.002", "newClientOid": "new1"}),
+    ]
 
 
 @pytest.fixture
@@ -203,7 +235,7 @@ def test_every_answer_in_a_populated_state_has_its_declared_shape(populated: Api
     futures_order = futures_order["entrustedList"][0]["orderId"]
     for ep in reads():
         query = READ_QUERIES[ep.path].format(now=now, start=now - 80 * 86_400_000, order=order,
-                                             futures_order=futures_order)
+                                             futures_order=futures_order, plan=some_plan_id(exchange, UID))
         answer = api.get(ep.path, query)
         body = answer.json()
         assert answer.status_code == 200, body

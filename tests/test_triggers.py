@@ -218,3 +218,38 @@ def test_the_exchange_hands_triggers_the_walks_prices() -> None:
     assert ex.trigger_price(BTC, step) == ex.market.price(SYMBOLS_BY_NAME["BTCUSDT"], step)
     assert ex.trigger_price(MARK_BTC, step + 5) == ex.futures_market.mark_at(c, step + 5)
     assert ex.trigger_price(Watch("USDT-FUTURES", "BTCUSDT", LAST), step) == ex.futures_market.price_at(c, step)
+
+
+@given(symbol=st.sampled_from(["BTCUSDT", "ETHUSDT", "SOLUSDT"]), offset=st.integers(0, 10**7),
+       low_gap=st.floats(0.0001, 0.05), high_gap=st.floats(0.0001, 0.05), probe=st.integers(0, 10**6))
+def test_the_spot_calm_bound_holds_on_the_walk(symbol: str, offset: int, low_gap: float, high_gap: float,
+                                               probe: int) -> None:
+    """Within `trigger_calm` steps of a read (either way) the spot price stays strictly between the bounds."""
+    ex = Exchange(ManualClock(1_795_465_233_000), 5, [])
+    sym = SYMBOLS_BY_NAME[symbol]
+    step = 1_795_465_233 + offset
+    price = ex.market.price(sym, step)
+    low, high = float(price) * (1 - low_gap), float(price) * (1 + high_gap)
+    steps = ex.trigger_calm(Watch(SPOT, symbol, LAST), float(price), low, high)
+    assert steps >= 0
+    for k in {0, steps, -steps, probe % (steps + 1), -(probe % (steps + 1))}:
+        assert low < ex.market.price(sym, step + k) < high
+    assert ex.trigger_calm(MARK_BTC, float(price), low, high) == 0  # futures prices: not bounded, always read
+
+
+def test_an_engine_told_the_price_stays_clear_reads_nothing_until_the_window_ends() -> None:
+    t = Triggers()
+    t.add(BTC, 1, D(200), True, None)
+    reads: list[int] = []
+
+    def price_at(watch: Watch, step: int) -> Decimal:
+        reads.append(step)
+        return D(100)
+
+    assert list(t.due(10, 10, price_at, lambda w, p, lo, hi: 5)) == [] and reads == [10]
+    for step in range(11, 16):  # within 5 steps of the read at 10: not read again
+        assert list(t.due(step, step, price_at, lambda w, p, lo, hi: 5)) == []
+    assert reads == [10]
+    assert list(t.due(16, 16, price_at, lambda w, p, lo, hi: 5)) == [] and reads == [10, 16]
+    t.add(BTC, 2, D(100), True, None)  # a nearer trigger: the window no longer holds
+    assert [f.trigger.tid for f in t.due(17, 17, price_at, lambda w, p, lo, hi: 5)] == [2] and reads[-1] == 17

@@ -107,6 +107,22 @@ const OPS = {
   async fetch_open_orders(s, a) {
     return (await s.exchange.fetchOpenOrders(await unified(s, a.symbol))).map((o) => order(o, a.symbol));
   },
+  async place_limit_orders(s, a) {
+    const sym = await unified(s, a.symbol);
+    const made = await s.exchange.createOrders(a.orders.map((o) => ({
+      symbol: sym, type: 'limit', side: o.side, amount: o.size, price: o.price,
+      params: o.clientOid != null ? { clientOrderId: o.clientOid } : {} })));
+    return made.filter((o) => o.id).map((o) => ({ orderId: String(o.id), clientOid: o.clientOrderId ?? null }));
+  },
+  async set_timeout(s, a) { s.exchange.timeout = Math.round(a.seconds * 1000); return null; },
+  async request_log(s) {
+    // what ccxt's verbose mode prints (each request's method, URL, headers and body), as a bot that sets
+    // `verbose: true` logs it; captured here, as stdout carries the protocol
+    s.log = [];
+    s.exchange.verbose = true;
+    s.exchange.log = (...args) => s.log.push(args.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(' '));
+    return null;
+  },
 };
 
 async function handle(msg) {
@@ -127,7 +143,9 @@ async function handle(msg) {
 }
 
 function reply(msg, body) {
-  process.stdout.write(JSON.stringify({ v: PROTOCOL, id: msg.id, ...body }) + '\n');
+  const s = sessions.get(msg.session);
+  const log = s && s.log && s.log.length ? { log: s.log.splice(0) } : {}; // lines logged since the last answer
+  process.stdout.write(JSON.stringify({ v: PROTOCOL, id: msg.id, ...body, ...log }) + '\n');
 }
 
 let queue = Promise.resolve(); // one request at a time, in order

@@ -22,11 +22,23 @@ import shlex
 import subprocess
 import threading
 from collections import deque
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
 
-from .base import Adapter, Balance, Credentials, ErrorCategory, Order, OrderBook, OrderRef, Ticker, Unsupported
+from .base import (
+    Adapter,
+    Balance,
+    Credentials,
+    ErrorCategory,
+    LimitOrder,
+    Order,
+    OrderBook,
+    OrderRef,
+    Ticker,
+    Unsupported,
+)
 
 PROTOCOL = 1
 CALL_TIMEOUT_S = 120.0  # one operation, with every retry and back-off the client makes inside it
@@ -101,8 +113,10 @@ class Peer:
                                    f"{f', exit code {code}' if code is not None else ''}"
                                    f"{f'; its stderr: {tail[-600:]}' if tail else ''}")
 
-    def call(self, op: str, session: int | None, args: dict[str, Any], timeout: float = CALL_TIMEOUT_S) -> Any:
-        """The `result` of one request; RemoteError for an error the process reports."""
+    def call(self, op: str, session: int | None, args: dict[str, Any], timeout: float = CALL_TIMEOUT_S,
+             log: list[str] | None = None) -> Any:
+        """The `result` of one request; RemoteError for an error the process reports. The lines the client
+        logged, which an answer may carry, are appended to `log`."""
         with self.lock:
             rid = next(self.ids)
             line = json.dumps({"v": PROTOCOL, "id": rid, "session": session, "op": op, "args": args},
@@ -131,6 +145,8 @@ class Peer:
         if answer.get("v") != PROTOCOL:
             raise AdapterProcessError(f"the adapter process speaks protocol {answer.get('v')!r}, "
                                       f"the harness {PROTOCOL}")
+        if log is not None and isinstance(answer.get("log"), list):
+            log.extend(str(line) for line in answer["log"])
         if answer.get("ok"):
             return answer.get("result")
         error = answer.get("error") or {}
@@ -197,6 +213,7 @@ class ProcessAdapter(Adapter):
         super().__init__(base_url, credentials)
         self.peer = peer(self.command)
         self.session: int | None = next(_SESSIONS)
+        self.log: list[str] = []  # what the client logged, once request_log() turned it on
         self.peer.call("open", self.session, {"baseUrl": base_url, "apiKey": credentials.api_key,
                                               "secretKey": credentials.secret_key,
                                               "passphrase": credentials.passphrase, "options": options})
@@ -207,7 +224,7 @@ class ProcessAdapter(Adapter):
         return peer(cls.command).hello
 
     def _call(self, op: str, **args: Any) -> Any:
-        return self.peer.call(op, self.session, args)
+        return self.peer.call(op, self.session, args, log=self.log)
 
     def close(self) -> None:
         if self.session is not None and self.peer.alive:
@@ -246,6 +263,18 @@ class ProcessAdapter(Adapter):
 
     def fetch_open_orders(self, symbol: str) -> list[Order]:
         return [_order(o, symbol) for o in self._call("fetch_open_orders", symbol=symbol)]
+
+    def place_limit_orders(self, symbol: str, orders: Sequence[LimitOrder]) -> list[OrderRef]:
+        made = self._call("place_limit_orders", symbol=symbol, orders=[
+            {"side": o.side, "price": str(o.price), "size": str(o.size), "clientOid": o.client_oid} for o in orders])
+        return [OrderRef(str(r["orderId"]), r.get("clientOid")) for r in made]
+
+    def set_timeout(self, seconds: float) -> None:
+        self._call("set_timeout", seconds=seconds)
+
+    def request_log(self) -> list[str]:
+        self._call("request_log")
+        return self.log
 
     def classify_error(self, exc: BaseException) -> ErrorCategory | None:
         return exc.category if isinstance(exc, RemoteError) else None

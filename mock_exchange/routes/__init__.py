@@ -16,6 +16,7 @@ from . import (
     spot_account,
     spot_market,
     spot_orders,
+    spot_plans,
     spot_trade,
     wallet,
 )
@@ -28,6 +29,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     *mix_market.ENDPOINTS,
     *spot_trade.ENDPOINTS,
     *spot_orders.ENDPOINTS,
+    *spot_plans.ENDPOINTS,
     *wallet.ENDPOINTS,
     *mix_account.ENDPOINTS,
     *mix_order.ENDPOINTS,

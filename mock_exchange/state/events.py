@@ -16,8 +16,10 @@ from .orders import Fill, Order
 if TYPE_CHECKING:  # futures/ imports the account store, which imports this module
     from .futures.model import FuturesFill, FuturesOrder
     from .futures.plan_model import FuturesPlan
+    from .plans import PlanOrder
 
 PLACED, CLOSED = "placed", "closed"
+PLAN_PLACED, PLAN_MODIFIED, PLAN_CLOSED = "placed", "modified", "closed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +78,17 @@ class FuturesPlanChanged:
     plan: FuturesPlan
 
 
+@dataclass(frozen=True, slots=True)
+class PlanChanged:
+    """A spot plan order was placed, modified, or closed (`plan.status`: executed with `plan.order_id`,
+    fail_execute with `plan.reason`, or cancelled): the hook for the `orders-algo` channel."""
+
+    plan: PlanOrder
+    kind: str
+
+
 Event = (OrderChanged | FillMade | BalanceChanged | ClockMoved | FuturesOrderChanged | FuturesAccountChanged
-         | FuturesPlanChanged)
+         | FuturesPlanChanged | PlanChanged)
 Listener = Callable[[Event], None]
 
 

@@ -6,6 +6,7 @@ part of the state joins persistence by being listed there and marking its changi
 
 from __future__ import annotations
 
+import math
 import random
 from decimal import Decimal
 from typing import Any, Protocol
@@ -13,6 +14,7 @@ from typing import Any, Protocol
 from ..clock import Clock
 from ..store.recorder import mutation
 from .accounts import AccountStore, ApiKey, KeyMint, load_public_key
+from .catalog import SPOT_SYMBOLS
 from .events import ClockMoved, Events
 from .futures import Futures
 from .futures.trading import LINEAR
@@ -21,11 +23,14 @@ from .futures_series import FuturesSeries
 from .ledger import Ledger
 from .market import Market
 from .orders import IdSequence
-from .pricewalk import STEP_MS, step_of
+from .plans import SpotPlans
+from .pricewalk import MAX_STEP_MOVE, STEP_MS, step_of
 from .seed import AccountSeed
 from .trading import Limits, Trading
 from .triggers import LAST, SPOT, Fired, Triggers, Watch
 from .wallet import Wallet
+
+TICKS = {s.symbol: float(s.tick) for s in SPOT_SYMBOLS}  # a spot price's grid, for trigger_reach
 
 
 class TriggerOwner(Protocol):
@@ -53,7 +58,7 @@ class Exchange:
     def components(self) -> dict[str, Any]:
         """The parts of the state by stable names (what recorded calls refer to)."""
         return {"exchange": self, "clock": self.clock, "accounts": self.accounts, "trading": self.trading,
-                "wallet": self.wallet, "futures.trading": self.futures.trading,
+                "wallet": self.wallet, "plans": self.plans, "futures.trading": self.futures.trading,
                 "futures.settings": self.futures.settings, "futures.plans": self.futures.plans}
 
     def live_parts(self) -> dict[str, Any]:
@@ -90,6 +95,8 @@ class Exchange:
         self.futures = Futures(self.accounts, self.ledger, self.ids, self.rng, self.futures_market,
                                self.limits.max_closed_orders, self.seed, now, self.triggers)
         self.wallet.futures = self.futures
+        self.plans = SpotPlans(self.trading, self.triggers, self.ids, self.rng, self.limits.max_closed_orders,
+                               self.events)
 
     def catch_up(self, now_ms: int) -> None:
         """Bring time-driven state up to `now_ms`: resting orders the price walk crossed get filled;
@@ -106,7 +113,7 @@ class Exchange:
     def advance(self, now_ms: int) -> None:
         """Triggers fire in time order, each once the rest of the state has caught up to its step; then
         the rest catches up to now."""
-        for fired in self.triggers.advance(now_ms, self.trigger_price):
+        for fired in self.triggers.advance(now_ms, self.trigger_price, self.trigger_calm):
             at_ms = fired.step * STEP_MS
             self.trading.catch_up(at_ms)
             self.futures.catch_up(at_ms)
@@ -116,7 +123,19 @@ class Exchange:
 
     def trigger_owners(self) -> dict[str, TriggerOwner]:
         """Who acts on a fired trigger, by its watch's market ("spot" or a futures productType)."""
-        return dict.fromkeys(LINEAR, self.futures.plans)
+        return {SPOT: self.plans, **dict.fromkeys(LINEAR, self.futures.plans)}
+
+    def trigger_calm(self, watch: Watch, price: float, low: float, high: float) -> int:
+        """Walk steps either side of a step where a spot price was `price` over which it stays strictly
+        between low and high: the walk's slope bound (0.1 % to spare) and a tick either way for rounding
+        to the grid. 0 for futures prices (not bounded here: read every time)."""
+        tick = TICKS.get(watch.symbol) if watch.market == SPOT else None
+        if tick is None or price <= 2 * tick:
+            return 0
+        slope = MAX_STEP_MOVE * 1.001
+        up = math.log(high / (price + tick)) / slope if high < math.inf else math.inf
+        down = -math.log((low + tick) / (price - tick)) / slope if low + tick > 0 else math.inf
+        return max(0, min(int(min(up, down)) - 1, 10**9))
 
     def trigger_price(self, watch: Watch, step: int) -> Decimal:
         """The price a trigger watches at a walk step: spot last; futures last or mark."""

@@ -23,6 +23,11 @@ _LAYERS: tuple[tuple[int, float], ...] = (
 
 _MASK = (1 << 64) - 1
 
+# The most log_offset can move in one step: each layer's term amp * (a + (b - a) * smooth(r / period)) has
+# |b - a| <= 2 and smooth' <= 1.5, so a slope of at most 3 * amp / period, and the terms are continuous
+# across their periods. (A slope bound holds over any number of steps: at most MAX_STEP_MOVE * steps.)
+MAX_STEP_MOVE = sum(3.0 * amp / period for period, amp in _LAYERS)
+
 
 def mix64(x: int) -> int:
     """splitmix64's finaliser: a fast, well-spread integer hash."""

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from ..errors import (
     BELOW_MINIMUM_AMOUNT,
     CLIENT_OID_DUPLICATE,
+    INSUFFICIENT_BALANCE,
     ORDER_FAILED,
     ORDER_NOT_FOUND,
     PARAM_SCALE,
@@ -320,6 +321,27 @@ class Trading:
         for order in list(orders.open.scope(sym.symbol).values()):
             self._close(orders, order, CANCELLED, now_ms)
         return sym.symbol
+
+    @mutation
+    def replace(self, uid: str, symbol: str, order_id: str | None, client_oid: str | None, price: Decimal,
+                size: Decimal, new_client_oid: str | None, presets: Mapping[str, str | None],
+                now_ms: int) -> Order:
+        """cancel-replace-order, all or nothing: the open order is cancelled and a limit order of the same
+        side and force placed at `price` for `size`, or (any check failing) neither happens."""
+        order = self.find(uid, order_id, client_oid)
+        if order.sym is not self.market.symbol(symbol) or not order.is_open:
+            raise BitgetError(ORDER_NOT_FOUND)
+        spec = OrderSpec(order.sym.symbol, order.side, "limit", size, order.force, price, new_client_oid, presets)
+        self._check(order.sym, spec, now_ms)
+        orders = self.orders_of(uid)
+        if new_client_oid is not None and new_client_oid in orders.by_client:
+            raise BitgetError(CLIENT_OID_DUPLICATE)
+        balance = self.accounts.account(uid).balance(order.frozen_coin)
+        reserve = price * size if order.is_buy else size
+        if reserve > balance.available + order.frozen:
+            raise BitgetError(INSUFFICIENT_BALANCE)
+        self._close(orders, order, CANCELLED, now_ms)
+        return self.place(uid, spec, now_ms)  # everything it checks was checked above: it cannot refuse
 
     # -- reading ------------------------------------------------------------------------
     def find(self, uid: str, order_id: str | None, client_oid: str | None) -> Order:

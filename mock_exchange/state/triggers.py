@@ -27,6 +27,12 @@ first meets it:
   (highest first). An advance reads each watched price path once and compares its extremes with two
   heads, so one that crosses nothing costs O(watches x steps sampled), whatever the number pending;
   firing k costs O(k log n) plus a scan of the path per fire.
+- `calm(watch, price, low, high)`, optional: how many walk steps either side of a step where the watched
+  price was `price` (a float) it certainly stays strictly between `low` and `high` (0 when the caller
+  cannot bound it). With it, the engine does not read a watch again while the clock stays within that
+  many steps of its last read and no nearer trigger was added: the usual advance (one step, nothing near)
+  costs O(1) and reads no price (reading the walk is most of an advance's cost). The spot walk moves at
+  most ~0.026 % a step (pricewalk.MAX_STEP_MOVE).
 
 The step a trigger is added in is never looked at again: `due` starts after the last step the clock
 reached (the caller keeps `last_step`, like the resting orders' catch-up), so a condition already met
@@ -36,6 +42,7 @@ when placed waits for the next step of the walk that meets it.
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -85,16 +92,28 @@ class _Side:
 
     rising: SortedList = field(default_factory=SortedList)
     falling: SortedList = field(default_factory=SortedList)
+    heads: tuple[float, float] | None = None  # (lowest rising, highest falling) as floats; None: stale
 
     def __len__(self) -> int:
         return len(self.rising) + len(self.falling)
+
+    def float_heads(self) -> tuple[float, float]:
+        """The prices nearest the market on each side, as floats (for the cheap out-of-reach test)."""
+        if self.heads is None:
+            self.heads = (float(self.rising[0][0]) if self.rising else math.inf,
+                          float(-self.falling[0][0]) if self.falling else -math.inf)
+        return self.heads
+
+
+PriceAt = Callable[[Watch, int], Decimal]
+Calm = Callable[[Watch, float, float, float], int]
 
 
 class _Run:
     """The state of one `due` walk: the steps, each watch's path (read once, when first needed), the
     next step index each watch may fire at, and the heap of (index, watch) in time order."""
 
-    def __init__(self, steps: Sequence[int], price_at: Callable[[Watch, int], Decimal]) -> None:
+    def __init__(self, steps: Sequence[int], price_at: PriceAt) -> None:
         self.steps = steps
         self.price_at = price_at
         self.paths: dict[Watch, list[Decimal]] = {}
@@ -116,6 +135,10 @@ class Triggers:
         self._sides: dict[Watch, _Side] = {}
         self._by_id: dict[int, Trigger] = {}
         self._run: _Run | None = None
+        # per watch, the steps (first, last) over which its price is known to stay clear of its triggers,
+        # and the intersection over all watches (None: some watch has none): see `calm` in `due`
+        self._calm: dict[Watch, tuple[int, int]] = {}
+        self._window: tuple[int, int] | None = None
 
     # -- pending conditions -------------------------------------------------------------------
     def add(self, watch: Watch, tid: int, price: Decimal, rising: bool, handle: Any) -> Trigger:
@@ -131,6 +154,7 @@ class Triggers:
         trigger = self._by_id.pop(tid, None)
         if trigger is not None:
             side = self._sides[trigger.watch]
+            side.heads = None
             if trigger.rising:
                 side.rising.remove((trigger.price, tid))
             else:
@@ -171,6 +195,9 @@ class Triggers:
         side = self._sides.get(trigger.watch)
         if side is None:
             side = self._sides[trigger.watch] = _Side()
+        side.heads = None
+        self._calm.pop(trigger.watch, None)  # a nearer trigger may have come: look again
+        self._window = None
         if trigger.rising:
             side.rising.add((trigger.price, trigger.tid))
         else:
@@ -179,22 +206,45 @@ class Triggers:
             self._run.dirty.add(trigger.watch)
 
     # -- the clock ----------------------------------------------------------------------------
-    def advance(self, now_ms: int, price_at: Callable[[Watch, int], Decimal]) -> Iterator[Fired]:
+    def advance(self, now_ms: int, price_at: PriceAt, calm: Calm | None = None) -> Iterator[Fired]:
         """`due` over the steps since the last call up to now_ms's step (none when the clock went back)."""
         step = step_of(now_ms)
         last, self.last_step = self.last_step, step
-        return self.due(last + 1, step, price_at)
+        return self.due(last + 1, step, price_at, calm)
 
-    def due(self, first: int, last: int, price_at: Callable[[Watch, int], Decimal]) -> Iterator[Fired]:
+    def due(self, first: int, last: int, price_at: PriceAt, calm: Calm | None = None) -> Iterator[Fired]:
         """The triggers the walk meets over steps first..last, lazily, in time order (module docstring)."""
         if last < first or not self._sides:
             return iter(())
-        return self._walk(sampled(first, last), price_at)
+        window = self._window
+        if window is not None and window[0] <= first and last <= window[1]:
+            return iter(())  # every watch is known to stay clear: the usual advance, O(1)
+        todo = []
+        for watch in self._sides:
+            known = self._calm.get(watch)
+            if known is None or first < known[0] or last > known[1]:
+                todo.append(watch)
+        if not todo:
+            self._window = (max(k[0] for k in self._calm.values()), min(k[1] for k in self._calm.values()))
+            return iter(())
+        return self._walk(sampled(first, last), todo, price_at, calm)
 
-    def _walk(self, steps: Sequence[int], price_at: Callable[[Watch, int], Decimal]) -> Iterator[Fired]:
+    def _note_calm(self, watch: Watch, step: int, price: Decimal, calm: Calm | None) -> None:
+        """After reading `price` at `step`: the steps around it over which the watch cannot meet a trigger."""
+        steps = 0 if calm is None else calm(watch, float(price), *reversed(self._sides[watch].float_heads()))
+        if steps > 0:
+            self._calm[watch] = (step - steps, step + steps)
+        else:
+            self._calm.pop(watch, None)
+        self._window = None
+
+    def _walk(self, steps: Sequence[int], todo: list[Watch], price_at: PriceAt,
+              calm: Calm | None) -> Iterator[Fired]:
         run = _Run(steps, price_at)
-        for watch, side in self._sides.items():
+        for watch in todo:
+            side = self._sides[watch]
             path = run.path(watch)
+            self._note_calm(watch, steps[-1], path[-1], calm)
             if self._may_meet(side, min(path), max(path)):
                 self._schedule(run, watch, 0)
         if not run.heap:
