@@ -39,7 +39,7 @@ READ_ONLY = Credentials("bg_0badc0ffee0badc0ffee0badc0ffee1",
                         "1f2e3d4c5b6a79880f1e2d3c4b5a69788f7e6d5c4b3a29180f1e2d3c4b5a6978", "ReadOnly42")
 OBSERVER = Credentials("bg_0b5e7e70b5e7e70b5e7e70b5e7e70b5e",
                        "0b5e7e70b5e7e70b5e7e70b5e7e70b5e0b5e7e70b5e7e70b5e7e70b5e7e70b5e", "Observer42")
-KEYS = ((TRADER, ("read", "spot_trade")), (READ_ONLY, ("read",)), (OBSERVER, ("read",)))
+KEYS = ((TRADER, ("read", "spot_trade", "contract_trade")), (READ_ONLY, ("read",)), (OBSERVER, ("read",)))
 BALANCES = {"USDT": "100000", "BTC": "2", "ETH": "20", "SOL": "500", "龙币": "100000"}
 ADMIN_TOKEN_HEADER = "X-Mock-Admin-Token"  # noqa: S105  (a header name)
 

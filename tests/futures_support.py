@@ -1,4 +1,4 @@
-"""Helpers for the futures tests: a signed caller with a funded USDT-FUTURES wallet."""
+"""Helpers for the futures tests: a signed caller with a funded futures wallet (USDT-FUTURES unless told)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,16 @@ from .trading_support import Api
 PT = "USDT-FUTURES"
 SYMBOL = "BTCUSDT"
 MIX = "/api/v2/mix"
+WALLETS = {"USDT-FUTURES": "usdt_futures", "COIN-FUTURES": "coin_futures", "USDC-FUTURES": "usdc_futures"}
 
 
 class FuturesApi(Api):
-    def __init__(self, funded: str = "10000", **config: Any) -> None:
+    def __init__(self, funded: str = "10000", product: str = PT, symbol: str = SYMBOL, coin: str = "USDT",
+                 **config: Any) -> None:
         super().__init__(make_app(rate_limits="off", **config))
+        self.pt, self.symbol, self.coin = product, symbol, coin
         self.ok("POST", "/api/v2/spot/wallet/transfer",
-                {"fromType": "spot", "toType": "usdt_futures", "amount": funded, "coin": "USDT"})
+                {"fromType": "spot", "toType": WALLETS[product], "amount": funded, "coin": coin})
 
     @property
     def exchange(self) -> Any:
@@ -25,7 +28,7 @@ class FuturesApi(Api):
 
     def mark(self) -> Decimal:
         fm = self.exchange.futures_market
-        result: Decimal = fm.mark_price(fm.contract(PT, SYMBOL), self.now)
+        result: Decimal = fm.mark_price(fm.contract(self.pt, self.symbol), self.now)
         return result
 
     def advance(self, ms: int) -> None:
@@ -34,7 +37,8 @@ class FuturesApi(Api):
 
     def order_answer(self, **body: Any) -> Any:
         """place-order's whole answer (status and JSON), for the refusal tests."""
-        full = {"symbol": SYMBOL, "productType": PT, "marginCoin": "USDT", "marginMode": "crossed", **body}
+        full = {"symbol": self.symbol, "productType": self.pt, "marginCoin": self.coin, "marginMode": "crossed",
+                **body}
         return self.post(f"{MIX}/order/place-order", full)
 
     def place(self, **body: Any) -> dict[str, Any]:
@@ -44,22 +48,22 @@ class FuturesApi(Api):
         return data
 
     def detail(self, order_id: str) -> dict[str, Any]:
-        query = f"symbol={SYMBOL}&productType={PT}&orderId={order_id}"
+        query = f"symbol={self.symbol}&productType={self.pt}&orderId={order_id}"
         data: dict[str, Any] = self.ok("GET", f"{MIX}/order/detail", query)
         return data
 
     def positions(self) -> list[dict[str, Any]]:
-        query = f"productType={PT}&marginCoin=USDT"
+        query = f"productType={self.pt}&marginCoin={self.coin}"
         data: list[dict[str, Any]] = self.ok("GET", f"{MIX}/position/all-position", query)
         return data
 
     def account(self) -> dict[str, Any]:
-        query = f"symbol={SYMBOL}&productType={PT}&marginCoin=USDT"
+        query = f"symbol={self.symbol}&productType={self.pt}&marginCoin={self.coin}"
         data: dict[str, Any] = self.ok("GET", f"{MIX}/account/account", query)
         return data
 
     def bills(self, extra: str = "") -> list[dict[str, Any]]:
-        data = self.ok("GET", f"{MIX}/account/bill", f"productType={PT}&limit=100{extra}")
+        data = self.ok("GET", f"{MIX}/account/bill", f"productType={self.pt}&limit=100{extra}")
         bills: list[dict[str, Any]] = data["bills"]
         return bills
 

@@ -67,7 +67,8 @@ def test_ccxt_runs_a_full_session_against_the_mock() -> None:
     result = Runner(CcxtAdapter, fuzz_examples=5).run([c for c in CATALOGUE if c.id not in CCXT_NOT_RUN])
     got = statuses(result)
     session = ("SIGN-001", "SIGN-002", "SIGN-003", "SIGN-004", "SIGN-005", "SIGN-007", "SIGN-008", "ORDER-001",
-               "ORDER-002", "ORDER-005", "ERR-001", "ERR-005", "ERR-006", "DATA-001", "DATA-002", "RATE-003")
+               "ORDER-002", "ORDER-005", "ERR-001", "ERR-005", "ERR-006", "DATA-001", "DATA-002", "RATE-003",
+               "FUT-001", "FUT-002", "FUT-003", "FUT-004", "FUT-005")
     assert {c: got[c] for c in session} == dict.fromkeys(session, "pass")
     assert failed(result) <= CCXT_FINDINGS, {v.check.id: v.message for v in result.verdicts}
     assert {"TIME-002", "DATA-003", "SECRET-002"} <= failed(result)

@@ -79,3 +79,27 @@ def test_ccxt_hedged_limit_order_lifecycle(exchange: Any) -> None:
                                    {"hedged": True, "reduceOnly": True, "marginMode": "isolated"})
     assert exchange.fetch_order(closed["id"], SWAP)["status"] == "closed"
     assert exchange.fetch_positions([SWAP]) == []
+
+
+INVERSE = "BTC/USD:BTC"
+
+
+def test_ccxt_inverse_swap_margined_in_btc(exchange: Any) -> None:
+    """COIN-FUTURES through ccxt: BTC moved from spot to the coin-futures wallet ('future' in ccxt's
+    accountsByType), an order, the position read back in BTC, and close_position."""
+    exchange.transfer("BTC", 1, "spot", "future")
+    assert exchange.markets[INVERSE]["inverse"] is True
+    placed = exchange.create_order(INVERSE, "market", "buy", 0.2, None, {"hedged": True})
+    order = exchange.fetch_order(placed["id"], INVERSE)
+    assert order["status"] == "closed" and order["filled"] == 0.2
+    assert order["fee"]["currency"] == "BTC" and order["fee"]["cost"] == pytest.approx(0.2 * 0.0006)
+    [position] = exchange.fetch_positions([INVERSE])
+    entry, mark = position["entryPrice"], position["markPrice"]
+    assert (position["side"], position["contracts"], position["info"]["marginCoin"]) == ("long", 0.2, "BTC")
+    assert position["unrealizedPnl"] == pytest.approx(0.2 * entry * (1 / entry - 1 / mark), abs=1e-10)
+    balance = exchange.fetch_balance({"type": "swap", "subType": "inverse"})
+    assert balance["BTC"]["total"] == pytest.approx(1 - 0.2 * 0.0006 + position["unrealizedPnl"], abs=1e-9)
+    exchange.close_position(INVERSE, "long")
+    assert exchange.fetch_positions([INVERSE]) == []
+    [record] = exchange.fetch_positions_history([INVERSE])
+    assert record["symbol"] == INVERSE

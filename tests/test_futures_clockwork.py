@@ -95,12 +95,3 @@ def test_a_crossed_account_is_liquidated_when_its_equity_runs_out() -> None:
     assert order["marginMode"] == "crossed" and order["tradeSide"] == "burst_close_long"
     wallet = api.account()
     assert D(wallet["accountEquity"]) >= 0 and D(wallet["available"]) >= 0
-
-
-def test_coin_futures_trading_is_refused_and_changes_nothing() -> None:
-    api = FuturesApi()
-    before = api.state()
-    answer = api.order_answer(symbol="BTCUSD", productType="COIN-FUTURES", marginCoin="BTC", side="buy",
-                              tradeSide="open", orderType="market", size="0.01")
-    assert (answer.status_code, answer.json()["code"]) == (400, "40020")
-    assert api.state() == before

@@ -1,8 +1,9 @@
 """A stateful property test of futures trading on the state layer: orders, cancels, leverage and mode
 changes, transfers, isolated margin, flash closes, trigger and TP/SL orders (placed, modified,
-cancelled) and clock moves (price walk, funding, conditional orders firing, liquidation), with the
-money and the positions checked after every step, and every conditional order's firing checked
-against a brute-force replay of the walk."""
+cancelled) and clock moves (price walk, funding, conditional orders firing, liquidation), on linear
+(USDT-FUTURES) and inverse (COIN-FUTURES, margined in BTC) contracts, with the money and the positions
+checked after every step, and every conditional order's firing checked against a brute-force replay of
+the walk."""
 
 from __future__ import annotations
 
@@ -29,18 +30,25 @@ from .helpers import NOW
 pytestmark = pytest.mark.long  # the stateful test runs for seconds
 
 UIDS = ("1000000001", "1000000002")
-PT = "USDT-FUTURES"
-SYMBOLS = ("BTCUSDT", "ETHUSDT")
+PT, COIN_PT = "USDT-FUTURES", "COIN-FUTURES"
+# (productType, symbol, margin coin)
+MARKETS = ((PT, "BTCUSDT", "USDT"), (PT, "ETHUSDT", "USDT"), (COIN_PT, "BTCUSD", "BTC"))
+SYMBOLS = ("BTCUSDT", "ETHUSDT")  # the conditional orders' contracts (USDT-FUTURES)
+WALLETS = {(PT, "USDT"): "usdt_futures", (COIN_PT, "BTC"): "coin_futures"}
+# amounts of the rules are written in USDT; in BTC they are scaled by this
+SCALE = {"USDT": Decimal(1), "BTC": Decimal("0.0002")}
 HOUR = 3_600_000
+markets = st.sampled_from(MARKETS)
 
 
 class FuturesMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.clock = ManualClock(NOW)
-        self.ex = Exchange(self.clock, 11, [AccountSeed(uid, {"USDT": "20000"}) for uid in UIDS])
+        self.ex = Exchange(self.clock, 11, [AccountSeed(uid, {"USDT": "20000", "BTC": "4"}) for uid in UIDS])
         for uid in UIDS:
             self.ex.wallet.transfer(uid, "spot", "usdt_futures", "USDT", Decimal(5000), None, None, NOW)
+            self.ex.wallet.transfer(uid, "spot", "coin_futures", "BTC", Decimal(1), None, None, NOW)
         self.initial = self._coins()
 
     # -- helpers ------------------------------------------------------------------------------
@@ -105,61 +113,71 @@ class FuturesMachine(RuleBasedStateMachine):
         except BitgetError:
             assert self._snapshot() == before
 
-    def _contract(self, symbol: str) -> Any:
-        return self.ex.futures_market.contract(PT, symbol)
+    def _contract(self, symbol: str, product: str = PT) -> Any:
+        return self.ex.futures_market.contract(product, symbol)
 
     # -- rules ----------------------------------------------------------------------------------
-    @rule(uid=st.sampled_from(UIDS), symbol=st.sampled_from(SYMBOLS), side=st.sampled_from(["buy", "sell"]),
+    @rule(uid=st.sampled_from(UIDS), market=markets, side=st.sampled_from(["buy", "sell"]),
           trade_side=st.sampled_from([None, "open", "open", "close"]), kind=st.sampled_from(["market", "limit"]),
           factor=st.sampled_from(["0.98", "0.999", "1", "1.001", "1.02"]),
           notional=st.sampled_from(["20", "300", "3000", "60000"]), reduce=st.booleans(),
           mode=st.sampled_from(["crossed", "crossed", "isolated"]), force=st.sampled_from(["gtc", "ioc", "post_only"]))
-    def place(self, uid: str, symbol: str, side: str, trade_side: str | None, kind: str, factor: str, notional: str,
-              reduce: bool, mode: str, force: str) -> None:
-        c = self._contract(symbol)
+    def place(self, uid: str, market: tuple[str, str, str], side: str, trade_side: str | None, kind: str,
+              factor: str, notional: str, reduce: bool, mode: str, force: str) -> None:
+        product, symbol, coin = market
+        c = self._contract(symbol, product)
         mark = self.ex.futures_market.mark_price(c, self.now)
         price = (mark * Decimal(factor)).quantize(c.tick)
         size = (Decimal(notional) / price).quantize(c.lot, rounding=ROUND_DOWN) or c.lot
-        spec = FuturesOrderSpec(symbol, PT, "USDT", mode, side, kind, size, price if kind == "limit" else None,
+        spec = FuturesOrderSpec(symbol, product, coin, mode, side, kind, size, price if kind == "limit" else None,
                                 force, trade_side, reduce)
         self._attempt(lambda: self.futures.trading.place(uid, spec, self.now))
 
-    @rule(uid=st.sampled_from(UIDS), pick=st.integers(0, 10))
-    def cancel(self, uid: str, pick: int) -> None:
-        open_orders = list(self.futures.engine.book(uid, PT).open.all.values())
+    @rule(uid=st.sampled_from(UIDS), product=st.sampled_from([PT, COIN_PT]), pick=st.integers(0, 10))
+    def cancel(self, uid: str, product: str, pick: int) -> None:
+        open_orders = list(self.futures.engine.book(uid, product).open.all.values())
         if open_orders:
             order = open_orders[pick % len(open_orders)]
-            self._attempt(lambda: self.futures.trading.cancel(uid, PT, order.contract.symbol, str(order.oid), None,
-                                                              self.now))
+            self._attempt(lambda: self.futures.trading.cancel(uid, product, order.contract.symbol, str(order.oid),
+                                                              None, self.now))
 
-    @rule(uid=st.sampled_from(UIDS), symbol=st.sampled_from(SYMBOLS), lev=st.integers(0, 130),
+    @rule(uid=st.sampled_from(UIDS), market=markets, lev=st.integers(0, 130),
           side=st.sampled_from([None, "long", "short"]))
-    def leverage(self, uid: str, symbol: str, lev: int, side: str | None) -> None:
-        self._attempt(lambda: self.futures.settings.set_leverage(uid, PT, symbol, "USDT", lev, None, None, side,
+    def leverage(self, uid: str, market: tuple[str, str, str], lev: int, side: str | None) -> None:
+        product, symbol, coin = market
+        self._attempt(lambda: self.futures.settings.set_leverage(uid, product, symbol, coin, lev, None, None, side,
                                                                  self.now))
 
-    @rule(uid=st.sampled_from(UIDS), symbol=st.sampled_from(SYMBOLS), mode=st.sampled_from(["crossed", "isolated"]))
-    def margin_mode(self, uid: str, symbol: str, mode: str) -> None:
-        self._attempt(lambda: self.futures.settings.set_margin_mode(uid, PT, symbol, "USDT", mode, self.now))
+    @rule(uid=st.sampled_from(UIDS), market=markets, mode=st.sampled_from(["crossed", "isolated"]))
+    def margin_mode(self, uid: str, market: tuple[str, str, str], mode: str) -> None:
+        product, symbol, coin = market
+        self._attempt(lambda: self.futures.settings.set_margin_mode(uid, product, symbol, coin, mode, self.now))
 
-    @rule(uid=st.sampled_from(UIDS), mode=st.sampled_from(["one_way_mode", "hedge_mode"]))
-    def position_mode(self, uid: str, mode: str) -> None:
-        self._attempt(lambda: self.futures.settings.set_position_mode(uid, PT, mode))
+    @rule(uid=st.sampled_from(UIDS), product=st.sampled_from([PT, COIN_PT]),
+          mode=st.sampled_from(["one_way_mode", "hedge_mode"]))
+    def position_mode(self, uid: str, product: str, mode: str) -> None:
+        self._attempt(lambda: self.futures.settings.set_position_mode(uid, product, mode))
 
-    @rule(uid=st.sampled_from(UIDS), symbol=st.sampled_from(SYMBOLS), side=st.sampled_from(["long", "short"]),
+    @rule(uid=st.sampled_from(UIDS), market=markets, side=st.sampled_from(["long", "short"]),
           amount=st.sampled_from(["5", "-5", "100", "-1000"]))
-    def isolated_margin(self, uid: str, symbol: str, side: str, amount: str) -> None:
-        self._attempt(lambda: self.futures.settings.set_margin(uid, PT, symbol, "USDT", side, Decimal(amount),
-                                                               self.now))
+    def isolated_margin(self, uid: str, market: tuple[str, str, str], side: str, amount: str) -> None:
+        product, symbol, coin = market
+        value = Decimal(amount) * SCALE[coin]
+        self._attempt(lambda: self.futures.settings.set_margin(uid, product, symbol, coin, side, value, self.now))
 
-    @rule(uid=st.sampled_from(UIDS), out=st.booleans(), amount=st.sampled_from(["10", "500", "4000"]))
-    def transfer(self, uid: str, out: bool, amount: str) -> None:
-        a, b = ("usdt_futures", "spot") if out else ("spot", "usdt_futures")
-        self._attempt(lambda: self.ex.wallet.transfer(uid, a, b, "USDT", Decimal(amount), None, None, self.now))
+    @rule(uid=st.sampled_from(UIDS), wallet=st.sampled_from(list(WALLETS.items())), out=st.booleans(),
+          amount=st.sampled_from(["10", "500", "4000"]))
+    def transfer(self, uid: str, wallet: tuple[tuple[str, str], str], out: bool, amount: str) -> None:
+        (_, coin), account_type = wallet
+        a, b = (account_type, "spot") if out else ("spot", account_type)
+        value = Decimal(amount) * SCALE[coin]
+        self._attempt(lambda: self.ex.wallet.transfer(uid, a, b, coin, value, None, None, self.now))
 
-    @rule(uid=st.sampled_from(UIDS), symbol=st.sampled_from([None, *SYMBOLS]))
-    def flash_close(self, uid: str, symbol: str | None) -> None:
-        self._attempt(lambda: self.futures.trading.close_positions(uid, PT, symbol, None, self.now))
+    @rule(uid=st.sampled_from(UIDS), market=markets, whole=st.booleans())
+    def flash_close(self, uid: str, market: tuple[str, str, str], whole: bool) -> None:
+        product, symbol, _ = market
+        self._attempt(lambda: self.futures.trading.close_positions(uid, product, None if whole else symbol, None,
+                                                                   self.now))
 
     # -- conditional orders ------------------------------------------------------------------------
     @rule(uid=st.sampled_from(UIDS), symbol=st.sampled_from(SYMBOLS), side=st.sampled_from(["buy", "sell"]),
@@ -259,13 +277,16 @@ class FuturesMachine(RuleBasedStateMachine):
     def margins_are_held_and_never_negative(self) -> None:
         eng = self.futures.engine
         for uid in UIDS:
-            b = self.ex.accounts.account(uid).balance("USDT", "usdt_futures")
-            positions = eng.positions_of(uid, PT)
-            orders = list(eng.book(uid, PT).open.all.values())
-            assert all(p.margin >= 0 and 0 <= p.locked <= p.size and p.size > 0 for p in positions)
-            assert all(o.margin >= 0 for o in orders)
-            assert b.frozen == sum((p.margin for p in positions), Decimal(0)) + sum((o.margin for o in orders),
-                                                                                    Decimal(0))
+            for (product, coin), account_type in WALLETS.items():
+                self._margins_held(eng, uid, product, coin, account_type)
+
+    def _margins_held(self, eng: Any, uid: str, product: str, coin: str, account_type: str) -> None:
+        b = self.ex.accounts.account(uid).balance(coin, account_type)
+        positions = eng.positions_of(uid, product)
+        orders = list(eng.book(uid, product).open.all.values())
+        assert all(p.margin >= 0 and 0 <= p.locked <= p.size and p.size > 0 for p in positions)
+        assert all(o.margin >= 0 for o in orders)
+        assert b.frozen == sum((p.margin for p in positions), Decimal(0)) + sum((o.margin for o in orders), Decimal(0))
 
     @invariant()
     def pending_plans_are_exactly_the_watched_triggers(self) -> None:
@@ -286,20 +307,22 @@ class FuturesMachine(RuleBasedStateMachine):
         eng = self.futures.engine
         for uid in UIDS:
             marks = self.futures.trading.marks(uid, self.now)
-            f = eng.figures(uid, PT, "USDT", marks)
-            b = self.ex.accounts.account(uid).balance("USDT", "usdt_futures")
-            upnl = sum((mg.unrealised_pnl(p.hold_side, p.entry, marks[p.contract.symbol], p.size)
-                        for p in eng.positions_of(uid, PT)), Decimal(0))
-            assert f["equity"] == b.available + b.frozen + upnl
-            assert f["max_available"] >= 0
+            for (product, coin), account_type in WALLETS.items():
+                f = eng.figures(uid, product, coin, marks)
+                b = self.ex.accounts.account(uid).balance(coin, account_type)
+                upnl = sum((mg.unrealised_pnl(p.hold_side, p.entry, marks[p.contract.symbol], p.size,
+                                              p.contract.inverse)
+                            for p in eng.positions_of(uid, product)), Decimal(0))
+                assert f["equity"] == b.available + b.frozen + upnl
+                assert f["max_available"] >= 0
 
     @invariant()
     def position_sizes_are_the_signed_sum_of_fills(self) -> None:
         eng = self.futures.engine
         for uid in UIDS:
-            for symbol in SYMBOLS:
+            for product, symbol, _ in MARKETS:
                 net = Decimal(0)
-                for fill in eng.book(uid, PT).fills.scope(symbol).newest(None):
+                for fill in eng.book(uid, product).fills.scope(symbol).newest(None):
                     shown = fill.trade_side
                     closing = fill.pos_mode == HEDGE and (shown == CLOSE or shown.startswith("burst"))
                     buys = (fill.side == "buy") != closing

@@ -84,3 +84,70 @@ def test_average_entry_lies_between_the_prices(p1: Decimal, q1: Decimal, p2: Dec
     avg = mg.average_entry(p1, q1, p2, q2)
     assert min(p1, p2) <= avg <= max(p1, p2)
     assert avg * (q1 + q2) == p1 * q1 + p2 * q2 or abs(avg * (q1 + q2) - (p1 * q1 + p2 * q2)) < D("1e-20")
+
+
+# -- inverse (COIN-FUTURES) ---------------------------------------------------------------------------
+
+def test_inverse_examples() -> None:
+    """Textbook inverse payoffs at 1x (BingX's coin-margined examples; Bitget's formula V x (1/entry - 1/mark)):
+    10 BTC long at 100, margin 10 BTC: +100 % gives +50 %, -50 % gives -100 %; a short the mirror."""
+    assert mg.unrealised_pnl(mg.LONG, D(100), D(200), D(10), True) == D(5)
+    assert mg.unrealised_pnl(mg.LONG, D(100), D(50), D(10), True) == D(-10)
+    assert mg.unrealised_pnl(mg.SHORT, D(100), D(200), D(10), True) == D(-5)
+    assert mg.unrealised_pnl(mg.SHORT, D(100), D(50), D(10), True) == D(10)
+    assert mg.initial_margin(D(100), D(10), 1, True) == D(10) and mg.fee(D(100), D(10), D("0.0006"), True) == D("0.006")
+    # a 1x inverse short margined with its whole size loses its margin only far above entry
+    far = mg.isolated_liquidation_price(mg.SHORT, D(100), D(10), D(10), D("0.004"), D("0.0006"), True)
+    assert far > D(100) * 1000
+
+
+@settings(max_examples=60, deadline=None)
+@given(sides, prices, prices, sizes)
+def test_inverse_pnl_is_antisymmetric_convex_and_zero_at_entry(side: str, entry: Decimal, mark: Decimal,
+                                                               size: Decimal) -> None:
+    other = mg.SHORT if side == mg.LONG else mg.LONG
+    pnl = mg.unrealised_pnl(side, entry, mark, size, True)
+    assert pnl == -mg.unrealised_pnl(other, entry, mark, size, True)
+    assert mg.unrealised_pnl(side, entry, entry, size, True) == 0
+    assert pnl == mg.realised_pnl(side, entry, mark, size, True)
+    # V x (1/entry - 1/mark), V = size x entry, on the amount grid
+    assert abs(pnl - mg.direction(side) * size * entry * (1 / entry - 1 / mark)) <= D("1e-12")
+    assert mg.unrealised_pnl(mg.LONG, entry, mark, size, True) < size  # a long can never win its whole size
+
+
+@settings(max_examples=60, deadline=None)
+@given(sides, prices, sizes, leverages, rates)
+def test_inverse_isolated_liquidation_price_is_where_the_margin_runs_out(side: str, entry: Decimal, size: Decimal,
+                                                                         lev: int, mmr: Decimal) -> None:
+    taker = D("0.0006")
+    assume(D(1) / lev > mmr + 2 * taker)
+    margin = mg.initial_margin(entry, size, lev, True)
+    liq = mg.isolated_liquidation_price(side, entry, margin, size, mmr, taker, True)
+    assert liq > 0  # an inverse position can always be liquidated (its loss in the coin is unbounded)
+    assert (liq < entry) if side == mg.LONG else (liq > entry)
+    left = margin + mg.unrealised_pnl(side, entry, liq, size, True) - mg.fee(liq, size, taker, True)
+    assert abs(left - mg.maintenance_margin(liq, size, mmr, True, entry)) < D("1e-9")
+    assert mg.crossed(side, liq, liq)
+
+
+@settings(max_examples=60, deadline=None)
+@given(sides, prices, sizes, st.decimals(min_value=D("0"), max_value=D("20"), places=4), rates)
+def test_inverse_crossed_liquidation_price_solves_its_equation(side: str, entry: Decimal, size: Decimal,
+                                                               cushion: Decimal, mmr: Decimal) -> None:
+    liq = mg.crossed_liquidation_price(side, entry, size, cushion, mmr, True)
+    if liq == 0:
+        assert side == mg.SHORT and cushion >= size  # a short backed by its whole size in the coin
+        assert not mg.crossed(side, entry * 1000, liq)
+        return
+    equity = cushion + mg.unrealised_pnl(side, entry, liq, size, True)
+    assert abs(equity - mg.maintenance_margin(liq, size, mmr, True, entry)) < D("1e-9")
+
+
+@settings(max_examples=40, deadline=None)
+@given(sides, prices, prices, sizes, st.decimals(min_value=D("-0.003"), max_value=D("0.003"), places=6))
+def test_inverse_funding_is_the_value_at_mark_times_the_rate(side: str, entry: Decimal, mark: Decimal, size: Decimal,
+                                                             rate: Decimal) -> None:
+    paid = mg.funding_payment(side, mark, size, rate, True, entry)
+    assert paid == mg.direction(side) * size * entry / mark * rate
+    assert mg.break_even_price(side, entry, size, size * D("0.0006"), True) * mg.direction(side) > entry * mg.direction(
+        side)

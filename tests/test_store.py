@@ -25,6 +25,7 @@ from mock_exchange.state.events import Events
 from mock_exchange.state.futures_market import FuturesMarket
 from mock_exchange.state.futures_series import FuturesSeries
 from mock_exchange.state.market import Market
+from mock_exchange.state.plans import PlanEdit, PlanSpec
 from mock_exchange.state.trading import OrderSpec
 from mock_exchange.store import MemoryStore, SqliteStore, StateFileError, sqlite
 from mock_exchange.store.codec import Codec
@@ -104,6 +105,7 @@ class StoreMachine(RuleBasedStateMachine):
         self.path = self.dir / "state.db"
         self.svc = open_services(self.path)
         self.orders: list[str] = []
+        self.plans: list[str] = []
         self.keys: list[str] = []
         self.uids = [UID]
 
@@ -139,6 +141,41 @@ class StoreMachine(RuleBasedStateMachine):
     def cancel(self, data: st.DataObject) -> None:
         oid = data.draw(st.sampled_from(self.orders))
         self._try(self.svc.exchange.trading.cancel, UID, None, oid, None, self.now)
+
+    @rule(ratio=st.sampled_from(["0.9995", "1", "1.0005", "3"]), kind=st.sampled_from(["limit", "market"]))
+    def place_plan(self, ratio: str, kind: str) -> None:
+        ex = self.svc.exchange
+        trigger = (ex.market.last_price(ex.market.symbol("BTCUSDT"), self.now) * Decimal(ratio)).quantize(
+            Decimal("0.01"))
+        spec = PlanSpec("BTCUSDT", "buy", trigger, "fill_price", kind, Decimal("0.001"), "amount",
+                        trigger if kind == "limit" else None)
+        plan = self._try(ex.plans.place, self.uids[0], spec, self.now)
+        if plan is not None:
+            self.plans.append(str(plan.oid))
+
+    @precondition(lambda self: self.plans)
+    @rule(data=st.data(), ratio=st.sampled_from(["0.9995", "1.0005"]), cancel=st.booleans())
+    def change_plan(self, data: st.DataObject, ratio: str, cancel: bool) -> None:
+        ex = self.svc.exchange
+        oid = data.draw(st.sampled_from(self.plans))
+        if cancel:
+            self._try(ex.plans.cancel, UID, oid, None, self.now)
+            return
+        trigger = (ex.market.last_price(ex.market.symbol("BTCUSDT"), self.now) * Decimal(ratio)).quantize(
+            Decimal("0.01"))
+        self._try(ex.plans.modify, UID, oid, None, PlanEdit(trigger, "market", Decimal("0.002")), self.now)
+
+    @precondition(lambda self: self.orders)
+    @rule(data=st.data(), ratio=st.sampled_from(["0.99", "1.2"]))
+    def replace(self, data: st.DataObject, ratio: str) -> None:
+        ex = self.svc.exchange
+        oid = data.draw(st.sampled_from(self.orders))
+        price = (ex.market.last_price(ex.market.symbol("BTCUSDT"), self.now) * Decimal(ratio)).quantize(
+            Decimal("0.01"))
+        order = self._try(ex.trading.replace, UID, "BTCUSDT", oid, None, price, Decimal("0.001"), None, {},
+                          self.now)
+        if order is not None:
+            self.orders.append(str(order.oid))
 
     @rule(amount=st.sampled_from(["1", "250", "1000000"]), back=st.booleans())
     def transfer(self, amount: str, back: bool) -> None:
@@ -178,6 +215,7 @@ class StoreMachine(RuleBasedStateMachine):
     def reset(self) -> None:
         self.svc.reset()
         self.orders.clear()
+        self.plans.clear()
         self.keys.clear()
         self.uids = [UID]
 

@@ -110,6 +110,18 @@ class Order:
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
+@dataclass(frozen=True)
+class Position:
+    """A futures position as the client reports it: `side` "long" or "short", `size` in the base coin."""
+
+    symbol: str
+    side: str
+    size: Any
+    entry_price: Any = None
+    leverage: Any = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
 class Adapter(ABC):
     """Drives one client against one exchange URL with one set of credentials.
 
@@ -161,6 +173,29 @@ class Adapter(ABC):
     def open_socket(self, private: bool = False) -> Socket:
         """The client's WebSocket on the public or (logged in) private endpoint: see adapters/socket.py."""
         raise Unsupported("open_socket (the client's WebSocket)")
+
+    # USDT-margined perpetuals (the FUT checks; `symbol` is Bitget's id, e.g. BTCUSDT, productType
+    # USDT-FUTURES, margin coin USDT, crossed margin). `side` is the direction of the trade: in hedge mode
+    # buy opens a long and, with reduce_only, sell closes it (the adapter translates to Bitget's tradeSide);
+    # in one-way mode reduce_only may only shrink the position. `price` None is a market order.
+    def set_futures_position_mode(self, symbol: str, hedged: bool) -> None:
+        raise Unsupported("set_futures_position_mode")
+
+    def set_futures_leverage(self, symbol: str, leverage: int) -> None:
+        raise Unsupported("set_futures_leverage")
+
+    def place_futures_order(self, symbol: str, side: str, size: Decimal, price: Decimal | None = None, *,
+                            hedged: bool = True, reduce_only: bool = False) -> OrderRef:
+        raise Unsupported("place_futures_order")
+
+    def cancel_futures_order(self, symbol: str, order_id: str) -> None:
+        raise Unsupported("cancel_futures_order")
+
+    def fetch_futures_order(self, symbol: str, order_id: str) -> Order:
+        raise Unsupported("fetch_futures_order")
+
+    def fetch_futures_positions(self, symbol: str) -> list[Position]:
+        raise Unsupported("fetch_futures_positions")
 
     def place_limit_orders(self, symbol: str, orders: Sequence[LimitOrder]) -> list[OrderRef]:
         """Place several limit orders in one batch request (Bitget's batch-orders); the orders placed."""

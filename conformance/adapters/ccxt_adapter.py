@@ -21,6 +21,7 @@ from .base import (
     Order,
     OrderBook,
     OrderRef,
+    Position,
     Ticker,
     Unsupported,
 )
@@ -85,6 +86,14 @@ class CcxtAdapter(Adapter):
                 return str(market["symbol"])
         raise ccxt.BadSymbol(f"bitget does not have market id {market_id}")
 
+    def _swap(self, market_id: str) -> str:
+        """The unified symbol of a USDT-margined perpetual's id (`BTCUSDT` -> `BTC/USDT:USDT`)."""
+        self._load()
+        for market in self.exchange.markets_by_id.get(market_id, []):
+            if market.get("swap") and market.get("linear"):
+                return str(market["symbol"])
+        raise ccxt.BadSymbol(f"bitget does not have a swap with id {market_id}")
+
     def server_time(self) -> int:
         return int(self.exchange.fetch_time())
 
@@ -148,6 +157,33 @@ class CcxtAdapter(Adapter):
         # back, its own wall clock for the login): the WS checks are skipped for it, and ccxt pro's
         # sockets are exercised against the mock in tests/test_ws_ccxt.py instead
         raise Unsupported("open_socket: ccxt pro offers watch_* streams, not a socket the WS checks can drive")
+
+    # -- futures: ccxt's unified swap calls, as its docs show them -----------------------------------
+    def set_futures_position_mode(self, symbol: str, hedged: bool) -> None:
+        self.exchange.set_position_mode(hedged, self._swap(symbol))
+
+    def set_futures_leverage(self, symbol: str, leverage: int) -> None:
+        self.exchange.set_leverage(leverage, self._swap(symbol))
+
+    def place_futures_order(self, symbol: str, side: str, size: Decimal, price: Decimal | None = None, *,
+                            hedged: bool = True, reduce_only: bool = False) -> OrderRef:
+        params: dict[str, Any] = {"hedged": hedged} if hedged else {}
+        if reduce_only:
+            params["reduceOnly"] = True
+        kind = "market" if price is None else "limit"
+        order = self.exchange.create_order(self._swap(symbol), kind, side, str(size),
+                                           None if price is None else str(price), params)
+        return OrderRef(str(order["id"]), order.get("clientOrderId"))
+
+    def cancel_futures_order(self, symbol: str, order_id: str) -> None:
+        self.exchange.cancel_order(order_id, self._swap(symbol))
+
+    def fetch_futures_order(self, symbol: str, order_id: str) -> Order:
+        return self._order(self.exchange.fetch_order(order_id, self._swap(symbol)), symbol)
+
+    def fetch_futures_positions(self, symbol: str) -> list[Position]:
+        return [Position(symbol, str(p.get("side")), p.get("contracts"), p.get("entryPrice"), p.get("leverage"),
+                         p.get("info") or {}) for p in self.exchange.fetch_positions([self._swap(symbol)])]
 
     @staticmethod
     def _order(o: dict[str, Any], symbol: str) -> Order:

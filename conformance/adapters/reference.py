@@ -23,12 +23,14 @@ from .base import (
     Order,
     OrderBook,
     OrderRef,
+    Position,
     Ticker,
     category_for_code,
 )
 from .reference_socket import ReferenceSocket
 from .socket import Socket, ws_url
 
+FUTURES, MARGIN_COIN = "USDT-FUTURES", "USDT"  # what the FUT checks trade
 _STATUS = {"live": OPEN, "new": OPEN, "init": OPEN, "partially_filled": OPEN, "filled": FILLED,
            "cancelled": CANCELLED, "canceled": CANCELLED}
 
@@ -143,6 +145,42 @@ class ReferenceAdapter(Adapter):
     def fetch_open_orders(self, symbol: str) -> list[Order]:
         # `limit` too, so the signed query has two keys and their order matters
         return [order_from(o) for o in self.client.unfilled_orders(symbol, limit=100)]
+
+    # -- futures (USDT-FUTURES, crossed) -------------------------------------------------------------
+    def set_futures_position_mode(self, symbol: str, hedged: bool) -> None:
+        self.client.set_position_mode(FUTURES, "hedge_mode" if hedged else "one_way_mode")
+
+    def set_futures_leverage(self, symbol: str, leverage: int) -> None:
+        self.client.set_leverage(symbol, FUTURES, MARGIN_COIN, leverage)
+
+    def place_futures_order(self, symbol: str, side: str, size: Decimal, price: Decimal | None = None, *,
+                            hedged: bool = True, reduce_only: bool = False) -> OrderRef:
+        extra: dict[str, Any]
+        if hedged:
+            # Bitget names the position's side: buy + close closes the long (by selling)
+            trade_side = "close" if reduce_only else "open"
+            if reduce_only:
+                side = "buy" if side == "sell" else "sell"
+            extra = {"trade_side": trade_side}
+        else:
+            extra = {"reduce_only": "YES"} if reduce_only else {}
+        data = self.client.futures_place_order(symbol, FUTURES, MARGIN_COIN, "crossed", side,
+                                               "market" if price is None else "limit", size, price,
+                                               force=None if price is None else "gtc", **extra)
+        return OrderRef(str(data["orderId"]), data.get("clientOid"))
+
+    def cancel_futures_order(self, symbol: str, order_id: str) -> None:
+        self.client.futures_cancel_order(symbol, FUTURES, order_id=order_id)
+
+    def fetch_futures_order(self, symbol: str, order_id: str) -> Order:
+        data = dict(self.client.futures_order(symbol, FUTURES, order_id=order_id))
+        data["status"] = data.get("state")  # order/detail names the status `state`
+        return order_from(data)
+
+    def fetch_futures_positions(self, symbol: str) -> list[Position]:
+        rows = self.client.single_position(symbol, FUTURES, MARGIN_COIN)
+        return [Position(str(r["symbol"]), str(r["holdSide"]), r["total"], r.get("openPriceAvg"), r.get("leverage"),
+                         r) for r in rows]
 
     @staticmethod
     def _one(data: Any, wanted: str) -> Order:

@@ -5,7 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from fnmatch import fnmatchcase
 
-from . import data, errors, fuzzing, headers, orders, ratelimit, retry, robust, secrets, signing, timing, websocket
+from . import (
+    data,
+    errors,
+    futures,
+    fuzzing,
+    headers,
+    orders,
+    ratelimit,
+    retry,
+    robust,
+    secrets,
+    signing,
+    timing,
+    websocket,
+)
 from .base import CRITICAL, MAJOR, MINOR, Check, CheckFailed, Severity, Status, Verdict, check
 
 CATALOGUE: tuple[Check, ...] = (
@@ -53,6 +67,11 @@ CATALOGUE: tuple[Check, ...] = (
     retry.batch_500_after,
     retry.cancel_500_after,
     retry.cancel_503_before,
+    futures.round_trip,
+    futures.hedge_trade_side,
+    futures.reduce_only,
+    futures.positions,
+    futures.leverage,
     data.ticker,
     data.order_book,
     data.precise_balance,

@@ -51,10 +51,11 @@ def parse_order(req: ApiRequest, outer: Mapping[str, str] | None = None) -> Futu
     force = req.choice("force", FORCES, default="gtc") or "gtc"
     trade_side = req.choice("tradeSide", TRADE_SIDES)
     reduce_only = req.choice("reduceOnly", YES_NO, default="no") == "yes"
-    if "stpMode" in req.params:
+    params = req.params
+    if "stpMode" in params:
         req.choice("stpMode", STP_MODES, default="none")
     presets: Mapping[str, str | None] = NO_PRESETS
-    if any(req.params.get(name) not in (None, "") for name in PRESETS):
+    if params.get(PRESETS[0]) not in (None, "") or params.get(PRESETS[1]) not in (None, ""):
         given = {name: req.amount(name) for name in PRESETS}
         presets = {name: plain(v) for name, v in given.items() if v is not None}
     return FuturesOrderSpec(symbol, product, coin, mode, side, order_type, size, price,

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from ..endpoint import get
-from ..errors import invalid
+from ..errors import PARAM_NOT_FOUND, BitgetError, invalid
 from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
 from ..services import Services
+from ..state.catalog import CONTRACTS, DEMO_PRODUCT_TYPES
 from ..state.futures.queries import FuturesPage, page
 from . import mix_schemas as rs
-from .mix import product_type
+from .mix import PRODUCT_TYPE_CHOICES, product_type
 from .mix_views import closed_position_view, position_view
 from .params import page_limit, time_range
 
@@ -40,10 +41,16 @@ def all_position(svc: Services, req: ApiRequest) -> Any:
 
 
 def history_position(svc: Services, req: ApiRequest) -> Any:
-    product = product_type(req)
+    # Get-History-Position: productType is optional (default USDT-FUTURES) and a symbol overrides it;
+    # ccxt 4.5's fetch_positions_history sends the symbol alone, also for COIN-FUTURES
+    chosen = req.choice("productType", PRODUCT_TYPE_CHOICES) or "USDT-FUTURES"
+    product = DEMO_PRODUCT_TYPES.get(chosen, chosen)
     symbol = req.text("symbol")
     if symbol is not None:
-        symbol = svc.exchange.futures_market.contract(product, symbol).symbol
+        named = next((c for c in CONTRACTS if c.symbol == symbol.upper()), None)
+        if named is None:
+            raise BitgetError(PARAM_NOT_FOUND, symbol)
+        product, symbol = named.product_type, named.symbol
     start, end = time_range(req)
     svc.exchange.accounts.account(req.uid)
     found = page(svc.exchange.futures.engine.book(req.uid, product).history,

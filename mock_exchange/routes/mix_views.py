@@ -96,17 +96,18 @@ def position_view(eng: FuturesEngine, p: Position, marks: dict[str, Decimal],
     """A position; `tpsl` its pending TP/SL orders, whose whole-position ones (pos_profit, pos_loss) it
     shows as takeProfit / stopLoss with their ids."""
     mark = marks[p.contract.symbol]
-    pnl = mg.unrealised_pnl(p.hold_side, p.entry, mark, p.size)
+    inverse = p.contract.inverse
+    pnl = mg.unrealised_pnl(p.hold_side, p.entry, mark, p.size, inverse)
     keep = p.contract.tier_for(mark * p.size).keep_margin_rate
-    maintenance = mg.maintenance_margin(mark, p.size, keep)
+    maintenance = mg.maintenance_margin(mark, p.size, keep, inverse, p.entry)
     if p.margin_mode == CROSSED:
-        shown_margin = mark * p.size / p.leverage  # Bitget's crossed marginSize is at mark (spec B.3)
+        # Bitget's crossed marginSize is the value at mark / leverage (spec B.3)
+        shown_margin = mg.value_at(mark, p.size, inverse, p.entry) / p.leverage
         balance = eng.cushion(p, marks) + pnl
     else:
         shown_margin = p.margin
         balance = p.margin + pnl
-    per_unit_fee = p.open_fee / p.size if p.size else ZERO
-    break_even = p.entry + per_unit_fee * mg.direction(p.hold_side)
+    break_even = mg.break_even_price(p.hold_side, p.entry, p.size, p.open_fee, inverse)
     delegated = sum((o.remaining for o in eng.book(p.uid, p.product).open.scope(p.contract.symbol).values()
                      if not o.closes and o.hold_side == p.hold_side), ZERO)
     return {

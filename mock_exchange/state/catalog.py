@@ -170,6 +170,32 @@ class Contract:
         return D(self.price_end_step).scaleb(-self.price_place)
 
     @cached_property
+    def lot_is_place(self) -> bool:
+        """Is the size step 10^-volumePlace? Then a size with no more decimals is on the step."""
+        return self.lot == D(1).scaleb(-self.volume_place)
+
+    @cached_property
+    def tick_is_place(self) -> bool:
+        """Is the price step 10^-pricePlace (priceEndStep 1)? Then a price with no more decimals is on it."""
+        return self.tick == D(1).scaleb(-self.price_place)
+
+    @cached_property
+    def buy_band(self) -> Decimal:
+        """A limit buy may be priced up to the mark times this (1 + buyLimitPriceRatio)."""
+        return 1 + self.buy_limit_ratio
+
+    @cached_property
+    def sell_band(self) -> Decimal:
+        """A limit sell may be priced down to the mark times this (1 - sellLimitPriceRatio)."""
+        return 1 - self.sell_limit_ratio
+
+    @cached_property
+    def inverse(self) -> bool:
+        """Coin-margined (COIN-FUTURES): margin, fees and PnL in the base coin, the size a USD value at
+        its entry price (docs/futures.md "Inverse contracts")."""
+        return self.product_type == "COIN-FUTURES"
+
+    @cached_property
     def lot(self) -> Decimal:
         """Size step (`sizeMultiplier`); also the minimum size (`minTradeNum`)."""
         return self.min_trade_num

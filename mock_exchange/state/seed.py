@@ -17,7 +17,7 @@ from .catalog import COINS_BY_NAME
 
 DEMO_UID = "1000000001"
 DEMO_BALANCES = {"USDT": "100000", "BTC": "2", "ETH": "20", "SOL": "500", "龙币": "100000"}
-DEMO_PERMISSIONS = ["read", "spot_trade", "transfer"]
+DEMO_PERMISSIONS = ["read", "spot_trade", "contract_trade", "transfer"]  # the demo trades futures too
 _UID = re.compile(r"[0-9A-Za-z_-]{1,64}")
 
 

@@ -67,14 +67,15 @@ class FuturesClock:
 
     # -- funding ----------------------------------------------------------------------------
     def settle_funding(self, c: Contract, at_ms: int) -> None:
-        """Each position of `c` pays (or receives) size x mark x rate at the settlement `at_ms`. A
+        """Each position of `c` pays (or receives) its value at mark x rate at the settlement `at_ms`. A
         payment is taken from the wallet's available part, then from the position's margin; what
         neither covers is not collected (the market forgoes it)."""
         eng = self.engine
         rate = self.market.settled_rate(c, at_ms)
         mark = self.market.mark_at(c, at_ms // STEP_MS)
         for p in list(eng.by_symbol.get(c.symbol, {}).values()):
-            due = mg.funding_payment(p.hold_side, mark, p.size, rate).quantize(FUNDING_PLACES, ROUND_HALF_EVEN)
+            due = mg.funding_payment(p.hold_side, mark, p.size, rate, c.inverse, p.entry).quantize(
+                FUNDING_PLACES, ROUND_HALF_EVEN)
             if not due:
                 continue
             b = eng.wallet(p.uid, p.product, p.margin_coin)

@@ -111,11 +111,13 @@ class FuturesEngine:
         upnl_cross = upnl_iso = iso_margin = cross_margin = maintenance = ZERO
         for p in self.positions_of(uid, product, coin):
             mark = marks[p.contract.symbol]
-            pnl = mg.unrealised_pnl(p.hold_side, p.entry, mark, p.size)
+            inverse = p.contract.inverse
+            pnl = mg.unrealised_pnl(p.hold_side, p.entry, mark, p.size, inverse)
             if p.margin_mode == CROSSED:
                 upnl_cross += pnl
                 cross_margin += p.margin
-                maintenance += mg.maintenance_margin(mark, p.size, p.contract.tier_for(mark * p.size).keep_margin_rate)
+                keep = p.contract.tier_for(mark * p.size).keep_margin_rate
+                maintenance += mg.maintenance_margin(mark, p.size, keep, inverse, p.entry)
             else:
                 upnl_iso += pnl
                 iso_margin += p.margin
@@ -139,15 +141,17 @@ class FuturesEngine:
             if q.margin_mode == CROSSED and q.product == p.product and q.margin_coin == p.margin_coin:
                 out += q.margin
                 if q is not p:
-                    out += mg.unrealised_pnl(q.hold_side, q.entry, marks[q.contract.symbol], q.size)
+                    out += mg.unrealised_pnl(q.hold_side, q.entry, marks[q.contract.symbol], q.size,
+                                             q.contract.inverse)
         return out
 
     def liquidation_price(self, p: Position, marks: dict[str, Decimal]) -> Decimal:
-        keep = p.contract.tier_for(p.entry * p.size).keep_margin_rate
+        c = p.contract
+        keep = c.tier_for(p.entry * p.size).keep_margin_rate
         if p.margin_mode == ISOLATED:
-            return mg.isolated_liquidation_price(p.hold_side, p.entry, p.margin, p.size, keep,
-                                                 p.contract.taker_fee)
-        return mg.crossed_liquidation_price(p.hold_side, p.entry, p.size, self.cushion(p, marks), keep)
+            return mg.isolated_liquidation_price(p.hold_side, p.entry, p.margin, p.size, keep, c.taker_fee,
+                                                 c.inverse)
+        return mg.crossed_liquidation_price(p.hold_side, p.entry, p.size, self.cushion(p, marks), keep, c.inverse)
 
     # -- state events ---------------------------------------------------------------------
     def order_changed(self, order: FuturesOrder, fill: FuturesFill | None = None) -> None:
@@ -193,7 +197,7 @@ class FuturesEngine:
             part = mg.share(order.margin, qty, order.remaining)
             self.release(b, part, now_ms)
             order.margin -= part
-        fee = mg.fee(price, qty, c.maker_fee if maker else c.taker_fee)
+        fee = mg.fee(price, qty, c.maker_fee if maker else c.taker_fee, c.inverse)
         b.available -= fee
         self.ledger.fees[order.margin_coin] += fee
         profit = ZERO
@@ -223,7 +227,10 @@ class FuturesEngine:
         fill = FuturesFill(self.ids.next(), order.oid, c.symbol, order.side, order.shown_trade_side,
                            order.pos_mode, order.margin_coin, price, qty, fee, profit,
                            "maker" if maker else "taker", now_ms)
-        order.fills.append(fill)
+        if order.fills:
+            order.fills.append(fill)
+        else:
+            order.fills = [fill]
         book = self.book(order.uid, order.product)
         book.add_fill(fill)
         self.bill(order.uid, order.product, c.symbol, order.margin_coin, _business(order, profit), profit, -fee,
@@ -242,7 +249,7 @@ class FuturesEngine:
             self.by_symbol[c.symbol][p.pid] = p
         # a limit order's position margin is what it reserved for it (at its own price)
         basis = order.price if order.order_type == "limit" else price
-        m = mg.initial_margin(basis, qty, p.leverage)
+        m = mg.initial_margin(basis, qty, p.leverage, c.inverse)
         self.lock(self.wallet(uid, order.product, order.margin_coin), m, now_ms)
         p.margin += m
         p.entry = mg.average_entry(p.entry, p.size, price, qty)
@@ -261,7 +268,7 @@ class FuturesEngine:
         freed = mg.share(p.margin, qty, p.size)
         self.release(b, freed, now_ms)
         p.margin -= freed
-        pnl = mg.realised_pnl(hold_side, p.entry, price, qty)
+        pnl = mg.realised_pnl(hold_side, p.entry, price, qty, p.contract.inverse)
         b.available += pnl
         self.ledger.market_flows[order.margin_coin] -= pnl
         p.size -= qty

@@ -132,7 +132,7 @@ class FuturesOrder:
     profit: Decimal = ZERO
     margin: Decimal = ZERO  # margin the open order still reserves
     cancel_reason: str = ""
-    fills: list[FuturesFill] = field(default_factory=list)
+    fills: list[FuturesFill] | tuple[()] = ()  # a list from the first fill on (most orders never fill)
 
     @property
     def is_buy(self) -> bool:

@@ -78,7 +78,7 @@ class FuturesSettings:
                 continue
             if lev > c.tier_for(p.entry * p.size).leverage:
                 raise BitgetError(LEVERAGE_REFUSED)
-            changes.append((p, lev, mg.initial_margin(p.entry, p.size, lev)))
+            changes.append((p, lev, mg.initial_margin(p.entry, p.size, lev, c.inverse)))
         extra = sum((m - p.margin for p, _, m in changes), Decimal(0))
         if extra > 0 and extra > self.trading.max_available(uid, c.product_type, coin.upper(), now_ms):
             raise BitgetError(ORDER_EXCEEDS_BALANCE)
@@ -139,7 +139,7 @@ class FuturesSettings:
             found.margin += amount
             business = "append_margin"
         else:
-            floor = mg.initial_margin(found.entry, found.size, found.leverage)
+            floor = mg.initial_margin(found.entry, found.size, found.leverage, c.inverse)
             if found.margin + amount < floor:
                 raise BitgetError(MARGIN_LOW)
             eng.release(wallet, -amount, now_ms)

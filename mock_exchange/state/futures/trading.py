@@ -26,6 +26,7 @@ from ...errors import (
     invalid,
 )
 from ...store.recorder import mutation
+from ..accounts import Balance
 from ..batch import each
 from ..catalog import Contract
 from ..futures_market import FuturesMarket
@@ -37,7 +38,7 @@ from .engine import FuturesEngine
 from .margin import LONG, SHORT
 from .model import CLOSE, HEDGE, ZERO, FuturesOrder, FuturesOrderSpec, Position
 
-LINEAR = ("USDT-FUTURES", "USDC-FUTURES")  # COIN-FUTURES (inverse) trading is not simulated
+LINEAR = ("USDT-FUTURES", "USDC-FUTURES")  # conditional orders (plans.py) are modelled for these only
 NO_TAKE = Take((), False)
 
 
@@ -54,28 +55,34 @@ class FuturesTrading:
         return {p.contract.symbol: self.market.mark_price(p.contract, now_ms)
                 for p in self.engine.positions.get(uid, {}).values()}
 
-    def max_available(self, uid: str, product: str, coin: str, now_ms: int) -> Decimal:
+    def max_available(self, uid: str, product: str, coin: str, now_ms: int, wallet: Balance | None = None) -> Decimal:
         """What a new order, more margin or a transfer out may take: the wallet's free part less any
-        crossed unrealised loss (engine.figures' `max_available`, without the other figures)."""
+        crossed unrealised loss (engine.figures' `max_available`, without the other figures). `wallet`:
+        that wallet, when the caller has it already."""
         eng = self.engine
         upnl = ZERO
-        for p in eng.positions.get(uid, {}).values():
-            if p.margin_mode == "crossed" and p.product == product and p.margin_coin == coin:
-                upnl += mg.unrealised_pnl(p.hold_side, p.entry, self.market.mark_price(p.contract, now_ms), p.size)
-        return max(ZERO, eng.wallet(uid, product, coin).available + min(ZERO, upnl))
+        positions = eng.positions.get(uid)
+        if positions:
+            for p in positions.values():
+                if p.margin_mode == "crossed" and p.product == product and p.margin_coin == coin:
+                    upnl += mg.unrealised_pnl(p.hold_side, p.entry, self.market.mark_price(p.contract, now_ms),
+                                              p.size, p.contract.inverse)
+        free = (wallet if wallet is not None else eng.wallet(uid, product, coin)).available
+        if upnl < 0:
+            free += upnl
+        return free if free > 0 else ZERO
 
     # -- placing ------------------------------------------------------------------------
     @mutation
     def place(self, uid: str, spec: FuturesOrderSpec, now_ms: int, source: str = "normal") -> FuturesOrder:
         eng = self.engine
-        eng.accounts.account(uid)
-        c = self.contract(spec.product, spec.symbol)
+        c = self.market.contract(spec.product, spec.symbol)
         coin = spec.margin_coin.upper()
-        if coin not in c.margin_coins:
-            raise invalid("marginCoin")
-        if c.product_type not in LINEAR:
-            raise invalid("productType")
-        settings = eng.symbol_settings(uid, c)
+        if coin not in c.margin_coins or (c.inverse and coin != c.base):
+            raise invalid("marginCoin")  # an inverse contract trades margined in its base coin only
+        wallet = eng.wallet(uid, c.product_type, coin)  # 40034-style account errors come from here
+        stored = eng.settings.get((uid, c.symbol))  # None until the account's first order or setting here
+        settings = stored or eng.symbol_settings(uid, c)
         if spec.margin_mode != settings.margin_mode:
             # the order's marginMode sets the symbol's (ccxt PR 21517), unless positions or orders hold the other
             if self._busy(uid, c):
@@ -105,26 +112,28 @@ class FuturesTrading:
         orders = eng.book(uid, c.product_type)
         if spec.client_oid is not None and spec.client_oid in orders.by_client:
             raise BitgetError(FUTURES_CLIENT_OID_DUPLICATE)
-        got = self._take(c, spec._replace(trade_side=trade_side), now_ms)
+        got = self._take(c, spec, trade_side, now_ms)
         if spec.margin_mode == "crossed":
             leverage = settings.cross_leverage
         else:
             leverage = settings.long_leverage if hold_side == LONG else settings.short_leverage
         reserve = ZERO
         if not closes:
-            held = eng.position(uid, c.symbol, hold_side)
-            worth = (held.entry * held.size if held else ZERO) + (
-                spec.price or self.market.mark_price(c, now_ms)) * spec.size
+            mine = eng.positions.get(uid)
+            held = mine.get((c.symbol, hold_side)) if mine else None
+            worth = (spec.price or self.market.mark_price(c, now_ms)) * spec.size
+            if held is not None:
+                worth += held.entry * held.size
             if leverage > c.tier_for(worth).leverage:
                 raise BitgetError(ORDER_EXCEEDS_BALANCE)  # "greater than the max open size" (DOC-ERR) at this tier
             if spec.order_type == "limit" and spec.price is not None:
-                reserve = _reservation(spec.price * spec.size, leverage, c.taker_fee)
+                reserve = _reservation(spec.price, spec.size, leverage, c)
             else:
-                reserve = sum((_reservation(p * q, leverage, c.taker_fee) for p, q in got.fills), ZERO)
-            if reserve > self.max_available(uid, c.product_type, coin, now_ms):
+                reserve = sum((_reservation(p, q, leverage, c) for p, q in got.fills), ZERO)
+            if reserve > self.max_available(uid, c.product_type, coin, now_ms, wallet):
                 raise BitgetError(ORDER_EXCEEDS_BALANCE)
         # -- nothing below can fail -------------------------------------------------------
-        eng.stored_settings(uid, c).margin_mode = spec.margin_mode
+        (stored or eng.stored_settings(uid, c)).margin_mode = spec.margin_mode
         oid = eng.ids.next()
         client = spec.client_oid
         if client is None:
@@ -135,8 +144,9 @@ class FuturesTrading:
         order = FuturesOrder(oid, uid, c, c.product_type, coin, spec.margin_mode, pos_mode, spec.side, trade_side,
                              hold_side, reduce_only, spec.order_type, spec.force, price, spec.size, client, leverage,
                              now_ms, now_ms, spec.presets, source)
-        if reserve:
-            eng.lock(eng.wallet(uid, c.product_type, coin), reserve, now_ms)
+        # an order that takes nothing and cannot rest (ioc, fok, market) is closed at once: it holds nothing
+        if reserve and (got.fills or (spec.order_type == "limit" and spec.force not in ("ioc", "fok"))):
+            eng.lock(wallet, reserve, now_ms)
             order.margin = reserve
         eng.order_changed(order)  # live, before any fill: the order's first push
         if target is not None:
@@ -158,7 +168,7 @@ class FuturesTrading:
             eng.resting[c.symbol].add(order)
             eng.account_changed(uid, c.product_type)
             return order
-        self.finish(order, status, now_ms)
+        self.finish(order, status, now_ms, wallet)
         orders.add_closed(order)
         return order
 
@@ -169,7 +179,7 @@ class FuturesTrading:
 
     def check_shape(self, c: Contract, spec: FuturesOrderSpec) -> None:
         """Precision (40808), size bounds (45111), value (45110), price band (43008/43009)."""
-        if more_places(spec.size, c.volume_place) or spec.size % c.lot:
+        if more_places(spec.size, c.volume_place) or (not c.lot_is_place and spec.size % c.lot):
             raise BitgetError(PARAM_SCALE, f"size checkBDScale error value={spec.size} checkScale={c.volume_place}")
         if spec.size < c.min_trade_num:
             raise BitgetError(BELOW_MINIMUM_SIZE)
@@ -201,11 +211,11 @@ class FuturesTrading:
             elif (price <= mark) if long else (price >= mark):
                 raise invalid(name)
 
-    def _take(self, c: Contract, spec: FuturesOrderSpec, now_ms: int) -> Take:
+    def _take(self, c: Contract, spec: FuturesOrderSpec, trade_side: str | None, now_ms: int) -> Take:
         """What the synthetic book gives the order now (a market order its size, a crossing limit up
         to its price); also the price band and post_only checks, which need the market."""
         book = self.market.book(c, now_ms)
-        is_buy = (spec.side == "buy") != (spec.trade_side == CLOSE)  # see FuturesOrder.buys
+        is_buy = (spec.side == "buy") != (trade_side == CLOSE)  # see FuturesOrder.buys
         levels = book.asks if is_buy else book.bids
         if spec.order_type == "market":
             got = take(levels, is_buy, c.lot, qty=spec.size)
@@ -214,10 +224,11 @@ class FuturesTrading:
             return got
         price = spec.price or ZERO
         mark = self.market.mark_price(c, now_ms)
-        if is_buy and price > mark * (1 + c.buy_limit_ratio):
-            raise BitgetError(PRICE_ABOVE_LIMIT, (mark * (1 + c.buy_limit_ratio)).quantize(c.tick), c.quote)
-        if not is_buy and price < mark * (1 - c.sell_limit_ratio):
-            raise BitgetError(PRICE_BELOW_LIMIT, (mark * (1 - c.sell_limit_ratio)).quantize(c.tick), c.quote)
+        if is_buy:
+            if price > mark * c.buy_band:
+                raise BitgetError(PRICE_ABOVE_LIMIT, (mark * c.buy_band).quantize(c.tick), c.quote)
+        elif price < mark * c.sell_band:
+            raise BitgetError(PRICE_BELOW_LIMIT, (mark * c.sell_band).quantize(c.tick), c.quote)
         crosses = bool(levels) and (levels[0].price <= price if is_buy else levels[0].price >= price)
         if not crosses:
             return NO_TAKE
@@ -234,11 +245,13 @@ class FuturesTrading:
         return each(items, lambda spec: self.place(uid, spec, now_ms))
 
     # -- closing an order -----------------------------------------------------------------
-    def finish(self, order: FuturesOrder, status: str, now_ms: int) -> None:
-        """Release what the order still holds (margin, or the position size a close order locks)."""
+    def finish(self, order: FuturesOrder, status: str, now_ms: int, wallet: Balance | None = None) -> None:
+        """Release what the order still holds (margin, or the position size a close order locks).
+        `wallet`: the order's wallet, when the caller has it already."""
         eng = self.engine
         if order.margin:
-            eng.release(eng.wallet(order.uid, order.product, order.margin_coin), order.margin, now_ms)
+            b = wallet if wallet is not None else eng.wallet(order.uid, order.product, order.margin_coin)
+            eng.release(b, order.margin, now_ms)
             order.margin = ZERO
         if order.closes and order.remaining > 0:
             p = eng.position(order.uid, order.contract.symbol, order.hold_side)
@@ -378,10 +391,12 @@ class FuturesTrading:
 
 def on_tick(c: Contract, price: Decimal, name: str) -> None:
     """A price must sit on the contract's grid (40808, with Bitget's checkBDScale wording)."""
-    if more_places(price, c.price_place) or price % c.tick:
+    if more_places(price, c.price_place) or (not c.tick_is_place and price % c.tick):
         raise BitgetError(PARAM_SCALE, f"{name} checkBDScale error value={price} checkScale={c.price_place}")
 
 
-def _reservation(notional: Decimal, leverage: int, taker: Decimal) -> Decimal:
-    """What an opening order reserves: its margin plus the taker fee it may pay."""
-    return mg.amount(notional / leverage) + mg.fee(notional, Decimal(1), taker)
+def _reservation(price: Decimal, size: Decimal, leverage: int, c: Contract) -> Decimal:
+    """What an opening order reserves: its margin plus the taker fee it may pay (margin.initial_margin +
+    margin.fee, on the amount grid in one step)."""
+    notional = size if c.inverse else price * size
+    return mg.amount(notional / leverage + notional * c.taker_fee)

@@ -1,0 +1,110 @@
+"""COIN-FUTURES (inverse) trading over HTTP: BTCUSD margined in BTC, sizes in BTC worth a fixed USD value
+at their entry price, margins, fees, PnL, funding and liquidation in BTC (docs/futures.md "Inverse
+contracts"); and the refusals that are particular to it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from .futures_support import MIX, FuturesApi
+
+D = Decimal
+CPT, CSYMBOL = "COIN-FUTURES", "BTCUSD"
+HOUR = 3_600_000
+
+
+@pytest.fixture()
+def api() -> FuturesApi:
+    return FuturesApi(funded="1", product=CPT, symbol=CSYMBOL, coin="BTC")
+
+
+def test_a_coin_futures_round_trip_is_margined_and_settled_in_btc(api: FuturesApi) -> None:
+    placed = api.place(side="buy", tradeSide="open", orderType="market", size="0.5")
+    order = api.detail(placed["orderId"])
+    assert (order["state"], order["marginCoin"], order["posSide"]) == ("filled", "BTC", "long")
+    avg, fee = D(order["priceAvg"]), D(order["fee"])
+    assert fee == -D("0.5") * D("0.0006")  # the fee on the USD value converted at the price: size x rate, in BTC
+    [position] = api.positions()
+    mark, entry = D(position["markPrice"]), D(position["openPriceAvg"])
+    assert entry == avg and position["marginCoin"] == "BTC"
+    # inverse PnL: V x (1/entry - 1/mark) with V = size x entry USD
+    upnl = D(position["unrealizedPL"])
+    assert abs(upnl - D("0.5") * entry * (1 / entry - 1 / mark)) < D("1e-11")
+    assert D(position["marginSize"]) == D("0.5") * entry / mark / 20  # crossed: the value at mark / leverage
+    account = api.account()
+    assert D(account["accountEquity"]) == D(1) + fee + upnl
+    assert D(account["available"]) == D(1) + fee - D("0.5") / 20  # margin held at open: size / leverage of BTC
+    api.advance(10 * 60_000)  # the price walks on
+    closed = api.place(side="buy", tradeSide="close", orderType="market", size="0.5")
+    fills = api.ok("GET", f"{MIX}/order/fills", f"productType={CPT}&orderId={closed['orderId']}")["fillList"]
+    assert {f["feeDetail"][0]["feeCoin"] for f in fills} == {"BTC"}
+    for f in fills:  # each close realises size x (price - entry) / price of BTC
+        expected = D(f["baseVolume"]) * (D(f["price"]) - entry) / D(f["price"])
+        assert abs(D(f["profit"]) - expected) < D("1e-11")
+    profit = sum(D(f["profit"]) for f in fills)
+    total_fees = fee + sum(D(f["feeDetail"][0]["totalFee"]) for f in fills)
+    assert api.positions() == []
+    final = api.account()
+    assert D(final["accountEquity"]) == D(final["available"]) == D(1) + profit + total_fees
+    [record] = api.ok("GET", f"{MIX}/position/history-position", f"productType={CPT}")["list"]
+    assert (record["marginCoin"], D(record["pnl"]), D(record["netProfit"])) == ("BTC", profit, profit + total_fees)
+    # Get-History-Position: the symbol overrides productType (default USDT-FUTURES): ccxt sends the symbol alone
+    assert api.ok("GET", f"{MIX}/position/history-position", f"symbol={CSYMBOL}")["list"] == [record]
+    assert api.ok("GET", f"{MIX}/position/history-position", "")["list"] == []  # USDT-FUTURES: nothing closed
+
+
+def test_funding_is_paid_in_btc_on_the_value_at_mark(api: FuturesApi) -> None:
+    api.place(side="sell", tradeSide="open", orderType="market", size="0.3")
+    [position] = api.positions()
+    entry = D(position["openPriceAvg"])
+    eight_h = 8 * HOUR
+    boundary = (api.now // eight_h + 1) * eight_h
+    api.advance(boundary - api.now + 1000)
+    [bill] = api.bills("&businessType=contract_settle_fee")
+    fm = api.exchange.futures_market
+    c = fm.contract(CPT, CSYMBOL)
+    rate, mark = fm.settled_rate(c, boundary), fm.mark_at(c, boundary // 1000)
+    # a short receives a positive rate: V / mark x rate of BTC
+    assert D(bill["amount"]) == (D("0.3") * entry / mark * rate).quantize(D("1e-8"))
+    assert bill["coin"] == "BTC"
+
+
+def test_an_isolated_inverse_long_is_liquidated_at_its_price_losing_its_margin() -> None:
+    api = FuturesApi(funded="1", product=CPT, symbol=CSYMBOL, coin="BTC")
+    target = {"symbol": CSYMBOL, "productType": CPT, "marginCoin": "BTC"}
+    api.ok("POST", f"{MIX}/account/set-margin-mode", {**target, "marginMode": "isolated"})
+    api.ok("POST", f"{MIX}/account/set-leverage", {**target, "leverage": "125"})
+    api.place(side="buy", tradeSide="open", orderType="market", size="0.5", marginMode="isolated")
+    [position] = api.positions()
+    margin, entry, liq = D(position["marginSize"]), D(position["openPriceAvg"]), D(position["liquidationPrice"])
+    assert margin == D("0.5") / 125 and entry * D("0.99") < liq < entry
+    # at the liquidation price the margin + PnL less the fee to close is the maintenance margin
+    keep = D(position["keepMarginRate"])
+    left = margin + D("0.5") * (liq - entry) / liq - D("0.5") * D("0.0006")
+    assert abs(left - keep * D("0.5") * entry / liq) < D("1e-6")
+    before = D(api.account()["accountEquity"]) - D(position["unrealizedPL"])
+    for _ in range(2000):
+        api.advance(60_000)
+        if not api.positions():
+            break
+    assert api.positions() == []
+    history = api.ok("GET", f"{MIX}/order/orders-history", f"productType={CPT}&orderSource=liquidation")
+    [order] = history["entrustedList"]
+    assert (order["tradeSide"], order["marginCoin"], D(order["liqPrice"])) == ("burst_close_long", "BTC", liq)
+    funding = sum((D(b["amount"]) for b in api.bills("&businessType=contract_settle_fee")), D(0))
+    assert D(api.account()["accountEquity"]) == before - margin + funding  # isolated: exactly its margin is lost
+
+
+@pytest.mark.parametrize(("body", "code"), [
+    ({"marginCoin": "ETH"}, "40020"),  # BTCUSD lists ETH as a margin coin; the mock trades it in BTC only
+    ({"marginCoin": "USDT"}, "40020"),
+    ({"size": "30"}, "40762"),  # 30 BTC at 20x needs 1.5 BTC of margin: more than the wallet's 1
+    ({"size": "0.0001"}, "40808"),  # off the 0.001 size step
+])
+def test_refused_coin_futures_orders_change_nothing(api: FuturesApi, body: dict[str, str], code: str) -> None:
+    before = api.state()
+    answer = api.order_answer(**{"side": "buy", "tradeSide": "open", "orderType": "market", "size": "0.01", **body})
+    assert (answer.status_code, answer.json()["code"]) == (400, code)
+    assert api.state() == before
