@@ -3,6 +3,7 @@
     python bench/triggers_scale.py                  # µs per one-step advance: empty vs loaded; cost per fire
     python bench/triggers_scale.py --plans 20000 --steps 5000
     python bench/triggers_scale.py --instructions 0 1000 10000   # valgrind counts: what noise cannot move
+    python bench/triggers_scale.py --engine-instructions          # per fire, 1000 met of 1k / 10k / 100k
 
 Drives the state layer (Exchange.advance, what every request runs once per walk step) on a manual clock,
 so the figure is the mock's own CPU per clock step. The plans are market buys whose triggers sit far from
@@ -136,6 +137,38 @@ def child(plans: int, steps: int) -> None:
     control("off")
 
 
+def engine_child(n: int, k: int) -> None:
+    """Inside valgrind: n pending triggers, k of them met at one step; only `due` is counted."""
+    from mock_exchange.state.triggers import Triggers
+
+    watch = Watch(SPOT, "BTCUSDT", LAST)
+    t = Triggers()
+    for i in range(n - k):
+        t.add(watch, i, Decimal(200000 + i % 9973), True, None)
+    for i in range(k):
+        t.add(watch, n + i, Decimal(60000 + i % 7), True, None)
+
+    def control(switch: str) -> None:
+        subprocess.run(["callgrind_control", "-i", switch, str(os.getpid())], capture_output=True, check=False)
+
+    control("on")
+    fired = sum(1 for _ in t.due(1, 1, lambda w, s: Decimal(61000)))
+    control("off")
+    assert fired == k
+
+
+def engine_instructions(n: int, k: int) -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        log = Path(tmp) / "engine.log"
+        subprocess.run(["valgrind", "--tool=callgrind", "--instr-atstart=no",
+                        f"--callgrind-out-file={Path(tmp) / 'out.%p'}", f"--log-file={log}", sys.executable,
+                        __file__, "--engine-child", str(n), str(k)], check=True, stdout=subprocess.DEVNULL)
+        match = re.search(r"Collected : (\d+)", log.read_text(encoding="utf-8"))
+        if match is None:
+            raise SystemExit(f"no count in {log}")
+        return int(match.group(1))
+
+
 def instructions(plans: int) -> float:
     """Instructions per one-step advance with `plans` pending: (count of 1500 - count of 500) / 1000."""
     found = []
@@ -156,12 +189,22 @@ def main() -> None:
     if len(sys.argv) == 4 and sys.argv[1] == "--child":
         child(int(sys.argv[2]), int(sys.argv[3]))
         return
+    if len(sys.argv) == 4 and sys.argv[1] == "--engine-child":
+        engine_child(int(sys.argv[2]), int(sys.argv[3]))
+        return
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--plans", type=int, default=100_000)
     ap.add_argument("--steps", type=int, default=2000, help="advances per timing round")
     ap.add_argument("--instructions", type=int, nargs="*", metavar="N",
                     help="instead: valgrind instruction counts per one-step advance with N pending (e.g. 0 1000 10000)")
+    ap.add_argument("--engine-instructions", action="store_true",
+                    help="instead: valgrind instructions per trigger fired by the engine alone, 1000 met of n")
     args = ap.parse_args()
+    if args.engine_instructions:
+        for n in (1_000, 10_000, 100_000):
+            print(f"trigger engine alone, 1000 met of {n:6d}: {engine_instructions(n, 1000) / 1000:9,.0f} "
+                  "instructions per trigger fired")
+        return
     if args.instructions is not None:
         for n in args.instructions or (0, 1000, 10_000):
             print(f"one-step advance, {n:6d} pending (none met): {instructions(n):10,.0f} instructions")

@@ -16,6 +16,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from . import envelope, openapi
+from .admin_routes import ADMIN_ROUTES
 from .errors import IP_NOT_ALLOWED, KEY_INVALID, PARAM_MISSING, PARAMS_INVALID, BitgetError, invalid
 from .routes import ENDPOINTS
 from .services import Services
@@ -85,34 +86,17 @@ class AdminAPI:
         return endpoint
 
     def routes(self) -> list[Route]:
+        """The declared admin routes (admin_routes.py), then the WebSocket admin's."""
         g = self.guarded
         return [
-            Route("/health", g(self.health), methods=["GET"]),
-            Route("/accounts", g(self.list_accounts), methods=["GET"]),
-            Route("/accounts", g(self.create_account), methods=["POST"]),
-            Route("/accounts/{uid}", g(self.get_account), methods=["GET"]),
-            Route("/accounts/{uid}/api-keys", g(self.create_key), methods=["POST"]),
-            Route("/accounts/{uid}/api-keys", g(self.list_keys), methods=["GET"]),
-            Route("/accounts/{uid}/balances", g(self.put_balances), methods=["PUT"]),
-            Route("/accounts/{uid}/deposits", g(self.add_deposit), methods=["POST"]),
-            Route("/api-keys/{api_key}", g(self.delete_key), methods=["DELETE"]),
-            Route("/clock", g(self.get_clock), methods=["GET"]),
-            Route("/clock", g(self.post_clock), methods=["POST"]),
-            Route("/faults", g(self.get_faults), methods=["GET"]),
-            Route("/faults", g(self.add_faults), methods=["POST"]),
-            Route("/faults", g(self.clear_faults), methods=["DELETE"]),
-            Route("/journal", g(self.get_journal), methods=["GET"]),
-            Route("/journal", g(self.clear_journal), methods=["DELETE"]),
-            Route("/limits", g(self.get_limits), methods=["GET"]),
-            Route("/reset", g(self.reset), methods=["POST"]),
-            Route("/openapi.json", g(self.openapi), methods=["GET"]),
+            *(Route(r.path, g(getattr(self, r.handler)), methods=[r.method]) for r in ADMIN_ROUTES),
             *(self.sockets.routes(g) if self.sockets is not None else []),
         ]
 
     # -- handlers -----------------------------------------------------------------------
     async def openapi(self, request: Request) -> Any:
         """OpenAPI 3.1 of every route, from the declarations (the mount's root_path is the admin prefix)."""
-        return openapi.build(ENDPOINTS, self.routes(), request.scope.get("root_path", ""))
+        return openapi.build(ENDPOINTS, ADMIN_ROUTES, self.routes(), request.scope.get("root_path", ""))
 
     async def health(self, request: Request) -> Any:
         return {"status": "ok"}

@@ -12,6 +12,7 @@ from typing import Any
 
 from starlette.routing import BaseRoute, Route
 
+from .admin_routes import AdminRoute
 from .endpoint import Endpoint, Param
 from .schema import ERROR_ENVELOPE, success
 
@@ -58,33 +59,44 @@ def _operation(ep: Endpoint) -> dict[str, Any]:
     return op
 
 
-def _admin_operation(method: str, path: str) -> dict[str, Any]:
+def _admin_operation(method: str, path: str, declared: AdminRoute | None) -> dict[str, Any]:
+    """An admin route's operation: from its declaration, or (a route without one) a plain JSON object."""
+    answer = declared.response.json_schema() if declared is not None else {"type": "object"}
     op: dict[str, Any] = {
         "operationId": f"admin_{method.lower()}{re.sub(r'[^A-Za-z0-9]+', '_', path)}",
-        "summary": f"Admin: {method} {path}",
+        "summary": declared.summary if declared is not None else f"Admin: {method} {path}",
         "tags": ["admin"],
         "responses": {"200": {"description": "Plain JSON (not a Bitget envelope)",
-                              "content": {"application/json": {"schema": {"type": "object"}}}}, **_errors()},
+                              "content": {"application/json": {"schema": answer}}}, **_errors()},
     }
-    names = _PATH_PARAM.findall(path)
-    if names:
-        op["parameters"] = [{"name": n, "in": "path", "required": True, "schema": {"type": "string"}} for n in names]
-    if method in ("POST", "PUT"):
+    params = [{"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
+              for n in _PATH_PARAM.findall(path)]
+    params += [{"name": p.name, "in": "query", "required": p.required, "schema": _param_schema(p),
+                **({"description": p.doc} if p.doc else {})} for p in (declared.query if declared else ())]
+    if params:
+        op["parameters"] = params
+    if declared is not None and declared.body is not None:
+        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": declared.body.json_schema()}}}
+    elif declared is None and method in ("POST", "PUT"):
         op["requestBody"] = {"required": False, "content": {"application/json": {"schema": {"type": "object"}}}}
     return op
 
 
-def build(endpoints: Iterable[Endpoint], admin_routes: Iterable[BaseRoute], admin_prefix: str) -> dict[str, Any]:
+def build(endpoints: Iterable[Endpoint], declared: Iterable[AdminRoute], admin_routes: Iterable[BaseRoute],
+          admin_prefix: str) -> dict[str, Any]:
+    """Bitget paths from their declarations; the admin routes served, each from its declaration when it has one."""
     paths: dict[str, dict[str, Any]] = {}
     for ep in endpoints:
         paths.setdefault(ep.path, {})[ep.method.lower()] = _operation(ep)
+    rows = {(r.path, r.method): r for r in declared}
     for route in admin_routes:
         if not isinstance(route, Route):  # WebSocket routes: described in docs/websocket, not OpenAPI
             continue
         for method in sorted(route.methods or ()):
             if method == "HEAD":
                 continue
-            paths.setdefault(admin_prefix + route.path, {})[method.lower()] = _admin_operation(method, route.path)
+            paths.setdefault(admin_prefix + route.path, {})[method.lower()] = _admin_operation(
+                method, route.path, rows.get((route.path, method)))
     return {
         "openapi": "3.1.0",
         "info": {"title": "bitget-mock", "version": "2",

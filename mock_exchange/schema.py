@@ -108,7 +108,19 @@ class _Number(Schema):
         return {"type": "number"}
 
 
+class _Json(Schema):
+    """Any JSON value: the admin API's free-form parts (journal entries, fault rules, limit counters)."""
+
+    def check(self, value: Any, path: str, out: list[Mismatch]) -> None:
+        if value is not None and not isinstance(value, (str, int, float, bool, list, dict)):
+            out.append(Mismatch(path, f"expected JSON, got {_kind(value)}"))
+
+    def json_schema(self) -> dict[str, Any]:
+        return {}
+
+
 Str: Schema = _Str()
+Json: Schema = _Json()
 NumStr: Schema = _Pattern(_NUM, NUM_PATTERN, "a decimal string")  # never "" and never null
 IntStr: Schema = _Pattern(_INT, INT_PATTERN, "a digit string")  # ids, ms timestamps, counts
 Int: Schema = _Int()

@@ -20,7 +20,7 @@ def api() -> FuturesApi:
 def test_a_new_account_is_hedged_crossed_at_20x(api: FuturesApi) -> None:
     account = api.account()
     assert (account["posMode"], account["marginMode"], account["crossedMarginLeverage"],
-            account["isolatedLongLever"], account["isolatedShortLever"]) == ("hedge_mode", "crossed", "20", "20", "20")
+            account["isolatedLongLever"], account["isolatedShortLever"]) == ("hedge_mode", "crossed", 20, 20, 20)
     assert account["available"] == account["accountEquity"] == account["maxTransferOut"] == "10000"
     assert account["unrealizedPL"] == "0"
 

@@ -7,11 +7,12 @@ from typing import Any
 import jsonschema_rs
 from starlette.routing import Mount, Route
 
+from mock_exchange.admin_routes import ADMIN_ROUTES
 from mock_exchange.app import MockExchange
 from mock_exchange.routes import ENDPOINTS
-from mock_exchange.schema import success
+from mock_exchange.schema import success, validate
 
-from .helpers import InProcess, make_app
+from .helpers import UID, InProcess, make_app
 
 
 def _spec(client: InProcess) -> Any:
@@ -71,3 +72,49 @@ def test_no_secret_of_any_account_or_the_admin_token_is_in_the_description() -> 
         secrets += [s for s in (key.secret, key.passphrase) if s]
     assert len(secrets) > 1
     assert not [s for s in secrets if s in text]
+
+
+def test_the_admin_api_is_described_from_its_declarations(app: MockExchange, client: InProcess) -> None:
+    """Every admin route but the WebSocket admin's (docs/websocket.md) has a row in admin_routes.py, and its
+    operation carries that row's answer, body and query."""
+    spec = _spec(client)
+    mount = app.router.routes[0]
+    assert isinstance(mount, Mount)
+    served = {(r.path, m) for r in mount.routes if isinstance(r, Route) for m in (r.methods or ()) if m != "HEAD"}
+    declared = {(r.path, r.method) for r in ADMIN_ROUTES}
+    assert {s for s in served if not s[0].startswith("/ws/")} == declared
+    for row in ADMIN_ROUTES:
+        op = spec["paths"]["/_mock" + row.path][row.method.lower()]
+        assert op["responses"]["200"]["content"]["application/json"]["schema"] == row.response.json_schema()
+        assert ("requestBody" in op) == (row.body is not None), row.path
+        assert {p["name"] for p in op.get("parameters", []) if p["in"] == "query"} == {p.name for p in row.query}
+
+
+def test_every_admin_answer_has_its_declared_shape(client: InProcess) -> None:
+    calls: list[tuple[str, str, Any]] = [
+        ("GET", "/health", None), ("GET", "/accounts", None),
+        ("POST", "/accounts", {"uid": "2000000001", "balances": {"USDT": "5"}}), ("GET", f"/accounts/{UID}", None),
+        ("POST", f"/accounts/{UID}/api-keys", {"label": "x", "permissions": ["read"]}),
+        ("GET", f"/accounts/{UID}/api-keys", None), ("PUT", f"/accounts/{UID}/balances?accountType=spot", {"BTC": "1"}),
+        ("POST", f"/accounts/{UID}/deposits", {"coin": "USDT", "size": "1"}), ("GET", "/clock?detail=1", None),
+        ("POST", "/clock", {"advance": 1}), ("GET", "/faults", None),
+        ("POST", "/faults", {"rules": [{"path": "/api/v2/public/time", "kind": "status", "status": 500, "count": 1}]}),
+        ("DELETE", "/faults", None), ("GET", "/journal?limit=5", None), ("DELETE", "/journal", None),
+        ("GET", "/limits?ip=127.0.0.1", None), ("GET", "/openapi.json", None),
+    ]
+    rows = {(r.method, r.path): r for r in ADMIN_ROUTES}
+    done = set()
+    for method, target, body in calls:
+        path = target.split("?")[0]
+        pattern = "/api-keys/{api_key}" if path.startswith("/api-keys/") else path.replace(UID, "{uid}")
+        row = rows.get((method, pattern))
+        assert row is not None, target
+        answer = client.request(method, "/_mock" + target, json_body=body)
+        assert answer.status_code == 200, (target, answer.text)
+        assert validate(row.response, answer.json()) == [], (target, validate(row.response, answer.json()))
+        done.add((row.method, row.path))
+        if path.endswith("/api-keys") and method == "POST":  # now delete the key just made
+            calls.append(("DELETE", f"/api-keys/{answer.json()['apiKey']}", None))
+    answer = client.request("POST", "/_mock/reset")
+    assert answer.status_code == 200 and validate(rows[("POST", "/reset")].response, answer.json()) == []
+    assert done | {("POST", "/reset")} == set(rows)

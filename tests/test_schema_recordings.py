@@ -45,6 +45,15 @@ def test_the_comparison_sees_keys_and_types() -> None:
     assert shape_differences({"a": ""}, {"a": "0"}) == set()  # "" and "0" are both strings: same shape
 
 
+def _ids(api: Api) -> dict[str, Any]:
+    """What a recording's query may name: {now}, {start} (80 days back), {order} (a spot order),
+    {futures_order}."""
+    now = api.now
+    spot = api.ok("GET", "/api/v2/spot/trade/history-orders")[0]["orderId"]
+    futures = api.ok("GET", "/api/v2/mix/order/orders-history", "productType=USDT-FUTURES")["entrustedList"][0]
+    return {"now": now, "start": now - 80 * 86_400_000, "order": spot, "futures_order": futures["orderId"]}
+
+
 @pytest.fixture(scope="module")
 def answers() -> Api:
     api = Api(make_app(accounts=seed_accounts(ips=("127.0.0.1",)), rate_limits="off"))
@@ -56,10 +65,13 @@ def answers() -> Api:
 def test_the_mock_answers_in_the_recorded_shape(recording: Path, answers: Api) -> None:
     rec = json.loads(recording.read_text())
     assert rec["source"] and rec["body"]["code"] == "00000"
+    for path, body in rec.get("before", []):  # writes that make the equivalent state (an order to cancel)
+        done = answers.post(path, body).json()
+        assert done["code"] == "00000", (path, done)
     if rec["method"] == "POST":
         answer = answers.post(rec["path"], rec["request"])
     else:
-        answer = answers.get(rec["path"], rec["query"])
+        answer = answers.get(rec["path"], rec["query"].format(**_ids(answers)))
     mock = answer.json()
     assert answer.status_code == 200 and mock["code"] == "00000", mock
     assert mock["data"] not in ([], None)  # something to compare: lists hold at least one item

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..endpoint import get
+from ..endpoint import Param, get
 from ..errors import PARAM_NOT_FOUND, BitgetError
 from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
@@ -35,5 +35,6 @@ def trade_rate(svc: Services, req: ApiRequest) -> Any:
 
 # doc 10/s (Get-Trade-Rate)
 TRADE_RATE = Obj({"makerFeeRate": NumStr, "takerFeeRate": NumStr})
-ENDPOINTS = (get("/api/v2/common/trade-rate", trade_rate, private=True, limit=per_uid(10),
-                 response=TRADE_RATE),)
+ENDPOINTS = (get("/api/v2/common/trade-rate", trade_rate, private=True, limit=per_uid(10), params=(
+    Param("symbol", required=True), Param("businessType", required=True, enum=BUSINESS_TYPES)),
+    response=TRADE_RATE),)

@@ -97,9 +97,10 @@ def account(svc: Services, req: ApiRequest) -> Any:
     s = eng.symbol_settings(req.uid, svc.exchange.futures_market.contract(product, symbol))
     view, _ = _wallet_view(svc, req, product, coin)
     view.update({
-        "crossedMarginLeverage": str(s.cross_leverage), "isolatedLongLever": str(s.long_leverage),
-        "isolatedShortLever": str(s.short_leverage), "marginMode": s.margin_mode,
-        "posMode": eng.pos_mode(req.uid, product),
+        # JSON numbers, as the 2025 recording (ccxt's fetchLeverage) and the current doc example send them
+        "crossedMarginLeverage": s.cross_leverage, "isolatedLongLever": s.long_leverage,
+        "isolatedShortLever": s.short_leverage, "marginMode": s.margin_mode,
+        "posMode": eng.pos_mode(req.uid, product), "isolatedMargin": None, "crossedMargin": None,
     })
     return view
 

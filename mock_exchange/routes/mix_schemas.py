@@ -6,7 +6,7 @@ the shapes follow mix_views.py, Bitget's doc examples and ccxt's recorded answer
 
 from __future__ import annotations
 
-from ..schema import Enum, IntStr, List, MaybeEmpty, Nullable, NumStr, Obj, Schema, Str
+from ..schema import Enum, Int, IntStr, List, MaybeEmpty, Nullable, NumStr, Obj, Schema, Str
 
 _SIDE = Enum("buy", "sell")
 _HOLD = Enum("long", "short")
@@ -79,8 +79,9 @@ ACCOUNTS = List(Obj({
                                             "crossedMargin")},
     "assetList": List(Obj({"coin": Str, "balance": NumStr})),
 }))
-ACCOUNT = Obj({**_WALLET, "crossedMarginLeverage": IntStr, "isolatedLongLever": IntStr,
-               "isolatedShortLever": IntStr, "marginMode": _MODE, "posMode": _POS_MODE})
+ACCOUNT = Obj({**_WALLET, "crossedMarginLeverage": Int, "isolatedLongLever": Int, "isolatedShortLever": Int,
+               "marginMode": _MODE, "posMode": _POS_MODE, "isolatedMargin": Nullable(NumStr),
+               "crossedMargin": Nullable(NumStr)})
 BILLS = Obj({"bills": List(Obj({
     "billId": IntStr, "symbol": Str, "amount": NumStr, "fee": NumStr, "feeByCoupon": MaybeEmpty(NumStr),
     "businessType": Str, "coin": Str, "balance": NumStr, "cTime": IntStr,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..endpoint import get
+from ..endpoint import Param, get
 from ..errors import PARAM_NOT_FOUND, BitgetError
 from ..ratelimit.limits import per_ip
 from ..request import ApiRequest
@@ -154,7 +154,9 @@ MARGIN_CURRENCY = Obj({
 
 ENDPOINTS = (
     get("/api/v2/public/time", server_time, limit=per_ip(20), response=Obj({"serverTime": IntStr})),
-    get("/api/v2/spot/public/coins", coins, limit=per_ip(3), response=List(COIN)),
-    get("/api/v2/spot/public/symbols", symbols, limit=per_ip(20), response=List(SYMBOL)),
+    get("/api/v2/spot/public/coins", coins, limit=per_ip(3), params=(Param("coin", doc="all coins without it"),),
+        response=List(COIN)),
+    get("/api/v2/spot/public/symbols", symbols, limit=per_ip(20),
+        params=(Param("symbol", doc="all symbols without it"),), response=List(SYMBOL)),
     get("/api/v2/margin/currencies", margin_currencies, limit=per_ip(20), response=List(MARGIN_CURRENCY)),
 )

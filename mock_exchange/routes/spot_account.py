@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..endpoint import get
+from ..endpoint import Param, get
 from ..errors import PARAM_NOT_FOUND, BitgetError, invalid
 from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
@@ -138,12 +138,18 @@ BILL = Obj({
     "size": NumStr, "balance": NumStr, "fees": NumStr, "billId": IntStr, "bizOrderId": MaybeEmpty(IntStr),
 })
 
+_RANGE = (Param("startTime", kind="integer"), Param("endTime", kind="integer"))
+_LIMIT = Param("limit", kind="integer", doc="1..500, default 100")
 ENDPOINTS = (
     get("/api/v2/spot/account/info", account_info, private=True, limit=per_uid(1), response=ACCOUNT_INFO),
-    get("/api/v2/spot/account/assets", assets, private=True, limit=per_uid(10), response=List(ASSET)),
+    get("/api/v2/spot/account/assets", assets, private=True, limit=per_uid(10), params=(
+        Param("coin"), Param("assetType", enum=("hold_only", "all"), doc="default hold_only")), response=List(ASSET)),
     # no limit in the spot sources read: the default of docs/rules.md#rate-limits (the doc page says 20/s)
-    get("/api/v2/spot/account/transferRecords", transfer_records, private=True, limit=per_uid(10),
-        response=List(TRANSFER_RECORD)),
-    get("/api/v2/spot/account/bills", bills, private=True, limit=per_uid(10),
-        response=List(BILL)),  # doc 10/s (Get-Account-Bills)
+    get("/api/v2/spot/account/transferRecords", transfer_records, private=True, limit=per_uid(10), params=(
+        Param("coin", required=True), Param("fromType", required=True, enum=(*ACCOUNT_TYPES, "exchange")),
+        Param("clientOid"), *_RANGE, Param("idLessThan", kind="integer"), _LIMIT), response=List(TRANSFER_RECORD)),
+    get("/api/v2/spot/account/bills", bills, private=True, limit=per_uid(10), params=(
+        Param("coin"), Param("groupType", enum=GROUP_TYPES),
+        Param("businessType", enum=BUSINESS_TYPES, doc="any case; the older lower-case names too"), *_RANGE,
+        Param("idLessThan", kind="integer"), _LIMIT), response=List(BILL)),  # doc 10/s (Get-Account-Bills)
 )

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..endpoint import get
-from ..errors import invalid
+from ..endpoint import Param, get
+from ..errors import invalid, missing
 from ..ratelimit.limits import per_ip
 from ..request import ApiRequest
 from ..schema import Enum, IntStr, List, NumStr, Obj, Str, Tuple
@@ -47,7 +47,12 @@ def _candles(svc: Services, req: ApiRequest, end_required: bool, max_limit: int)
     granularity = req.text("granularity", required=True) or ""
     if granularity not in GRANULARITIES:
         raise invalid("granularity")
-    start, end = time_range(req, end_required=end_required)
+    if end_required:  # history-candles: endTime only (Get-History-Candle-Data has no startTime)
+        start, end = None, req.integer("endTime")
+        if end is None:
+            raise missing("endTime")
+    else:
+        start, end = time_range(req)
     limit = req.integer("limit", default=100, lo=1, hi=max_limit) or 100
     p = sym.price_precision
     return [candle_row(c, p) for c in market.candles(sym, granularity, req.now_ms, start, end, limit)]
@@ -96,15 +101,27 @@ def _trade(sides: Enum) -> Obj:
     return Obj({"symbol": Str, "tradeId": IntStr, "side": sides, "price": NumStr, "size": NumStr, "ts": IntStr})
 
 
+_SYM = Param("symbol", required=True, doc="the symbol, any case")
+_GRANULARITY = Param("granularity", required=True, enum=tuple(GRANULARITIES), doc="exact case")
+_START, _END = Param("startTime", kind="integer"), Param("endTime", kind="integer")
 ENDPOINTS = (
-    get("/api/v2/spot/market/tickers", tickers, limit=per_ip(20), response=List(TICKER)),
-    get("/api/v2/spot/market/orderbook", orderbook, limit=per_ip(20), response=BOOK),
-    get("/api/v2/spot/market/candles", candles, limit=per_ip(20), response=List(CANDLE)),
+    get("/api/v2/spot/market/tickers", tickers, limit=per_ip(20),
+        params=(Param("symbol", doc="all symbols without it"),), response=List(TICKER)),
+    get("/api/v2/spot/market/orderbook", orderbook, limit=per_ip(20), params=(
+        _SYM, Param("type", enum=_BOOK_TYPES, doc="any case, default step0"),
+        Param("limit", kind="integer", doc=f"1..{BOOK_DEPTH}, default 150")), response=BOOK),
+    get("/api/v2/spot/market/candles", candles, limit=per_ip(20), params=(
+        _SYM, _GRANULARITY, _START, _END, Param("limit", kind="integer", doc="1..1000, default 100")),
+        response=List(CANDLE)),
     # doc 20/s (Get-History-Candle-Data); JKorf 20/s
-    get("/api/v2/spot/market/history-candles", history_candles, limit=per_ip(20), response=List(CANDLE)),
-    get("/api/v2/spot/market/fills", recent_fills, limit=per_ip(10),
+    get("/api/v2/spot/market/history-candles", history_candles, limit=per_ip(20), params=(
+        _SYM, _GRANULARITY, Param("endTime", required=True, kind="integer"),
+        Param("limit", kind="integer", doc="1..200, default 100")), response=List(CANDLE)),
+    get("/api/v2/spot/market/fills", recent_fills, limit=per_ip(10), params=(
+        _SYM, Param("limit", kind="integer", doc="1..500, default 100")),
         response=List(_trade(Enum("buy", "sell")))),  # doc 10/s; JKorf says 20/s
     # no limit in the spot sources read: the default of docs/rules.md#rate-limits (the doc page says 10/s)
-    get("/api/v2/spot/market/fills-history", fills_history, limit=per_ip(20),
-        response=List(_trade(Enum("Buy", "Sell")))),
+    get("/api/v2/spot/market/fills-history", fills_history, limit=per_ip(20), params=(
+        _SYM, Param("limit", kind="integer", doc="1..1000, default 500"), Param("idLessThan", kind="integer"),
+        _START, _END), response=List(_trade(Enum("Buy", "Sell")))),
 )

@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 
-from ..endpoint import get
+from ..endpoint import Param, get
 from ..errors import invalid
 from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
@@ -182,10 +182,17 @@ FILL = Obj({
     "tradeScope": Enum("taker", "maker"), "cTime": IntStr, "uTime": IntStr,
 })
 
+_PAGE = (Param("symbol"), Param("orderId", kind="integer"), Param("startTime", kind="integer"),
+         Param("endTime", kind="integer"), Param("idLessThan", kind="integer"),
+         Param("limit", kind="integer", doc=f"1..{PAGE_MAX}, default {PAGE_MAX}"))
+_TPSL_PARAM = Param("tpslType", enum=("normal", "tpsl"), doc="tpsl: plan orders, none simulated")
 ENDPOINTS = (
-    get("/api/v2/spot/trade/orderInfo", order_info, private=True, limit=per_uid(20), response=List(ORDER)),
+    get("/api/v2/spot/trade/orderInfo", order_info, private=True, limit=per_uid(20), params=(
+        Param("orderId", doc="or clientOid"), Param("clientOid")), response=List(ORDER)),
     get("/api/v2/spot/trade/unfilled-orders", unfilled_orders, private=True, limit=per_uid(20),
-        response=List(OPEN_ORDER)),
-    get("/api/v2/spot/trade/history-orders", history_orders, private=True, limit=per_uid(20), response=List(ORDER)),
-    get("/api/v2/spot/trade/fills", fills, private=True, limit=per_uid(10), response=List(FILL)),  # wallet
+        params=(*_PAGE, _TPSL_PARAM), response=List(OPEN_ORDER)),
+    get("/api/v2/spot/trade/history-orders", history_orders, private=True, limit=per_uid(20),
+        params=(*_PAGE, _TPSL_PARAM), response=List(ORDER)),
+    get("/api/v2/spot/trade/fills", fills, private=True, limit=per_uid(10), params=_PAGE,
+        response=List(FILL)),  # wallet
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..endpoint import post
+from ..endpoint import Param, post
 from ..errors import BATCH_TOO_LARGE, BitgetError, invalid, missing
 from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
@@ -175,13 +175,27 @@ ORDER_REF = Obj({"orderId": IntStr, "clientOid": Str})
 BATCH = Obj({"successList": List(ORDER_REF),
              "failureList": List(Obj({"orderId": Str, "clientOid": Str, "errorMsg": Str, "errorCode": Str}))})
 _TRADE = {"private": True, "permission": "spot_trade"}
+_SYM = Param("symbol", required=True)
+ORDER_PARAMS = (
+    _SYM, Param("side", required=True, enum=SIDES), Param("orderType", required=True, enum=ORDER_TYPES),
+    Param("force", enum=FORCES, doc="required for limit orders"), Param("price", doc="required for limit orders"),
+    Param("size", required=True, doc="base coin; quote coin for a market buy"), Param("clientOid"),
+    Param("tpslType", enum=("normal", "tpsl"), doc="tpsl (plan orders) is refused: not simulated"),
+    Param("stpMode", enum=STP_MODES), *(Param(name) for name in PRESETS),
+)
+_BATCH_MODE = Param("batchMode", enum=("single", "multiple"), doc="default single: the outer symbol for all")
+_ORDER_LIST = Param("orderList", required=True, kind="array", doc=f"at most {MAX_BATCH}")
 ENDPOINTS = (
-    post("/api/v2/spot/trade/place-order", place_order, **_TRADE, limit=per_uid(10), response=ORDER_REF),
-    post("/api/v2/spot/trade/batch-orders", batch_orders, **_TRADE, limit=per_uid(5), response=BATCH),
-    post("/api/v2/spot/trade/cancel-order", cancel_order, **_TRADE, limit=per_uid(10), response=ORDER_REF),
+    post("/api/v2/spot/trade/place-order", place_order, **_TRADE, limit=per_uid(10), params=ORDER_PARAMS,
+         response=ORDER_REF),
+    post("/api/v2/spot/trade/batch-orders", batch_orders, **_TRADE, limit=per_uid(5), params=(
+        Param("symbol", doc="required in single mode"), _BATCH_MODE, _ORDER_LIST), response=BATCH),
+    post("/api/v2/spot/trade/cancel-order", cancel_order, **_TRADE, limit=per_uid(10), params=(
+        _SYM, Param("orderId", doc="or clientOid"), Param("clientOid")), response=ORDER_REF),
     # doc 10/s (Batch-Cancel-Orders)
-    post("/api/v2/spot/trade/batch-cancel-order", batch_cancel_order, **_TRADE, limit=per_uid(10), response=BATCH),
+    post("/api/v2/spot/trade/batch-cancel-order", batch_cancel_order, **_TRADE, limit=per_uid(10), params=(
+        Param("symbol"), _BATCH_MODE, _ORDER_LIST), response=BATCH),
     # no source gives a limit: the default of docs/rules.md#rate-limits
     post("/api/v2/spot/trade/cancel-symbol-order", cancel_symbol_order, **_TRADE, limit=per_uid(10),
-         response=Obj({"symbol": Str})),
+         params=(_SYM,), response=Obj({"symbol": Str})),
 )

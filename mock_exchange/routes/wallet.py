@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..endpoint import get, post
+from ..endpoint import Param, get, post
 from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
 from ..schema import Enum, IntStr, List, Nullable, NumStr, Obj, Str
@@ -112,18 +112,29 @@ DEPOSIT_ADDRESS = Obj({"address": Str, "chain": Str, "coin": Str, "tag": Str, "u
 
 TRANSFER = Obj({"transferId": IntStr, "clientOid": Nullable(Str)})  # clientOid null when none was sent
 
+_RANGE = (Param("startTime", required=True, kind="integer"), Param("endTime", required=True, kind="integer"))
+_PAGE = (Param("idLessThan", kind="integer"), Param("limit", kind="integer", doc=f"1..{RECORDS_MAX}, default 20"))
 ENDPOINTS = (
-    post("/api/v2/spot/wallet/transfer", transfer, private=True, permission="transfer", limit=per_uid(10),
-         response=TRANSFER),
+    post("/api/v2/spot/wallet/transfer", transfer, private=True, permission="transfer", limit=per_uid(10), params=(
+        Param("fromType", required=True, enum=ACCOUNT_TYPES), Param("toType", required=True, enum=ACCOUNT_TYPES),
+        Param("amount", required=True), Param("coin", required=True),
+        Param("symbol", doc="the isolated margin pair"), Param("clientOid")), response=TRANSFER),
     # doc 5/s; ccxt and JKorf say 10/s
     post("/api/v2/spot/wallet/withdrawal", withdrawal, private=True, permission="withdraw", whitelist=True,
-         limit=per_uid(5), response=Obj({"orderId": IntStr, "clientOid": Str})),
-    get("/api/v2/spot/wallet/withdrawal-records", withdrawal_records, private=True, limit=per_uid(10),
+         limit=per_uid(5), params=(
+             Param("coin", required=True), Param("transferType", required=True, enum=("on_chain", "internal_transfer")),
+             Param("address", required=True), Param("size", required=True), Param("chain"), Param("tag"),
+             Param("clientOid"), Param("innerToType", enum=("email", "mobile", "uid"), doc="default uid")),
+         response=Obj({"orderId": IntStr, "clientOid": Str})),
+    get("/api/v2/spot/wallet/withdrawal-records", withdrawal_records, private=True, limit=per_uid(10), params=(
+        Param("coin"), Param("clientOid"), Param("orderId", kind="integer"), *_RANGE, *_PAGE),
         response=List(WITHDRAWAL_RECORD)),
     # doc 10/s (Get-Deposit-Address)
-    get("/api/v2/spot/wallet/deposit-address", deposit_address, private=True, limit=per_uid(10),
+    get("/api/v2/spot/wallet/deposit-address", deposit_address, private=True, limit=per_uid(10), params=(
+        Param("coin", required=True), Param("chain"), Param("size", doc="Lightning Network amount")),
         response=DEPOSIT_ADDRESS),
     # doc 10/s (Get-Deposit-Record)
-    get("/api/v2/spot/wallet/deposit-records", deposit_records, private=True, limit=per_uid(10),
-        response=List(DEPOSIT_RECORD)),
+    get("/api/v2/spot/wallet/deposit-records", deposit_records, private=True, limit=per_uid(10), params=(
+        Param("coin"), Param("orderId", kind="integer", doc="that record alone; the other filters ignored"),
+        *_RANGE, *_PAGE), response=List(DEPOSIT_RECORD)),
 )

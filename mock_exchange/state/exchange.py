@@ -30,7 +30,7 @@ from .trading import Limits, Trading
 from .triggers import LAST, SPOT, Fired, Triggers, Watch
 from .wallet import Wallet
 
-TICKS = {s.symbol: float(s.tick) for s in SPOT_SYMBOLS}  # a spot price's grid, for trigger_reach
+TICKS = {s.symbol: float(s.tick) for s in SPOT_SYMBOLS}  # a spot price's grid, for trigger_calm
 
 
 class TriggerOwner(Protocol):
