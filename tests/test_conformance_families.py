@@ -13,6 +13,7 @@ from conformance.adapters.base import Adapter
 from conformance.adapters.reference import ReferenceAdapter
 from conformance.checks import CATALOGUE
 from conformance.checks.base import Status
+from conformance.checks.secrets import _leaks
 from conformance.report import junit_xml, verdict_line
 from conformance.report_html import html_report
 from conformance.report_json import json_report
@@ -129,3 +130,23 @@ def test_a_signature_over_the_decoded_query_has_no_warning(vm: VirtualMock) -> N
 def test_the_new_families_are_in_the_catalogue() -> None:
     ids = {c.id for c in CATALOGUE}
     assert {"HDR-001", "HDR-002", "SECRET-001", "SECRET-002", *TIMEOUTS, *LOST_ANSWERS} <= ids
+
+
+SIGN = "q5fU2+Zk0i/8hPqWkVb0mQ3y1r7P6o5x4w3v2u1t0s8="
+
+
+def _entry(query: str = "", body: str = "", headers: tuple[tuple[str, str], ...] = ()) -> dict[str, object]:
+    return {"method": "POST", "path": "/api/v2/spot/trade/place-order", "query": query, "body": body,
+            "headers": [["access-sign", SIGN], ["access-passphrase", "***"], *map(list, headers)]}
+
+
+@pytest.mark.parametrize(("entry", "found"), [
+    (_entry(body='{"symbol":"BTCUSDT"}'), []),
+    (_entry(query="sign=" + SIGN.replace("+", "%2B").replace("/", "%2F").replace("=", "%3D")),
+     ["the signature in the query"]),
+    (_entry(body='{"sig":"' + SIGN + '"}'), ["the signature in the body"]),
+    (_entry(query="secret=***"), ["a secret or passphrase in the query"]),
+    (_entry(headers=(("x-api-secret", "***"),)), ["a secret or passphrase in header x-api-secret"]),
+])
+def test_secret_001_finds_each_kind_of_leak(entry: dict[str, object], found: list[str]) -> None:
+    assert _leaks(entry) == found  # type: ignore[arg-type]
