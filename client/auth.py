@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from .signing import Text, load_rsa_key, prehash, sign_hmac, sign_rsa
+from .signing import Text, load_rsa_key, prehash, sign_hmac, sign_rsa, signed_query
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
@@ -26,8 +26,9 @@ def wall_clock_ms() -> int:
 class BitgetAuth(httpx.Auth):
     """Adds ACCESS-KEY / -SIGN / -TIMESTAMP / -PASSPHRASE to a request, signed over what is on the wire.
 
-    The signature covers the request's raw path and raw query bytes (`request.url.query`, exactly as
-    encoded in the URL and in that order) and the raw body bytes. `time_source` returns the timestamp
+    The signature covers the request's raw path, its query as encoded in the URL and in that order but
+    percent-decoded (`signed_query`: the form Bitget verifies; for plain values it is the same bytes),
+    and the raw body bytes. `time_source` returns the timestamp
     in ms: the reference client passes its server-synchronised clock. With `rsa_private_key` (PEM) the
     request is signed with SHA256withRSA instead of HMAC and `secret_key` is not used.
     """
@@ -52,7 +53,7 @@ class BitgetAuth(httpx.Auth):
         """Sign `request` in place; returns the prehash (useful when comparing with X-Mock-Prehash)."""
         timestamp = str(int(self.time_source()))
         path = request.url.raw_path.partition(b"?")[0]
-        message = prehash(timestamp, request.method, path, request.url.query, request.content)
+        message = prehash(timestamp, request.method, path, signed_query(request.url.query), request.content)
         request.headers["ACCESS-KEY"] = self.api_key
         request.headers["ACCESS-SIGN"] = self.signature(message)
         request.headers["ACCESS-TIMESTAMP"] = timestamp

@@ -1,7 +1,8 @@
 """Bitget V2 request signing as pure functions: the prehash, HMAC and RSA signatures, query and body encoding.
 
-The prehash is `timestamp + METHOD + path + ("?" + query if query else "") + body`, over the bytes that are
-actually sent (docs/rules.md#signing). Nothing here knows about HTTP clients or clocks.
+The prehash is `timestamp + METHOD + path + ("?" + query if query else "") + body`: the path and body as
+sent, the query as sent but percent-decoded, which is the form Bitget verifies (docs/rules.md#signing).
+Nothing here knows about HTTP clients or clocks.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote_to_bytes
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
@@ -31,6 +33,14 @@ def prehash(timestamp: int | Text, method: Text, path: Text, query: Text = b"", 
     head = _b(timestamp) + _b(method).upper() + _b(path)
     q = _b(query)
     return head + (b"?" + q if q else b"") + _b(body)
+
+
+def signed_query(wire_query: Text) -> bytes:
+    """The form of a query Bitget verifies: the query as sent with its percent-escapes (and `+` for a
+    space) decoded, in the same order. ccxt signs this form and sends the encoded one, which the real
+    exchange accepts, and a signature over the encoded form of a value that needs encoding is refused
+    with 40009 (ccxt issue 28888, JKorf/Bitget.Net issue 48; docs/rules.md#signing)."""
+    return unquote_to_bytes(_b(wire_query).replace(b"+", b" "))
 
 
 def sign_hmac(secret: str, message: Text) -> str:

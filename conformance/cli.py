@@ -173,13 +173,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "list":
-            return list_checks(args)
-        if args.command in cli_fuzz.COMMANDS:
-            return cli_fuzz.main(args, _options)
-        return run(args)
+            code = list_checks(args)
+        elif args.command in cli_fuzz.COMMANDS:
+            code = cli_fuzz.main(args, _options)
+        else:
+            code = run(args)
+        sys.stdout.flush()  # here, where a closed pipe is caught, not at the interpreter's exit
+        return code
     except KeyboardInterrupt:  # outside the run itself (which keeps its partial report): nothing to keep
         print("bitget-conformance: interrupted", file=sys.stderr)
         return INTERRUPTED
+    except BrokenPipeError:  # the reader went away (`list | head`): no traceback, and none at exit either
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

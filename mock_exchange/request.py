@@ -110,6 +110,8 @@ class ApiRequest:
             found = table.get(value)  # already lower-case: the common case
             if found is not None:
                 return found
+        elif value is None and not required:
+            return default  # absent (what `text` would say, without asking it)
         value = self.text(name, required)
         if value is None:
             return default

@@ -8,7 +8,6 @@ import logging
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
-from urllib.parse import unquote_to_bytes
 
 import httpx
 
@@ -352,8 +351,9 @@ class CancelSwallowAdapter(ReferenceAdapter):
             super().cancel_order(symbol, order_id)
 
 
-class _DecodedQueryAuth(BitgetAuth):
-    """Signs the percent-decoded query (as Bitget verifies it) and sends it encoded."""
+class _EncodedQueryAuth(BitgetAuth):
+    """Signs the query as encoded in the URL: the mock accepts it, the real exchange refuses it for a value
+    that needs encoding (ccxt#28888)."""
 
     def sign_request(self, request: httpx.Request) -> bytes:
         message = super().sign_request(request)
@@ -361,19 +361,19 @@ class _DecodedQueryAuth(BitgetAuth):
         if query:
             timestamp = request.headers["ACCESS-TIMESTAMP"]
             message = prehash(timestamp, request.method, request.url.raw_path.partition(b"?")[0],
-                              unquote_to_bytes(query), request.content)
+                              query, request.content)
             request.headers["ACCESS-SIGN"] = self.signature(message)
         return message
 
 
-class DecodedSignatureAdapter(ReferenceAdapter):
-    """The reference client signing the decoded query: what the real exchange verifies, so no warning."""
+class EncodedSignatureAdapter(ReferenceAdapter):
+    """The reference client signing the query as encoded in the URL: accepted here, with a warning."""
 
-    name = "decoded-signature"
+    name = "encoded-signature"
 
     def __init__(self, base_url: str, credentials: Credentials, **options: Any) -> None:
         super().__init__(base_url, credentials, **options)
         auth = self.client.auth
         assert auth is not None
-        self.client._engine.auth = _DecodedQueryAuth(credentials.api_key, credentials.secret_key,
+        self.client._engine.auth = _EncodedQueryAuth(credentials.api_key, credentials.secret_key,
                                                      credentials.passphrase, time_source=auth.time_source)

@@ -78,3 +78,14 @@ def test_a_module_class_adapter_imports_from_the_current_directory(tmp_path: Pat
                           capture_output=True, text=True, cwd=tmp_path, env=_env(), timeout=120)
     assert done.returncode == 0, done.stderr
     assert "1 checks on adapter 'mybot': 1 passed" in done.stdout
+
+
+def test_a_reader_that_stops_early_gets_no_traceback() -> None:
+    """`bitget-conformance list | head -1`: the pipe closes under the writer."""
+    proc = subprocess.Popen([sys.executable, "-c", "from conformance.cli import main; raise SystemExit(main())",
+                             "list"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # as `head` does once it has what it wants: before the list is written
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) == 1
+    assert b"Traceback" not in err and b"BrokenPipe" not in err and b"Exception ignored" not in err

@@ -22,7 +22,7 @@ from .conformance_support import (
     BatchResendAdapter,
     CancelResendAdapter,
     CancelSwallowAdapter,
-    DecodedSignatureAdapter,
+    EncodedSignatureAdapter,
     LeakyLogAdapter,
     NoContentTypeAdapter,
     NoLookupAdapter,
@@ -101,9 +101,9 @@ def test_a_client_without_the_optional_operations_skips_only_those_checks(vm: Vi
 
 # -- portability warnings -------------------------------------------------------------------------------
 def test_a_signature_over_the_encoded_query_passes_with_a_warning_in_every_format(vm: VirtualMock) -> None:
-    """The reference client signs the query as sent, percent-encoded: the mock accepts it, the real exchange
+    """A client that signs the query as sent, percent-encoded: the mock accepts it, the real exchange
     verifies the decoded query (ccxt#28888). SIGN-004 passes, with a warning in each report."""
-    result = vm.run(ReferenceAdapter, ["SIGN-003", "SIGN-004"])
+    result = vm.run(EncodedSignatureAdapter, ["SIGN-003", "SIGN-004"])
     plain, encoded = result.verdicts
     assert (plain.status, plain.warnings) == (Status.PASS, [])
     assert encoded.status is Status.PASS and len(encoded.warnings) == 1
@@ -123,7 +123,8 @@ def test_a_signature_over_the_encoded_query_passes_with_a_warning_in_every_forma
 
 
 def test_a_signature_over_the_decoded_query_has_no_warning(vm: VirtualMock) -> None:
-    result = vm.run(DecodedSignatureAdapter, ["SIGN-004", "SIGN-007"])
+    """The reference client signs the decoded query, as Bitget verifies it."""
+    result = vm.run(ReferenceAdapter, ["SIGN-004", "SIGN-007"])
     assert [(v.status.value, v.warnings) for v in result.verdicts] == [("pass", []), ("pass", [])], _why(result)
 
 
