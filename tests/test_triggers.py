@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from mock_exchange.clock import ManualClock
@@ -149,6 +149,7 @@ def brute_force(initial: list[Spec], steps: list[int], table: dict[Watch, dict[i
     trigger fires its rising one of lowest (price, id) or falling one of highest price, smaller id
     between the two; a fire's reactions apply at once."""
     pending = {s.tid: s for s in initial}
+    added: set[int] = set()
     out: list[tuple[int, int]] = []
     for step in steps:
         while True:
@@ -163,28 +164,34 @@ def brute_force(initial: list[Spec], steps: list[int], table: dict[Watch, dict[i
             del pending[pick]
             out.append((pick, step))
             for kind, target, spec in reactions.get(pick, []):
-                apply(kind, target, spec, pending)
+                apply(kind, target, spec, pending, added)
     return out, set(pending)
 
 
-def apply(kind: str, target: int, spec: Spec, pending: dict[int, Spec]) -> None:
+def apply(kind: str, target: int, spec: Spec, pending: dict[int, Spec], added: set[int]) -> None:
+    """A fire's reaction. An add never brings back a trigger it added before: a trigger whose fire re-adds
+    itself, already met, would otherwise cascade for ever (in the engine and in this replay alike)."""
     if kind == "remove":
         pending.pop(target, None)
-    elif kind == "add" and spec.tid + 100 not in pending:
+    elif kind == "add" and spec.tid + 100 not in pending and spec.tid + 100 not in added:
+        added.add(spec.tid + 100)
         pending[spec.tid + 100] = Spec(spec.tid + 100, spec.watch, spec.price, spec.rising)
     elif kind == "reprice" and target in pending:
         pending[target] = Spec(target, pending[target].watch, spec.price, spec.rising)
 
 
-def engine_apply(t: Triggers, kind: str, target: int, spec: Spec) -> None:
+def engine_apply(t: Triggers, kind: str, target: int, spec: Spec, added: set[int]) -> None:
     if kind == "remove":
         t.remove(target)
-    elif kind == "add" and spec.tid + 100 not in t:
+    elif kind == "add" and spec.tid + 100 not in t and spec.tid + 100 not in added:
+        added.add(spec.tid + 100)
         t.add(spec.watch, spec.tid + 100, D(spec.price), spec.rising, None)
     elif kind == "reprice" and target in t:
         t.reprice(target, D(spec.price), spec.rising)
 
 
+@example(initial=[Spec(5, BTC, 90, True)], first=0, length=2, seed_prices=[100, 100, 100],
+         reactions={5: [("add", 0, Spec(5, BTC, 90, True))], 105: [("add", 0, Spec(5, BTC, 90, True))]})
 @given(initial=st.lists(specs, max_size=30, unique_by=lambda s: s.tid),
        first=st.integers(0, 5), length=st.sampled_from([1, 2, 5, 30, 500]),
        seed_prices=st.lists(st.integers(85, 115), min_size=3, max_size=60),
@@ -201,10 +208,11 @@ def test_the_engine_fires_what_a_brute_force_replay_fires_in_the_same_order(
     for s in initial:
         t.add(s.watch, s.tid, D(s.price), s.rising, s)
     got: list[Fired] = []
+    added: set[int] = set()
     for fired in t.due(first, last, table_prices(table)):
         got.append(fired)
         for kind, target, spec in reactions.get(fired.trigger.tid, []):
-            engine_apply(t, kind, target, spec)
+            engine_apply(t, kind, target, spec, added)
     expected, left = brute_force(initial, steps, table, reactions)
     assert [(f.trigger.tid, f.step) for f in got] == expected
     assert all(f.price == table[f.trigger.watch][f.step] and f.trigger.met_by(f.price) for f in got)
