@@ -23,6 +23,8 @@ from .ws_book import ChecksumMismatch, OrderBook
 
 BATCH = 15  # args per subscribe request (TS-SDK's batch: Bitget bounds a request's size)
 LOGIN_PREHASH = "GET/user/verify"
+RECEIVE_QUEUE = 1024  # messages received and not yet read
+CLOSE_TIMEOUT_S = 2.0
 
 
 class SocketError(Exception):
@@ -73,11 +75,14 @@ class BitgetSocket:
         await self.close()
 
     async def connect(self) -> None:
-        self._ws = await websockets.connect(self.url, ping_interval=None, open_timeout=self.timeout)
+        # a roomy receive queue: subscribing to many channels at once brings a burst of snapshots, and a
+        # full queue stops the library reading, so even the closing handshake would wait for its timeout
+        self._ws = await websockets.connect(self.url, ping_interval=None, open_timeout=self.timeout,
+                                            max_queue=RECEIVE_QUEUE, close_timeout=CLOSE_TIMEOUT_S)
         api_key, secret, passphrase, rsa = self._creds
         if api_key is not None and passphrase is not None:
             await self._send(login_request(api_key, passphrase, self.clock() // 1000, secret, rsa))
-            reply = await self._next()
+            reply = await self._next(self.timeout)
             if reply.get("event") != "login" or reply.get("code") not in (0, "0"):
                 raise SocketError(reply)
         if self.args:
@@ -106,7 +111,7 @@ class BitgetSocket:
         A dropped connection is reopened (with login and every subscription) when `reconnect` is on."""
         while True:
             try:
-                message = await self._next()
+                message = await self._next(None)  # a quiet channel is no error: wait on
             except websockets.ConnectionClosed:
                 if not self.reconnect:
                     raise
@@ -142,9 +147,9 @@ class BitgetSocket:
     async def _send(self, body: dict[str, Any]) -> None:
         await self._ws.send(json.dumps(body, separators=(",", ":")))
 
-    async def _next(self) -> dict[str, Any]:
+    async def _next(self, timeout: float | None) -> dict[str, Any]:
         while True:
-            raw = await asyncio.wait_for(self._ws.recv(), self.timeout)
+            raw = await asyncio.wait_for(self._ws.recv(), timeout)
             if raw == "pong":
                 continue
             parsed: dict[str, Any] = json.loads(raw)

@@ -37,7 +37,7 @@ class ServerThread:
         self.host = host
         self.port = port or free_port(host)
         config = uvicorn.Config(app, host=self.host, port=self.port, access_log=False, log_level="warning",
-                                lifespan="off", ws="websockets-sansio",
+                                lifespan="off", ws="websockets-sansio", ws_per_message_deflate=False,
                                 proxy_headers=False)  # the caller's IP is the socket's (network.py)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

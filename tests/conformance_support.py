@@ -44,7 +44,8 @@ class VirtualMock:
             **options: Any) -> RunResult:
         """Run the selected checks with `adapter` (a ReferenceAdapter subclass) on the shared virtual time."""
         runner = Runner(adapter, fuzz_examples=fuzz_examples,
-                        adapter_options={"clock": self.time.now_ms, "sleep": self.time.sleep, **options})
+                        adapter_options={"clock": self.time.now_ms, "sleep": self.time.sleep,
+                                         "ws_ping_interval": 0.3, **options})  # the WS keep-alive check waits
         return runner.run(select(patterns or []), mock=self.server)
 
 

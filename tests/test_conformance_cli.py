@@ -99,7 +99,7 @@ def test_check_selection_by_glob_exclusion_and_case() -> None:
 def test_every_check_has_a_title_a_severity_and_a_docstring() -> None:
     for c in CATALOGUE:
         assert c.title and c.doc and c.category in {"SIGN", "HDR", "SECRET", "TIME", "RATE", "ERR", "ORDER",
-                                                           "RETRY", "FUT", "DATA", "ROBUST", "FUZZ"}
+                                                    "RETRY", "FUT", "DATA", "ROBUST", "WS", "FUZZ"}
 
 
 @pytest.mark.parametrize(("code", "status", "category"), [

@@ -61,3 +61,11 @@ def test_no_usable_mock_is_one_line_and_exit_2(remote: str, url: str, token: str
     assert captured.out == ""
     assert captured.err.count("\n") == 1 and captured.err.startswith("bitget-conformance: ") and says in captured.err
     assert TOKEN not in captured.err
+
+
+def test_the_ws_checks_pass_against_a_running_mock(remote: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["run", "--adapter", "reference", "--base-url", remote, "--admin-token", TOKEN, "--checks", "WS-*",
+                 "--adapter-option", "ws_ping_interval=0.5", "--fuzz-examples", "0", "--quiet"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "6 passed, 0 failed, 0 errors" in out

@@ -147,3 +147,19 @@ def test_watch_swap_orders_and_positions(server: ServerThread) -> None:
     [position] = [p for p in positions if p["symbol"] == SWAP]
     assert position["side"] == "long" and position["contracts"] == 0.01 and position["marginMode"] == "cross"
     assert position["entryPrice"] == rest[0]["entryPrice"] and position["leverage"] == rest[0]["leverage"]
+
+
+def test_watch_swap_trigger_orders(server: ServerThread) -> None:
+    async def scenario(ex: Any) -> Any:
+        await ex.transfer("USDT", 1000, "spot", "swap")
+        watching = asyncio.ensure_future(ex.watch_orders(SWAP, None, None, {"trigger": True}))
+        await asyncio.sleep(0.3)  # let the orders-algo subscribe go out first
+        last = (await ex.fetch_ticker(SWAP))["last"]
+        placed = await ex.create_order(SWAP, "market", "buy", 0.01, None,
+                                       {"triggerPrice": round(last * 1.5, 1), "hedged": True})
+        seen = [dict(o) for o in await watching]
+        return placed, seen, last
+
+    placed, seen, last = run(server, scenario)
+    assert seen[-1]["id"] == placed["id"] and seen[-1]["symbol"] == SWAP and seen[-1]["status"] == "open"
+    assert seen[-1]["triggerPrice"] == round(last * 1.5, 1) and seen[-1]["amount"] == 0.01

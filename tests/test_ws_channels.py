@@ -164,3 +164,27 @@ def test_admin_balance_change_is_pushed(fresh: Mock) -> None:
         (push,) = until_pong(ws)
     assert push["data"] == [{"coin": "SOL", "available": "7", "frozen": "0", "locked": "0", "limitAvailable": "7",
                              "uTime": push["data"][0]["uTime"]}]
+
+
+def test_spot_orders_algo_follows_a_plan_order_placed_modified_and_cancelled() -> None:
+    from .ws_support import login, running_mock, signed_post, subscribe, until_pong
+
+    with running_mock() as mock, mock.ws(private=True) as ws:
+        assert login(ws, mock.now())["code"] == 0
+        algo = {"instType": "SPOT", "channel": "orders-algo", "instId": "default"}
+        assert subscribe(ws, algo)[0] == {"event": "subscribe", "arg": algo}
+        t = "/api/v2/spot/trade/"
+        placed = signed_post(mock, t + "place-plan-order", {
+            "symbol": "BTCUSDT", "side": "buy", "orderType": "market", "triggerType": "fill_price", "size": "50",
+            "planType": "total", "triggerPrice": "1000", "clientOid": "sp-1"})
+        assert placed["code"] == "00000", placed
+        moved = signed_post(mock, t + "modify-plan-order", {"clientOid": "sp-1", "triggerPrice": "1100",
+                                                             "orderType": "market", "size": "50"})
+        assert moved["code"] == "00000", moved
+        cancelled = signed_post(mock, t + "cancel-plan-order", {"clientOid": "sp-1"})
+        assert cancelled["code"] == "00000", cancelled
+        items = [m["data"][0] for m in until_pong(ws) if m.get("action")]
+        assert [(i["status"], i["triggerPrice"]) for i in items] == [("live", "1000"), ("live", "1100"),
+                                                                     ("cancelled", "1100")]
+        assert all(i["instId"] == "BTCUSDT" and i["clientOid"] == "sp-1" and "posMode" not in i for i in items)
+        assert items[0]["orderId"] == placed["data"]["orderId"]

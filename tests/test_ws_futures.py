@@ -193,3 +193,42 @@ def test_futures_account_of_one_coin_and_a_wrong_coin(fresh: Mock) -> None:
         assert any(m.get("code") == 30001 and m["arg"]["coin"] == "DOGE" for m in got)
         send(ws, {"op": "unsubscribe", "args": [arg("account", coin="usdt")]})
         assert until_pong(ws)[0]["event"] == "unsubscribe"
+
+
+def test_orders_algo_follows_a_trigger_order_placed_fired_and_a_tpsl_cancelled(fresh: Mock) -> None:
+    mock = fresh
+    with mock.ws(private=True) as ws:
+        assert login(ws, mock.now())["code"] == 0
+        algo = arg("orders-algo", instId="default")
+        assert subscribe(ws, algo)[0] == {"event": "subscribe", "arg": algo}
+        last = Decimal(rest_ticker(mock)["lastPr"])
+        body = {"planType": "normal_plan", "symbol": SYMBOL, "productType": PT, "marginMode": "crossed",
+                "marginCoin": "USDT", "size": "0.01", "triggerPrice": str((last + 15).quantize(Decimal("0.1"))),
+                "triggerType": "fill_price", "side": "buy", "tradeSide": "open", "orderType": "market",
+                "clientOid": "algo-1"}
+        placed = signed_post(mock, f"{MIX}/order/place-plan-order", body)
+        assert placed["code"] == "00000", placed
+        [live] = [m["data"][0] for m in pushes(until_pong(ws), "orders-algo")]
+        assert (live["orderId"], live["clientOid"], live["status"], live["planType"]) == (
+            placed["data"]["orderId"], "algo-1", "live", "normal_plan")
+        assert live["triggerPrice"] == body["triggerPrice"] and live["posMode"] == "hedge_mode"
+        seen: list[dict[str, Any]] = []
+        for _ in range(300):  # minutes of the walk until it crosses the trigger
+            mock.advance(60_000)
+            seen += [m["data"][0] for m in pushes(until_pong(ws), "orders-algo")]
+            if seen:
+                break
+        assert seen and seen[-1]["status"] == "executed" and seen[-1]["executeOrderId"]
+        history = signed_get(mock, f"{MIX}/order/orders-plan-history", f"productType={PT}&planType=normal_plan")
+        assert history["data"]["entrustedList"][0]["executeOrderId"] == seen[-1]["executeOrderId"]
+        # the position it opened gets a stop loss, then a cancel of it: live, then cancelled
+        tpsl = signed_post(mock, f"{MIX}/order/place-tpsl-order", {
+            "symbol": SYMBOL, "productType": PT, "marginCoin": "USDT", "planType": "loss_plan", "holdSide": "long",
+            "triggerPrice": str((last * Decimal("0.5")).quantize(Decimal("0.1"))), "size": "0.01"})
+        assert tpsl["code"] == "00000", tpsl
+        cancel = signed_post(mock, f"{MIX}/order/cancel-plan-order", {
+            "symbol": SYMBOL, "productType": PT, "marginCoin": "USDT", "planType": "loss_plan",
+            "orderIdList": [{"orderId": tpsl["data"]["orderId"]}]})
+        assert cancel["code"] == "00000", cancel
+        states = [(m["data"][0]["planType"], m["data"][0]["status"]) for m in pushes(until_pong(ws), "orders-algo")]
+        assert states == [("loss_plan", "live"), ("loss_plan", "cancelled")]

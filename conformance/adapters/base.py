@@ -23,7 +23,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from .socket import Socket
 
 
 class ErrorCategory(StrEnum):
@@ -166,6 +169,10 @@ class Adapter(ABC):
     # -- optional operations: the default says the client does not offer them -----------------------
     def fetch_order_by_client_oid(self, symbol: str, client_oid: str) -> Order:
         raise Unsupported("fetch_order_by_client_oid")
+
+    def open_socket(self, private: bool = False) -> Socket:
+        """The client's WebSocket on the public or (logged in) private endpoint: see adapters/socket.py."""
+        raise Unsupported("open_socket (the client's WebSocket)")
 
     # USDT-margined perpetuals (the FUT checks; `symbol` is Bitget's id, e.g. BTCUSDT, productType
     # USDT-FUTURES, margin coin USDT, crossed margin). `side` is the direction of the trade: in hedge mode

@@ -23,6 +23,7 @@ from .base import (
     OrderRef,
     Position,
     Ticker,
+    Unsupported,
 )
 
 _STATUS = {"open": OPEN, "closed": FILLED, "canceled": CANCELLED, "cancelled": CANCELLED}
@@ -150,6 +151,12 @@ class CcxtAdapter(Adapter):
 
     def fetch_open_orders(self, symbol: str) -> list[Order]:
         return [self._order(o, symbol) for o in self.exchange.fetch_open_orders(self._symbol(symbol))]
+
+    def open_socket(self, private: bool = False) -> Any:
+        # ccxt pro hides its sockets behind watch_* calls (no raw subscribe, no book of its own to read
+        # back, its own wall clock for the login): the WS checks are skipped for it, and ccxt pro's
+        # sockets are exercised against the mock in tests/test_ws_ccxt.py instead
+        raise Unsupported("open_socket: ccxt pro offers watch_* streams, not a socket the WS checks can drive")
 
     # -- futures: ccxt's unified swap calls, as its docs show them -----------------------------------
     def set_futures_position_mode(self, symbol: str, hedged: bool) -> None:

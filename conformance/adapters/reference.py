@@ -8,6 +8,7 @@ from typing import Any
 
 from client import BitgetClient
 from client import errors as e
+from client.auth import wall_clock_ms
 
 from .base import (
     CANCELLED,
@@ -26,6 +27,8 @@ from .base import (
     Ticker,
     category_for_code,
 )
+from .reference_socket import ReferenceSocket
+from .socket import Socket, ws_url
 
 FUTURES, MARGIN_COIN = "USDT-FUTURES", "USDT"  # what the FUT checks trade
 _STATUS = {"live": OPEN, "new": OPEN, "init": OPEN, "partially_filled": OPEN, "filled": FILLED,
@@ -65,21 +68,33 @@ def order_from(data: dict[str, Any]) -> Order:
 class ReferenceAdapter(Adapter):
     """The reference client with its defaults: pacing on, retries on, server-time re-sync on 40008.
 
-    `client_options` go to BitgetClient as they are (tests pass a virtual `sleep` or `pacing=False`).
+    `client_options` go to BitgetClient as they are (tests pass a virtual `sleep` or `pacing=False`),
+    except `ws_ping_interval` (seconds between the socket's pings, 25 by default), which goes to the socket.
     """
 
     name = "reference"
 
     def __init__(self, base_url: str, credentials: Credentials, **client_options: Any) -> None:
         super().__init__(base_url, credentials)
+        self.ws_ping_interval = float(client_options.pop("ws_ping_interval", 25.0))
+        self.clock = client_options.get("clock", wall_clock_ms)
         self.client = BitgetClient(credentials.api_key, credentials.secret_key, credentials.passphrase,
                                    base_url=base_url, **client_options)
+        self.sockets: list[Socket] = []
         self._log: LogCapture | None = None
 
     def close(self) -> None:
+        for socket in self.sockets:
+            socket.close()
         self.client.close()
         if self._log is not None:
             self._log.close()
+
+    def open_socket(self, private: bool = False) -> Socket:
+        made = ReferenceSocket(ws_url(self.base_url, private), self.credentials if private else None, self.clock,
+                               self.ws_ping_interval)
+        self.sockets.append(made)
+        return made
 
     def server_time(self) -> int:
         return int(self.client.server_time()["serverTime"])

@@ -5,7 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from fnmatch import fnmatchcase
 
-from . import data, errors, futures, fuzzing, headers, orders, ratelimit, retry, robust, secrets, signing, timing
+from . import (
+    data,
+    errors,
+    futures,
+    fuzzing,
+    headers,
+    orders,
+    ratelimit,
+    retry,
+    robust,
+    secrets,
+    signing,
+    timing,
+    websocket,
+)
 from .base import CRITICAL, MAJOR, MINOR, Check, CheckFailed, Severity, Status, Verdict, check
 
 CATALOGUE: tuple[Check, ...] = (
@@ -69,6 +83,12 @@ CATALOGUE: tuple[Check, ...] = (
     robust.unavailable_private,
     robust.truncated,
     robust.place_500_after,
+    websocket.login_signature,
+    websocket.login_seconds,
+    websocket.keep_alive,
+    websocket.resubscribe,
+    websocket.checksum_recovery,
+    websocket.message_rate,
     fuzzing.signatures,
     fuzzing.typed_errors,
     fuzzing.server_faults,

@@ -15,6 +15,7 @@ from .orders import Fill, Order
 
 if TYPE_CHECKING:  # futures/ imports the account store, which imports this module
     from .futures.model import FuturesFill, FuturesOrder
+    from .futures.plan_model import FuturesPlan
     from .plans import PlanOrder
 
 PLACED, CLOSED = "placed", "closed"
@@ -70,6 +71,14 @@ class FuturesAccountChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class FuturesPlanChanged:
+    """A futures conditional order (trigger or TP/SL) was placed or modified (`plan.status` live), or
+    ended: cancelled, executed (`plan.order_id` the order it placed) or fail_trigger."""
+
+    plan: FuturesPlan
+
+
+@dataclass(frozen=True, slots=True)
 class PlanChanged:
     """A spot plan order was placed, modified, or closed (`plan.status`: executed with `plan.order_id`,
     fail_execute with `plan.reason`, or cancelled): the hook for the `orders-algo` channel."""
@@ -79,7 +88,7 @@ class PlanChanged:
 
 
 Event = (OrderChanged | FillMade | BalanceChanged | ClockMoved | FuturesOrderChanged | FuturesAccountChanged
-         | PlanChanged)
+         | FuturesPlanChanged | PlanChanged)
 Listener = Callable[[Event], None]
 
 

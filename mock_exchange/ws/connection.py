@@ -41,6 +41,7 @@ class Connection:
     uid: str | None = None
     api_key: str | None = None
     last_ping_ms: int = 0
+    pings: int = 0  # text pings received (the admin view shows them: the harness's keep-alive check)
     subs: dict[Topic, bytes] = field(default_factory=dict)  # topic -> its arg as sent, serialised once
     messages: deque[int] = field(default_factory=deque)
     subscribes: deque[int] = field(default_factory=deque)
@@ -95,4 +96,5 @@ class Connection:
         """The admin API's description of the connection (no secrets: the key's id only)."""
         return {"id": self.id, "ip": self.ip, "path": "/v2/ws/private" if self.private else "/v2/ws/public",
                 "openedMs": self.opened_ms, "uid": self.uid, "apiKey": self.api_key,
-                "channels": len(self.subs), "queued": len(self.outbox)}
+                "channels": len(self.subs), "queued": len(self.outbox), "pings": self.pings,
+                "lastPingMs": self.last_ping_ms}

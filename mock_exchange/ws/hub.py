@@ -24,7 +24,9 @@ from ..state.events import (
     FillMade,
     FuturesAccountChanged,
     FuturesOrderChanged,
+    FuturesPlanChanged,
     OrderChanged,
+    PlanChanged,
 )
 from ..state.orders import Fill, Order
 from ..state.wallet import FUTURES_WALLETS
@@ -33,7 +35,7 @@ from .connection import GOING_AWAY, Connection, moving_window_full
 from .faults import SocketFaults
 from .feeds import PublicFeeds
 from .limits import WsLimits, ws_limits
-from .private import account_item, fill_item, order_item
+from .private import account_item, fill_item, order_item, plan_item
 from .protocol import DEFAULT, SNAPSHOT, SPOT, UPDATE, Topic, push
 
 if TYPE_CHECKING:
@@ -178,6 +180,16 @@ class Hub:
                 self._futures_order(event, now)
             elif isinstance(event, FuturesAccountChanged):
                 self._futures_changed(event.uid, event.product)
+            elif isinstance(event, PlanChanged):
+                spot_plan = event.plan
+                targets = self._private(spot_plan.uid, "orders-algo", spot_plan.sym.symbol)
+                if targets:
+                    self._push_all(targets, orjson.dumps([plan_item(spot_plan)]), now)
+            elif isinstance(event, FuturesPlanChanged):
+                plan = event.plan
+                targets = self._private(plan.uid, "orders-algo", plan.contract.symbol, plan.product)
+                if targets:
+                    self._push_all(targets, orjson.dumps([pf.plan_item(plan)]), now)
         except Exception:  # a bug of ours must never fail the state transition that emitted the event
             log.exception("socket push failed for %r", event)
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from ..routes.spot_plans import plan_view
 from ..state.accounts import Account, Balance
 from ..state.orders import Fill, Order
+from ..state.plans import PlanOrder
 from ..views import plain
 
 _AVG = Decimal("1e-8")
@@ -83,3 +85,13 @@ def fill_item(fill: Fill) -> dict[str, Any]:
         "cTime": str(fill.ctime),
         "uTime": str(fill.ctime),
     }
+
+
+def plan_item(plan: PlanOrder) -> dict[str, Any]:
+    """A spot plan order as the `orders-algo` channel pushes it: REST's current/history-plan-order view
+    (placed or modified `live`, then `executed`, `fail_execute` or `cancelled`) under the socket's
+    `instId`, with the order it became and why it failed. No `posMode` (ccxt tells spot from futures by
+    it); ccxt reads a spot trigger order's limit price from `executePrice`."""
+    rest = plan_view(plan)
+    return {"instId": rest.pop("symbol"), **rest,
+            "executeOrderId": str(plan.order_id) if plan.order_id is not None else "", "failReason": plan.reason}

@@ -16,6 +16,7 @@ from ..routes.mix_views import position_view
 from ..state.catalog import SYMBOLS_BY_NAME
 from ..state.exchange import Exchange
 from ..state.futures.model import HEDGE, ZERO, FuturesFill, FuturesOrder
+from ..state.futures.plan_model import FuturesPlan
 from ..state.wallet import MARGIN_COINS
 from ..views import plain
 from .protocol import DEFAULT, Topic
@@ -146,6 +147,47 @@ def fill_item(order: FuturesOrder, fill: FuturesFill) -> dict[str, Any]:
                        "totalFee": _neg(fill.fee)}],
         "cTime": str(fill.ctime),
         "uTime": str(fill.ctime),
+    }
+
+
+def plan_item(plan: FuturesPlan) -> dict[str, Any]:
+    """A futures conditional order (trigger or TP/SL) as the `orders-algo` channel pushes it (the fields
+    of ccxt's recorded trigger push: triggerPrice, triggerType, triggerTime, planType, actualSize, the
+    preset TP/SL; `status` as REST's plan lists: live, executed, fail_trigger, cancelled)."""
+    tpsl = plan.tpsl
+    fired = plan.status != "live" and plan.status != "cancelled"
+    return {
+        "instId": plan.contract.symbol,
+        "orderId": str(plan.oid),
+        "clientOid": plan.client_oid,
+        "planType": plan.plan_type,
+        "triggerPrice": plain(plan.trigger_price),
+        "triggerType": plan.trigger_type,
+        "triggerTime": str(plan.utime) if fired else "",
+        "price": plain(plan.price),
+        "executePrice": plain(plan.price),
+        "size": plain(plan.size),
+        "actualSize": plain(plan.size) if plan.order_id is not None else "0",
+        "orderType": plan.order_type,
+        "side": plan.side,
+        "tradeSide": plan.shown_trade_side,
+        "posSide": plan.hold_side if plan.pos_mode == HEDGE else "net",
+        "posMode": plan.pos_mode,
+        "marginCoin": plan.margin_coin,
+        "marginMode": plan.margin_mode,
+        "reduceOnly": "yes" if plan.closes else "no",
+        "status": plan.status,
+        "executeOrderId": str(plan.order_id) if plan.order_id is not None else "",
+        "failReason": plan.fail_reason,
+        "stopSurplusTriggerPrice": tpsl.get("stopSurplusTriggerPrice", ""),
+        "stopSurplusExecutePrice": tpsl.get("stopSurplusExecutePrice", ""),
+        "stopSurplusTriggerType": tpsl.get("stopSurplusTriggerType", ""),
+        "stopLossTriggerPrice": tpsl.get("stopLossTriggerPrice", ""),
+        "stopLossExecutePrice": tpsl.get("stopLossExecutePrice", ""),
+        "stopLossTriggerType": tpsl.get("stopLossTriggerType", ""),
+        "enterPointSource": "API",
+        "cTime": str(plan.ctime),
+        "uTime": str(plan.utime),
     }
 
 

@@ -22,7 +22,7 @@ CANDLES = {
 }
 BOOK_DEPTHS = {"books": None, "books1": 1, "books5": 5, "books15": 15}
 PUBLIC_CHANNELS = frozenset({"ticker", "trade", *BOOK_DEPTHS, *("candle" + k for k in CANDLES)})
-PRIVATE_CHANNELS = frozenset({"account", "orders", "fill", "positions"})
+PRIVATE_CHANNELS = frozenset({"account", "orders", "fill", "positions", "orders-algo"})
 FUTURES_ONLY = frozenset({"positions"})
 SPOT = "SPOT"
 # instType as sent (upper-cased) -> the product whose state it streams: a demo S* type streams its real one

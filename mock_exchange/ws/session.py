@@ -41,6 +41,7 @@ def handle(hub: Hub, conn: Connection, text: str | None, now_ms: int) -> None:
         return
     if isinstance(request, Ping):
         conn.last_ping_ms = now_ms
+        conn.pings += 1
         conn.send(PONG.encode())
     elif isinstance(request, Login):
         _login(hub, conn, request, now_ms)

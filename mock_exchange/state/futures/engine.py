@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from ..accounts import AccountStore, Balance
 from ..catalog import Contract
-from ..events import FuturesAccountChanged, FuturesOrderChanged
+from ..events import FuturesAccountChanged, FuturesOrderChanged, FuturesPlanChanged
 from ..ledger import Ledger
 from ..orders import IdSequence
 from ..wallet import FUTURES_WALLETS
@@ -38,6 +38,7 @@ from .model import (
     SymbolSettings,
     opposite,
 )
+from .plan_model import FuturesPlan
 from .store import FuturesBook, RestingOrders
 
 
@@ -156,6 +157,10 @@ class FuturesEngine:
     def order_changed(self, order: FuturesOrder, fill: FuturesFill | None = None) -> None:
         if self.events.listeners:
             self.events.emit(FuturesOrderChanged(order, fill))
+
+    def plan_changed(self, plan: FuturesPlan) -> None:
+        if self.events.listeners:
+            self.events.emit(FuturesPlanChanged(plan))
 
     def account_changed(self, uid: str, product: str) -> None:
         """A wallet, position or setting of `uid`'s `product` changed (listeners coalesce these)."""

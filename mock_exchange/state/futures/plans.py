@@ -114,6 +114,7 @@ class FuturesPlans:
         price = MARK if plan.trigger_type == MARK_PRICE else LAST
         self.triggers.add(Watch(plan.product, plan.contract.symbol, price), plan.oid, plan.trigger_price,
                           plan.rising, plan)
+        self.engine.plan_changed(plan)  # placed or modified: live
 
     # -- trigger orders -------------------------------------------------------------------------
     @mutation
@@ -325,6 +326,7 @@ class FuturesPlans:
         plan.status = status
         plan.utime = now_ms
         self.book(plan.uid, plan.product).finish(plan)
+        self.engine.plan_changed(plan)
 
     @mutation
     def cancel(self, uid: str, product: str, symbol: str | None, coin: str | None, plan_type: str | None,
@@ -400,8 +402,10 @@ class FuturesPlans:
         except BitgetError as exc:
             plan.status = FAILED
             plan.fail_reason = f"{exc.code} {exc.msg}"
+            self.engine.plan_changed(plan)
             return
         plan.order_id = order.oid
+        self.engine.plan_changed(plan)
 
     def _order_for(self, plan: FuturesPlan) -> tuple[FuturesOrderSpec, str]:
         c = plan.contract
