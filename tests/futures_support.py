@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from .helpers import make_app
+from mock_exchange.app import MockExchange
+from mock_exchange.server import ServerThread
+
+from .helpers import API_KEY, PASSPHRASE, SECRET, make_app, seed_accounts
 from .trading_support import Api
 
 PT = "USDT-FUTURES"
@@ -78,3 +83,17 @@ class FuturesApi(Api):
         settings = {k: (s.margin_mode, s.cross_leverage, s.long_leverage, s.short_leverage)
                     for k, s in eng.settings.items()}
         return wallets, positions, books, settings, dict(eng.pos_modes)
+
+
+@contextlib.contextmanager
+def ccxt_on_swaps(ccxt: Any) -> Iterator[tuple[Any, MockExchange]]:
+    """ccxt's bitget class, unmodified, on a mock over a real socket, its markets loaded and 10,000 USDT
+    moved to the swap wallet; with the app behind the socket (its state and clock)."""
+    app = make_app(accounts=seed_accounts(), rate_limits="off")
+    with ServerThread(app) as server:
+        ex = ccxt.bitget({"apiKey": API_KEY, "secret": SECRET, "password": PASSPHRASE,
+                          "options": {"adjustForTimeDifference": True}})
+        ex.urls["api"] = dict.fromkeys(ex.urls["api"], f"http://{server.host}:{server.port}")
+        ex.load_markets()
+        ex.transfer("USDT", 10_000, "spot", "swap")
+        yield ex, app

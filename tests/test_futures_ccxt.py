@@ -7,9 +7,7 @@ from typing import Any
 
 import pytest
 
-from mock_exchange.server import ServerThread
-
-from .helpers import API_KEY, PASSPHRASE, SECRET, make_app, seed_accounts
+from .futures_support import ccxt_on_swaps
 
 ccxt = pytest.importorskip("ccxt")
 SWAP = "BTC/USDT:USDT"
@@ -17,13 +15,7 @@ SWAP = "BTC/USDT:USDT"
 
 @pytest.fixture()
 def exchange() -> Iterator[Any]:
-    app = make_app(accounts=seed_accounts(), rate_limits="off")
-    with ServerThread(app) as server:
-        ex = ccxt.bitget({"apiKey": API_KEY, "secret": SECRET, "password": PASSPHRASE,
-                          "options": {"adjustForTimeDifference": True}})
-        ex.urls["api"] = dict.fromkeys(ex.urls["api"], f"http://{server.host}:{server.port}")
-        ex.load_markets()
-        ex.transfer("USDT", 10_000, "spot", "swap")
+    with ccxt_on_swaps(ccxt) as (ex, app):
         ex.mock = app.services.exchange  # the state behind the socket, to read the mark price
         yield ex
 
