@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
@@ -51,6 +51,14 @@ def new_client_oid(rng: random.Random) -> str:
     """
     h = (rng.getrandbits(128) & _UUID_CLEAR | _UUID_V4).to_bytes(16, "big").hex()
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def fresh_client_oid(rng: random.Random, taken: Container[str]) -> str:
+    """A generated client id none of `taken` has (an account's clientOids are unique across its orders)."""
+    client = new_client_oid(rng)
+    while client in taken:
+        client = new_client_oid(rng)
+    return client
 
 
 _UUID_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))  # the variant and version bits

@@ -25,7 +25,7 @@ from ..store.recorder import mutation
 from ..views import plain
 from .catalog import SpotSymbol
 from .events import PLAN_CLOSED, PLAN_MODIFIED, PLAN_PLACED, Events, PlanChanged
-from .orders import BySymbol, IdIndex, IdSequence, Order, new_client_oid
+from .orders import BySymbol, IdIndex, IdSequence, Order, fresh_client_oid
 from .trading import OrderSpec, Page, Trading, more_places
 from .triggers import LAST, SPOT, Fired, Triggers, Watch
 
@@ -124,9 +124,7 @@ class SpotPlans:
         oid = self.ids.next()
         client = spec.client_oid
         if client is None:
-            client = new_client_oid(self.rng)
-            while client in plans.by_client:
-                client = new_client_oid(self.rng)
+            client = fresh_client_oid(self.rng, plans.by_client)
         plan = PlanOrder(oid, uid, sym, spec.side, spec.trigger_price, spec.trigger_type, spec.order_type,
                          spec.execute_price if spec.order_type == "limit" else None, spec.plan_type, spec.size,
                          spec.force, client, now_ms, now_ms)

@@ -45,7 +45,7 @@ from .orders import (
     IdSequence,
     Order,
     RestingBook,
-    new_client_oid,
+    fresh_client_oid,
 )
 from .pricewalk import step_of
 
@@ -124,9 +124,7 @@ class Trading:
         oid = self.ids.next()
         client = spec.client_oid
         if client is None:  # Bitget makes one up; drawn after the order id, so seeds give the same ids
-            client = new_client_oid(self.rng)
-            while client in orders.by_client:
-                client = new_client_oid(self.rng)
+            client = fresh_client_oid(self.rng, orders.by_client)
         order = Order(  # positional: the fields in order, oid to presets
             oid, uid, sym, spec.side, spec.order_type, spec.force, price, spec.size, client, now_ms, now_ms,
             spec.presets,

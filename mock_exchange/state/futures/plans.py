@@ -34,7 +34,7 @@ from ...errors import (
 )
 from ...store.recorder import mutation
 from ..catalog import Contract
-from ..orders import new_client_oid
+from ..orders import fresh_client_oid
 from ..triggers import LAST, MARK, Fired, Triggers, Watch
 from .margin import LONG, SHORT
 from .model import CLOSE, HEDGE, ZERO, FuturesOrder, FuturesOrderSpec, Position
@@ -105,10 +105,7 @@ class FuturesPlans:
         """The plan's clientOid: the one given (40786 when taken), else a new one. Call after every check."""
         if given is not None:
             return given
-        made = new_client_oid(self.engine.rng)
-        while made in book.by_client:
-            made = new_client_oid(self.engine.rng)
-        return made
+        return fresh_client_oid(self.engine.rng, book.by_client)
 
     def _watch(self, plan: FuturesPlan) -> None:
         price = MARK if plan.trigger_type == MARK_PRICE else LAST

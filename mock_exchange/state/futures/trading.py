@@ -31,7 +31,7 @@ from ..batch import each
 from ..catalog import Contract
 from ..futures_market import FuturesMarket
 from ..matching import Take, take
-from ..orders import new_client_oid
+from ..orders import fresh_client_oid
 from ..trading import more_places
 from . import margin as mg
 from .engine import FuturesEngine
@@ -137,9 +137,7 @@ class FuturesTrading:
         oid = eng.ids.next()
         client = spec.client_oid
         if client is None:
-            client = new_client_oid(eng.rng)
-            while client in orders.by_client:
-                client = new_client_oid(eng.rng)
+            client = fresh_client_oid(eng.rng, orders.by_client)
         price = spec.price if spec.order_type == "limit" and spec.price is not None else ZERO
         order = FuturesOrder(oid, uid, c, c.product_type, coin, spec.margin_mode, pos_mode, spec.side, trade_side,
                              hold_side, reduce_only, spec.order_type, spec.force, price, spec.size, client, leverage,
