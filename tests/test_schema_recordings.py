@@ -47,10 +47,11 @@ def test_the_comparison_sees_keys_and_types() -> None:
 
 def _ids(api: Api) -> dict[str, Any]:
     """What a recording's query may name: {now}, {start} (80 days back), {order} (a spot order),
-    {futures_order}."""
+    {futures_order} (a BTCUSDT one: recordings trade ETHUSDT too)."""
     now = api.now
     spot = api.ok("GET", "/api/v2/spot/trade/history-orders")[0]["orderId"]
-    futures = api.ok("GET", "/api/v2/mix/order/orders-history", "productType=USDT-FUTURES")["entrustedList"][0]
+    futures = api.ok("GET", "/api/v2/mix/order/orders-history",
+                     "productType=USDT-FUTURES&symbol=BTCUSDT")["entrustedList"][0]
     return {"now": now, "start": now - 80 * 86_400_000, "order": spot, "futures_order": futures["orderId"]}
 
 

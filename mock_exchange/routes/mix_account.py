@@ -152,8 +152,10 @@ def set_margin_mode(svc: Services, req: ApiRequest) -> Any:
     product, symbol, coin = _target(svc, req)
     mode = req.choice("marginMode", MARGIN_MODES, required=True) or ""
     c, s = svc.exchange.futures.settings.set_margin_mode(req.uid, product, symbol, coin, mode, req.now_ms)
+    # Change-Margin-Mode example: crossMarginLeverage null in isolated mode (docs/responses.md)
+    cross = str(s.cross_leverage) if s.margin_mode == "crossed" else None
     return {"symbol": c.symbol, "marginCoin": coin, "longLeverage": str(s.long_leverage),
-            "shortLeverage": str(s.short_leverage), "marginMode": s.margin_mode}
+            "shortLeverage": str(s.short_leverage), "crossMarginLeverage": cross, "marginMode": s.margin_mode}
 
 
 def set_position_mode(svc: Services, req: ApiRequest) -> Any:

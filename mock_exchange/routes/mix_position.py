@@ -17,6 +17,9 @@ from .mix_views import closed_position_view, position_view
 from .params import page_limit, time_range
 
 
+_TPSL = ("takeProfit", "stopLoss", "takeProfitId", "stopLossId")
+
+
 def _views(svc: Services, req: ApiRequest, product: str, symbol: str | None, coin: str | None) -> list[Any]:
     futures = svc.exchange.futures
     svc.exchange.accounts.account(req.uid)
@@ -33,7 +36,9 @@ def single_position(svc: Services, req: ApiRequest) -> Any:
     coin = (req.text("marginCoin", required=True) or "").upper()
     if coin not in c.margin_coins:
         raise invalid("marginCoin")
-    return _views(svc, req, product, c.symbol, coin)
+    # its doc example (2026-01) sends an unset TP/SL as null where all-position sends "" (docs/responses.md)
+    return [{k: (None if v == "" and k in _TPSL else v) for k, v in view.items()}
+            for view in _views(svc, req, product, c.symbol, coin)]
 
 
 def all_position(svc: Services, req: ApiRequest) -> Any:
@@ -61,7 +66,7 @@ def history_position(svc: Services, req: ApiRequest) -> Any:
 
 ENDPOINTS = (
     get("/api/v2/mix/position/single-position", single_position, private=True, limit=per_uid(10),
-        response=rs.POSITIONS),
+        response=rs.SINGLE_POSITIONS),
     get("/api/v2/mix/position/all-position", all_position, private=True, limit=per_uid(5),
         response=rs.POSITIONS),
     get("/api/v2/mix/position/history-position", history_position, private=True, limit=per_uid(10),
