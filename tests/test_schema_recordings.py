@@ -10,7 +10,10 @@ from typing import Any
 
 import pytest
 
+from mock_exchange.routes import ENDPOINTS
+
 from .helpers import make_app, seed_accounts
+from .recording_coverage import recorded, unrecorded
 from .test_schema import populate
 from .trading_support import Api
 
@@ -79,3 +82,9 @@ def test_the_mock_answers_in_the_recorded_shape(recording: Path, answers: Api) -
     found = shape_differences(rec["body"]["data"], mock["data"], "$.data")
     assert found == set(rec["allowed"]), {"unexplained": found - set(rec["allowed"]),
                                           "no longer different": set(rec["allowed"]) - found}
+
+
+def test_every_recording_is_of_a_served_endpoint() -> None:
+    served = {(ep.method, ep.path) for ep in ENDPOINTS}
+    assert set(recorded()) <= served
+    assert len(unrecorded()) == len(served) - len(recorded())

@@ -16,7 +16,6 @@ from .mix import PRODUCT_TYPE_CHOICES, product_type
 from .mix_views import closed_position_view, position_view
 from .params import page_limit, time_range
 
-
 _TPSL = ("takeProfit", "stopLoss", "takeProfitId", "stopLossId")
 
 
