@@ -10,7 +10,10 @@ from typing import Any
 
 import pytest
 
+from mock_exchange.routes import ENDPOINTS
+
 from .helpers import make_app, seed_accounts
+from .recording_coverage import recorded, unrecorded
 from .test_schema import populate
 from .trading_support import Api
 
@@ -47,10 +50,11 @@ def test_the_comparison_sees_keys_and_types() -> None:
 
 def _ids(api: Api) -> dict[str, Any]:
     """What a recording's query may name: {now}, {start} (80 days back), {order} (a spot order),
-    {futures_order}."""
+    {futures_order} (a BTCUSDT one: recordings trade ETHUSDT too)."""
     now = api.now
     spot = api.ok("GET", "/api/v2/spot/trade/history-orders")[0]["orderId"]
-    futures = api.ok("GET", "/api/v2/mix/order/orders-history", "productType=USDT-FUTURES")["entrustedList"][0]
+    futures = api.ok("GET", "/api/v2/mix/order/orders-history",
+                     "productType=USDT-FUTURES&symbol=BTCUSDT")["entrustedList"][0]
     return {"now": now, "start": now - 80 * 86_400_000, "order": spot, "futures_order": futures["orderId"]}
 
 
@@ -78,3 +82,9 @@ def test_the_mock_answers_in_the_recorded_shape(recording: Path, answers: Api) -
     found = shape_differences(rec["body"]["data"], mock["data"], "$.data")
     assert found == set(rec["allowed"]), {"unexplained": found - set(rec["allowed"]),
                                           "no longer different": set(rec["allowed"]) - found}
+
+
+def test_every_recording_is_of_a_served_endpoint() -> None:
+    served = {(ep.method, ep.path) for ep in ENDPOINTS}
+    assert set(recorded()) <= served
+    assert len(unrecorded()) == len(served) - len(recorded())

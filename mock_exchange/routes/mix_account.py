@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ..endpoint import get, post
+from ..endpoint import Param, get, post
 from ..errors import invalid, missing
 from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
@@ -18,7 +18,7 @@ from ..state.futures.queries import FuturesPage, page
 from ..state.wallet import MARGIN_COINS
 from ..views import plain
 from . import mix_schemas as rs
-from .mix import product_type
+from .mix import PRODUCT_TYPE_CHOICES, product_type
 from .mix_views import bill_view
 from .params import page_limit, time_range
 
@@ -152,8 +152,10 @@ def set_margin_mode(svc: Services, req: ApiRequest) -> Any:
     product, symbol, coin = _target(svc, req)
     mode = req.choice("marginMode", MARGIN_MODES, required=True) or ""
     c, s = svc.exchange.futures.settings.set_margin_mode(req.uid, product, symbol, coin, mode, req.now_ms)
+    # Change-Margin-Mode example: crossMarginLeverage null in isolated mode (docs/responses.md)
+    cross = str(s.cross_leverage) if s.margin_mode == "crossed" else None
     return {"symbol": c.symbol, "marginCoin": coin, "longLeverage": str(s.long_leverage),
-            "shortLeverage": str(s.short_leverage), "marginMode": s.margin_mode}
+            "shortLeverage": str(s.short_leverage), "crossMarginLeverage": cross, "marginMode": s.margin_mode}
 
 
 def set_position_mode(svc: Services, req: ApiRequest) -> Any:
@@ -175,14 +177,24 @@ def set_margin(svc: Services, req: ApiRequest) -> Any:
 
 
 _TRADE: dict[str, Any] = {"private": True, "permission": "contract_trade"}
+_PT = Param("productType", required=True, enum=PRODUCT_TYPE_CHOICES)
+_TARGET = (_PT, Param("symbol", required=True), Param("marginCoin", required=True))
+_RANGE = (Param("startTime"), Param("endTime"), Param("idLessThan"), Param("limit"))
 ENDPOINTS = (
-    get("/api/v2/mix/account/accounts", accounts, private=True, limit=per_uid(10), response=rs.ACCOUNTS),
-    get("/api/v2/mix/account/account", account, private=True, limit=per_uid(10), response=rs.ACCOUNT),
-    get("/api/v2/mix/account/bill", bill, private=True, limit=per_uid(10), response=rs.BILLS),
-    post("/api/v2/mix/account/set-leverage", set_leverage, limit=per_uid(5), **_TRADE, response=rs.SET_LEVERAGE),
-    post("/api/v2/mix/account/set-margin", set_margin, limit=per_uid(5), **_TRADE, response=rs.SET_MARGIN),
-    post("/api/v2/mix/account/set-margin-mode", set_margin_mode, limit=per_uid(5), **_TRADE,
-         response=rs.SET_MARGIN_MODE),
-    post("/api/v2/mix/account/set-position-mode", set_position_mode, limit=per_uid(5), **_TRADE,
-         response=rs.SET_POSITION_MODE),
+    get("/api/v2/mix/account/accounts", accounts, private=True, limit=per_uid(10), params=(_PT,),
+        response=rs.ACCOUNTS),
+    get("/api/v2/mix/account/account", account, private=True, limit=per_uid(10), params=_TARGET,
+        response=rs.ACCOUNT),
+    get("/api/v2/mix/account/bill", bill, private=True, limit=per_uid(10), params=(
+        _PT, Param("symbol"), Param("coin"), Param("businessType"), *_RANGE), response=rs.BILLS),
+    post("/api/v2/mix/account/set-leverage", set_leverage, limit=per_uid(5), **_TRADE, params=(
+        *_TARGET, Param("leverage", doc="or longLeverage / shortLeverage"), Param("longLeverage"),
+        Param("shortLeverage"), Param("holdSide", enum=HOLD_SIDES)), response=rs.SET_LEVERAGE),
+    post("/api/v2/mix/account/set-margin", set_margin, limit=per_uid(5), **_TRADE, params=(
+        *_TARGET, Param("holdSide", required=True, enum=HOLD_SIDES), Param("amount", required=True)),
+        response=rs.SET_MARGIN),
+    post("/api/v2/mix/account/set-margin-mode", set_margin_mode, limit=per_uid(5), **_TRADE, params=(
+        *_TARGET, Param("marginMode", required=True, enum=MARGIN_MODES)), response=rs.SET_MARGIN_MODE),
+    post("/api/v2/mix/account/set-position-mode", set_position_mode, limit=per_uid(5), **_TRADE, params=(
+        _PT, Param("posMode", required=True, enum=POS_MODES)), response=rs.SET_POSITION_MODE),
 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..endpoint import get, post
+from ..endpoint import Param, get, post
 from ..errors import BATCH_TOO_LARGE, BitgetError, invalid, missing
 from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
@@ -16,7 +16,7 @@ from ..state.futures.queries import FuturesPage, page
 from ..state.orders import NO_PRESETS
 from ..views import plain
 from . import mix_schemas as rs
-from .mix import product_type
+from .mix import PRODUCT_TYPE_CHOICES, product_type
 from .mix_views import fill_view, order_detail, order_item
 from .params import page_limit, time_range
 from .spot_trade import MAX_BATCH, client_oid, order_ref, positive
@@ -248,21 +248,43 @@ def fills(svc: Services, req: ApiRequest) -> Any:
 
 _TRADE: dict[str, Any] = {"private": True, "permission": "contract_trade"}
 _READ: dict[str, Any] = {"private": True}
+_PT = Param("productType", required=True, enum=PRODUCT_TYPE_CHOICES)
+_OUTER = (Param("symbol", required=True), _PT, Param("marginCoin", required=True),
+          Param("marginMode", required=True, enum=MARGIN_MODES))
+# an order's own fields (a place-order body, or a batch item)
+_ITEM = (Param("side", required=True, enum=SIDES), Param("orderType", required=True, enum=ORDER_TYPES),
+         Param("size", required=True), Param("price", doc="required for limit orders"),
+         Param("force", enum=FORCES), Param("tradeSide", enum=TRADE_SIDES), Param("reduceOnly", enum=("YES", "NO")),
+         Param("stpMode", enum=STP_MODES), Param("clientOid"), *(Param(name) for name in PRESETS))
+_REF = (Param("orderId", doc="or clientOid"), Param("clientOid"))
+_PAGE = (Param("symbol"), Param("idLessThan"), Param("startTime"), Param("endTime"), Param("limit"))
+_ORDERS = (_PT, *_REF, Param("orderSource"), *_PAGE)
 ENDPOINTS = (
-    post("/api/v2/mix/order/place-order", place_order, limit=per_uid(10), **_TRADE, response=rs.ORDER_REF),
-    post("/api/v2/mix/order/batch-place-order", batch_place_order, limit=per_uid(5), **_TRADE,
-         response=rs.BATCH),
-    post("/api/v2/mix/order/cancel-order", cancel_order, limit=per_uid(10), **_TRADE, response=rs.ORDER_REF),
-    post("/api/v2/mix/order/batch-cancel-orders", batch_cancel_orders, limit=per_uid(10), **_TRADE,
-         response=rs.BATCH),
-    post("/api/v2/mix/order/cancel-all-orders", cancel_all_orders, limit=per_uid(10), **_TRADE,
-         response=rs.BATCH),
-    post("/api/v2/mix/order/modify-order", modify_order, limit=per_uid(10), **_TRADE, response=rs.ORDER_REF),
-    post("/api/v2/mix/order/close-positions", close_positions, limit=per_uid(1), **_TRADE,
-         response=rs.CLOSE_POSITIONS),
-    get("/api/v2/mix/order/detail", detail, limit=per_uid(10), **_READ, response=rs.ORDER_DETAIL),
-    get("/api/v2/mix/order/orders-pending", orders_pending, limit=per_uid(10), **_READ, response=rs.ORDERS_PENDING),
-    get("/api/v2/mix/order/orders-history", orders_history, limit=per_uid(10), **_READ, response=rs.ORDERS_HISTORY),
-    get("/api/v2/mix/order/fills", fills, limit=per_uid(10), **_READ, response=rs.FILLS),
-    get("/api/v2/mix/order/fill-history", fills, limit=per_uid(10), **_READ, response=rs.FILLS),
+    post("/api/v2/mix/order/place-order", place_order, limit=per_uid(10), **_TRADE, params=(*_OUTER, *_ITEM),
+         response=rs.ORDER_REF),
+    post("/api/v2/mix/order/batch-place-order", batch_place_order, limit=per_uid(5), **_TRADE, params=(
+        *_OUTER, Param("orderList", required=True, kind="array", doc="items: " + ", ".join(p.name for p in _ITEM))),
+        response=rs.BATCH),
+    post("/api/v2/mix/order/cancel-order", cancel_order, limit=per_uid(10), **_TRADE, params=(
+        Param("symbol", required=True), _PT, Param("marginCoin"), *_REF), response=rs.ORDER_REF),
+    post("/api/v2/mix/order/batch-cancel-orders", batch_cancel_orders, limit=per_uid(10), **_TRADE, params=(
+        Param("symbol", required=True), _PT, Param("marginCoin"),
+        Param("orderIdList", required=True, kind="array", doc="items: orderId or clientOid")), response=rs.BATCH),
+    post("/api/v2/mix/order/cancel-all-orders", cancel_all_orders, limit=per_uid(10), **_TRADE, params=(
+        _PT, Param("symbol"), Param("marginCoin")), response=rs.BATCH),
+    post("/api/v2/mix/order/modify-order", modify_order, limit=per_uid(10), **_TRADE, params=(
+        Param("symbol", required=True), _PT, Param("marginCoin"), *_REF, Param("newClientOid", required=True),
+        Param("newSize"), Param("newPrice")), response=rs.ORDER_REF),
+    post("/api/v2/mix/order/close-positions", close_positions, limit=per_uid(1), **_TRADE, params=(
+        _PT, Param("symbol"), Param("holdSide", enum=HOLD_SIDES)), response=rs.CLOSE_POSITIONS),
+    get("/api/v2/mix/order/detail", detail, limit=per_uid(10), **_READ, params=(
+        Param("symbol", required=True), _PT, *_REF), response=rs.ORDER_DETAIL),
+    get("/api/v2/mix/order/orders-pending", orders_pending, limit=per_uid(10), **_READ, params=(
+        *_ORDERS, Param("status", enum=("live", "partially_filled"))), response=rs.ORDERS_PENDING),
+    get("/api/v2/mix/order/orders-history", orders_history, limit=per_uid(10), **_READ, params=_ORDERS,
+        response=rs.ORDERS_HISTORY),
+    get("/api/v2/mix/order/fills", fills, limit=per_uid(10), **_READ, params=(_PT, Param("orderId"), *_PAGE),
+        response=rs.FILLS),
+    get("/api/v2/mix/order/fill-history", fills, limit=per_uid(10), **_READ, params=(_PT, Param("orderId"), *_PAGE),
+        response=rs.FILLS),
 )

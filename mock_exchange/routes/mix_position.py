@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..endpoint import get
+from ..endpoint import Param, get
 from ..errors import PARAM_NOT_FOUND, BitgetError, invalid
 from ..ratelimit.limits import per_uid
 from ..request import ApiRequest
@@ -15,6 +15,9 @@ from . import mix_schemas as rs
 from .mix import PRODUCT_TYPE_CHOICES, product_type
 from .mix_views import closed_position_view, position_view
 from .params import page_limit, time_range
+
+_PT = Param("productType", required=True, enum=PRODUCT_TYPE_CHOICES)
+_TPSL = ("takeProfit", "stopLoss", "takeProfitId", "stopLossId")
 
 
 def _views(svc: Services, req: ApiRequest, product: str, symbol: str | None, coin: str | None) -> list[Any]:
@@ -33,7 +36,9 @@ def single_position(svc: Services, req: ApiRequest) -> Any:
     coin = (req.text("marginCoin", required=True) or "").upper()
     if coin not in c.margin_coins:
         raise invalid("marginCoin")
-    return _views(svc, req, product, c.symbol, coin)
+    # its doc example (2026-01) sends an unset TP/SL as null where all-position sends "" (docs/responses.md)
+    return [{k: (None if v == "" and k in _TPSL else v) for k, v in view.items()}
+            for view in _views(svc, req, product, c.symbol, coin)]
 
 
 def all_position(svc: Services, req: ApiRequest) -> Any:
@@ -60,10 +65,12 @@ def history_position(svc: Services, req: ApiRequest) -> Any:
 
 
 ENDPOINTS = (
-    get("/api/v2/mix/position/single-position", single_position, private=True, limit=per_uid(10),
-        response=rs.POSITIONS),
-    get("/api/v2/mix/position/all-position", all_position, private=True, limit=per_uid(5),
-        response=rs.POSITIONS),
-    get("/api/v2/mix/position/history-position", history_position, private=True, limit=per_uid(10),
+    get("/api/v2/mix/position/single-position", single_position, private=True, limit=per_uid(10), params=(
+        _PT, Param("symbol", required=True), Param("marginCoin", required=True)), response=rs.SINGLE_POSITIONS),
+    get("/api/v2/mix/position/all-position", all_position, private=True, limit=per_uid(5), params=(
+        _PT, Param("marginCoin")), response=rs.POSITIONS),
+    get("/api/v2/mix/position/history-position", history_position, private=True, limit=per_uid(10), params=(
+        Param("productType", enum=PRODUCT_TYPE_CHOICES, doc="USDT-FUTURES without it; a symbol overrides it"),
+        Param("symbol"), Param("idLessThan"), Param("startTime"), Param("endTime"), Param("limit")),
         response=rs.HISTORY_POSITION),
 )

@@ -89,9 +89,12 @@ BILLS = Obj({"bills": List(Obj({
 SET_LEVERAGE = Obj({"symbol": Str, "marginCoin": Str, "longLeverage": IntStr, "shortLeverage": IntStr,
                     "crossMarginLeverage": IntStr, "marginMode": _MODE})
 SET_MARGIN_MODE = Obj({"symbol": Str, "marginCoin": Str, "longLeverage": IntStr, "shortLeverage": IntStr,
-                       "marginMode": _MODE})
+                       "crossMarginLeverage": Nullable(IntStr), "marginMode": _MODE})
 SET_POSITION_MODE = Obj({"posMode": _POS_MODE})
 POSITIONS = List(POSITION)
+# single-position: an unset TP/SL is null, not "" (its doc example of 2026-01; all-position's sends "")
+SINGLE_POSITIONS = List(Obj({**POSITION.fields, "takeProfit": Nullable(NumStr), "stopLoss": Nullable(NumStr),
+                             "takeProfitId": Nullable(IntStr), "stopLossId": Nullable(IntStr)}))
 SET_MARGIN: Schema = Str  # data is "" on success
 
 # conditional orders (routes/mix_plan.py): a recorded real orders-plan-pending answer, TS-SDK's
