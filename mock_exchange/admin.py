@@ -22,6 +22,7 @@ from .routes import ENDPOINTS
 from .services import Services
 from .state.accounts import parse_amount
 from .views import deposit_view
+from .ws.admin import WS_ADMIN_ROUTES
 
 AdminHandler = Callable[[Request], Awaitable[Any]]
 
@@ -96,7 +97,8 @@ class AdminAPI:
     # -- handlers -----------------------------------------------------------------------
     async def openapi(self, request: Request) -> Any:
         """OpenAPI 3.1 of every route, from the declarations (the mount's root_path is the admin prefix)."""
-        return openapi.build(ENDPOINTS, ADMIN_ROUTES, self.routes(), request.scope.get("root_path", ""))
+        return openapi.build(ENDPOINTS, (*ADMIN_ROUTES, *WS_ADMIN_ROUTES), self.routes(),
+                             request.scope.get("root_path", ""))
 
     async def health(self, request: Request) -> Any:
         return {"status": "ok"}

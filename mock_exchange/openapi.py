@@ -59,32 +59,30 @@ def _operation(ep: Endpoint) -> dict[str, Any]:
     return op
 
 
-def _admin_operation(method: str, path: str, declared: AdminRoute | None) -> dict[str, Any]:
-    """An admin route's operation: from its declaration, or (a route without one) a plain JSON object."""
-    answer = declared.response.json_schema() if declared is not None else {"type": "object"}
+def _admin_operation(method: str, path: str, declared: AdminRoute) -> dict[str, Any]:
+    """An admin route's operation, from its declaration."""
     op: dict[str, Any] = {
         "operationId": f"admin_{method.lower()}{re.sub(r'[^A-Za-z0-9]+', '_', path)}",
-        "summary": declared.summary if declared is not None else f"Admin: {method} {path}",
+        "summary": declared.summary,
         "tags": ["admin"],
         "responses": {"200": {"description": "Plain JSON (not a Bitget envelope)",
-                              "content": {"application/json": {"schema": answer}}}, **_errors()},
+                              "content": {"application/json": {"schema": declared.response.json_schema()}}},
+                      **_errors()},
     }
     params = [{"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
               for n in _PATH_PARAM.findall(path)]
     params += [{"name": p.name, "in": "query", "required": p.required, "schema": _param_schema(p),
-                **({"description": p.doc} if p.doc else {})} for p in (declared.query if declared else ())]
+                **({"description": p.doc} if p.doc else {})} for p in declared.query]
     if params:
         op["parameters"] = params
-    if declared is not None and declared.body is not None:
+    if declared.body is not None:
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": declared.body.json_schema()}}}
-    elif declared is None and method in ("POST", "PUT"):
-        op["requestBody"] = {"required": False, "content": {"application/json": {"schema": {"type": "object"}}}}
     return op
 
 
 def build(endpoints: Iterable[Endpoint], declared: Iterable[AdminRoute], admin_routes: Iterable[BaseRoute],
           admin_prefix: str) -> dict[str, Any]:
-    """Bitget paths from their declarations; the admin routes served, each from its declaration when it has one."""
+    """Bitget paths from their declarations; the admin routes served, each from its declaration row."""
     paths: dict[str, dict[str, Any]] = {}
     for ep in endpoints:
         paths.setdefault(ep.path, {})[ep.method.lower()] = _operation(ep)
@@ -96,7 +94,7 @@ def build(endpoints: Iterable[Endpoint], declared: Iterable[AdminRoute], admin_r
             if method == "HEAD":
                 continue
             paths.setdefault(admin_prefix + route.path, {})[method.lower()] = _admin_operation(
-                method, route.path, rows.get((route.path, method)))
+                method, route.path, rows[(route.path, method)])
     return {
         "openapi": "3.1.0",
         "info": {"title": "bitget-mock", "version": "2",

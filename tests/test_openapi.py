@@ -11,6 +11,7 @@ from mock_exchange.admin_routes import ADMIN_ROUTES
 from mock_exchange.app import MockExchange
 from mock_exchange.routes import ENDPOINTS
 from mock_exchange.schema import success, validate
+from mock_exchange.ws.admin import WS_ADMIN_ROUTES
 
 from .helpers import UID, InProcess, make_app
 
@@ -81,9 +82,9 @@ def test_the_admin_api_is_described_from_its_declarations(app: MockExchange, cli
     mount = app.router.routes[0]
     assert isinstance(mount, Mount)
     served = {(r.path, m) for r in mount.routes if isinstance(r, Route) for m in (r.methods or ()) if m != "HEAD"}
-    declared = {(r.path, r.method) for r in ADMIN_ROUTES}
-    assert {s for s in served if not s[0].startswith("/ws/")} == declared
-    for row in ADMIN_ROUTES:
+    declared = {(r.path, r.method) for r in (*ADMIN_ROUTES, *WS_ADMIN_ROUTES)}
+    assert served == declared
+    for row in (*ADMIN_ROUTES, *WS_ADMIN_ROUTES):
         op = spec["paths"]["/_mock" + row.path][row.method.lower()]
         assert op["responses"]["200"]["content"]["application/json"]["schema"] == row.response.json_schema()
         assert ("requestBody" in op) == (row.body is not None), row.path
@@ -118,3 +119,18 @@ def test_every_admin_answer_has_its_declared_shape(client: InProcess) -> None:
     answer = client.request("POST", "/_mock/reset")
     assert answer.status_code == 200 and validate(rows[("POST", "/reset")].response, answer.json()) == []
     assert done | {("POST", "/reset")} == set(rows)
+
+
+def test_every_socket_admin_answer_has_its_declared_shape(client: InProcess) -> None:
+    """The /_mock/ws/ rows (no socket open here: a listed connection's shape: tests/test_ws_admin.py)."""
+    rows = {(r.method, r.path): r for r in WS_ADMIN_ROUTES}
+    calls = [("GET", "/ws/connections", None), ("POST", "/ws/faults", {"delayMs": 5, "reorder": True}),
+             ("GET", "/ws/faults", None), ("DELETE", "/ws/faults", None), ("DELETE", "/ws/connections", None),
+             ("POST", "/ws/cut", None)]
+    for method, path, body in calls:
+        answer = client.request(method, "/_mock" + path, json_body=body)
+        assert answer.status_code == 200, (path, answer.text)
+        assert validate(rows[(method, path)].response, answer.json()) == [], (path, answer.json())
+    missing = client.request("DELETE", "/_mock/ws/connections/999999")
+    assert missing.status_code == 404 and missing.json()["code"] != "00000"
+    assert {(m, p) for m, p, _ in calls} | {("DELETE", "/ws/connections/{conn_id}")} == set(rows)

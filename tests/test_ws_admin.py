@@ -12,6 +12,8 @@ from websockets.exceptions import ConnectionClosed
 
 from client.ws import BitgetSocket
 from client.ws_book import ChecksumMismatch, OrderBook
+from mock_exchange.schema import validate
+from mock_exchange.ws.admin import WS_ADMIN_ROUTES
 from mock_exchange.ws.connection import Connection
 from mock_exchange.ws.limits import ws_limits
 
@@ -42,7 +44,10 @@ def test_list_and_drop_one_connection(fresh: Mock) -> None:
     with fresh.ws() as a, fresh.ws(private=True) as b:
         subscribe(a, TICKER)
         until_pong(b)
-        listed = fresh.admin("GET", "/ws/connections")["connections"]
+        answer = fresh.admin("GET", "/ws/connections")
+        row = next(r for r in WS_ADMIN_ROUTES if (r.method, r.path) == ("GET", "/ws/connections"))
+        assert validate(row.response, answer) == []  # each connection in its declared shape (the OpenAPI's)
+        listed = answer["connections"]
         assert sorted(c["path"] for c in listed) == ["/v2/ws/private", "/v2/ws/public"]
         public = next(c for c in listed if c["path"] == "/v2/ws/public")
         assert public["channels"] == 1 and public["ip"] == "127.0.0.1"

@@ -1,13 +1,6 @@
 """The admin API's socket routes under /_mock/ws/: list and drop connections, socket faults, the 24 h cut.
-
-| method path                          | body                                          | answer                     |
-|--------------------------------------|-----------------------------------------------|----------------------------|
-| GET    /_mock/ws/connections          |                                               | {"connections": [...]}     |
-| DELETE /_mock/ws/connections          |                                               | {"dropped": n}             |
-| DELETE /_mock/ws/connections/{id}     |                                               | {"dropped": 1} (404 if none)|
-| POST   /_mock/ws/cut                  |                                               | {"cut": n} (the 24 h cut)  |
-| GET, POST, DELETE /_mock/ws/faults    | {"delayMs"?, "reorder"?, "skipBookUpdates"?}  | the faults in force        |
-"""
+One row per route (`WS_ADMIN_ROUTES`, the admin_routes.py pattern): the routes are built from the rows and
+the OpenAPI describes them from the same rows (docs/websocket.md has the table)."""
 
 from __future__ import annotations
 
@@ -19,9 +12,27 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ..admin_routes import AdminRoute
 from ..errors import NOT_FOUND, PARAMS_INVALID, BitgetError
+from ..schema import Bool, Enum, Int, List, Nullable, Obj, Str
 from .connection import GOING_AWAY
 from .hub import Hub
+
+_CONNECTION = Obj({"id": Int, "ip": Str, "path": Enum("/v2/ws/public", "/v2/ws/private"), "openedMs": Int,
+                   "uid": Nullable(Str), "apiKey": Nullable(Str), "channels": Int, "queued": Int, "pings": Int,
+                   "lastPingMs": Int})
+_FAULTS = Obj({"delayMs": Int, "reorder": Bool, "skipBookUpdates": Int})
+_DROPPED = Obj({"dropped": Int})
+WS_ADMIN_ROUTES: tuple[AdminRoute, ...] = (
+    AdminRoute("GET", "/ws/connections", "list", Obj({"connections": List(_CONNECTION)}), "Open WebSocket connections"),
+    AdminRoute("DELETE", "/ws/connections", "drop_all", _DROPPED, "Drop every connection (close 1001)"),
+    AdminRoute("DELETE", "/ws/connections/{conn_id}", "drop_one", _DROPPED, "Drop one connection (404 when none)"),
+    AdminRoute("POST", "/ws/cut", "cut", Obj({"cut": Int}), "The 24-hour cut: every connection closed"),
+    AdminRoute("GET", "/ws/faults", "get_faults", _FAULTS, "The socket faults in force"),
+    AdminRoute("POST", "/ws/faults", "set_faults", _FAULTS, "Delay or reorder pushes, skip book updates",
+               body=Obj({}, optional={"delayMs": Int, "reorder": Bool, "skipBookUpdates": Int})),
+    AdminRoute("DELETE", "/ws/faults", "clear_faults", _FAULTS, "Clear the socket faults"),
+)
 
 Guard = Callable[[Callable[[Request], Awaitable[Any]]], Callable[[Request], Awaitable[Response]]]
 
@@ -31,15 +42,7 @@ class SocketAdmin:
         self.hub = hub
 
     def routes(self, guard: Guard) -> list[Route]:
-        return [
-            Route("/ws/connections", guard(self.list), methods=["GET"]),
-            Route("/ws/connections", guard(self.drop_all), methods=["DELETE"]),
-            Route("/ws/connections/{conn_id}", guard(self.drop_one), methods=["DELETE"]),
-            Route("/ws/cut", guard(self.cut), methods=["POST"]),
-            Route("/ws/faults", guard(self.get_faults), methods=["GET"]),
-            Route("/ws/faults", guard(self.set_faults), methods=["POST"]),
-            Route("/ws/faults", guard(self.clear_faults), methods=["DELETE"]),
-        ]
+        return [Route(r.path, guard(getattr(self, r.handler)), methods=[r.method]) for r in WS_ADMIN_ROUTES]
 
     async def list(self, request: Request) -> Any:
         return {"connections": [c.view() for c in self.hub.connections.values()]}
