@@ -119,7 +119,7 @@ def test_refused_plan_requests_have_bitgets_codes_and_change_nothing(api: Future
     before = api.state(), len(api.exchange.futures.plans.triggers), _pending(api)
     cases: list[tuple[dict[str, Any], str]] = [
         ({"triggerPrice": ""}, "40019"),
-        ({"triggerPrice": str(last), "planType": "track_plan"}, "40020"),
+        ({"triggerPrice": str(last), "planType": "track_plan"}, "40019"),  # no callbackRatio
         ({"triggerPrice": str(last), "planType": "nope"}, "40020"),
         ({"triggerPrice": str(last), "tradeSide": None}, "40774"),
         ({"triggerPrice": str(last + Decimal("0.05"))}, "40808"),

@@ -94,3 +94,21 @@ def test_ccxt_attached_stop_loss_and_take_profit(exchange: Any) -> None:
     exchange.cancel_order(kinds["loss_plan"]["id"], SWAP, {"trigger": True})
     assert [o["info"]["planType"] for o in exchange.fetch_open_orders(SWAP, params={"planType": "profit_loss"})] == [
         "profit_plan"]
+
+
+def test_ccxt_trailing_order_placed_listed_and_fired(exchange: Any) -> None:
+    last = _last(exchange)
+    placed = exchange.create_order(SWAP, "market", "sell", 0.01, None,
+                                   {**HEDGED, "trailingPercent": "0.02", "trailingTriggerPrice": round(last - 5, 1)})
+    [sent] = exchange.services.journal.newest(1)
+    assert sent["path"] == "/api/v2/mix/order/place-plan-order"
+    [listed] = exchange.fetch_open_orders(SWAP, params={"trigger": True, "planType": "track_plan"})
+    assert listed["id"] == placed["id"] and listed["info"]["callbackRatio"] == "0.02"
+    for _ in range(300):
+        if not exchange.fetch_open_orders(SWAP, params={"trigger": True, "planType": "track_plan"}):
+            break
+        _advance(exchange, 5_000)
+    closed = exchange.fetch_canceled_and_closed_orders(SWAP, params={"trigger": True, "planType": "track_plan"})
+    assert [(o["id"], o["status"]) for o in closed] == [(placed["id"], "closed")]
+    [position] = exchange.fetch_positions([SWAP])
+    assert (position["side"], position["contracts"]) == ("short", 0.01)

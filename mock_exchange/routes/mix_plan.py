@@ -41,16 +41,31 @@ from .spot_trade import order_ref
 
 PLAN_TYPES = (NORMAL_PLAN, TRACK_PLAN)
 LIST_TYPES = (NORMAL_PLAN, TRACK_PLAN, "profit_loss")
-CANCEL_TYPES = (NORMAL_PLAN, *TPSL_TYPES)
+CANCEL_TYPES = (NORMAL_PLAN, TRACK_PLAN, *TPSL_TYPES)
 HOLD_SIDES = ("long", "short", "buy", "sell")
 PLAN_STATUSES = (EXECUTED, FAILED, CANCELLED)
 _NEW_TPSL = {"new" + name[0].upper() + name[1:]: name for name in PLAN_TPSL}
 
 
 def _not_simulated(name: str, value: str) -> None:
-    """Trailing orders (track_plan, moving_plan) are not simulated (docs/futures-conditional.md)."""
-    if value in (TRACK_PLAN, MOVING_PLAN):
+    """Trailing TP/SL (moving_plan) is not simulated (docs/futures-conditional.md)."""
+    if value == MOVING_PLAN:
         raise invalid(name)
+
+
+MAX_CALLBACK_RATIO = Decimal(10)  # the doc: "the rate cannot be greater than 10"
+
+
+def _callback_ratio(req: ApiRequest, name: str, required: bool) -> Decimal | None:
+    """A trailing order's callback rate, a percent in (0, 10]."""
+    ratio = req.amount(name)
+    if ratio is None:
+        if required:
+            raise missing(name)
+        return None
+    if ratio <= 0 or ratio > MAX_CALLBACK_RATIO:
+        raise invalid(name)
+    return ratio
 
 
 def _trigger(req: ApiRequest, name: str = "triggerPrice") -> Decimal:
@@ -82,7 +97,6 @@ def _ids(plan: FuturesPlan) -> dict[str, str]:
 # -- trigger orders --------------------------------------------------------------------------------
 def place_plan_order(svc: Services, req: ApiRequest) -> Any:
     plan_type = req.choice("planType", PLAN_TYPES, required=True) or ""
-    _not_simulated("planType", plan_type)
     product = product_type(req)
     symbol = req.text("symbol", required=True) or ""
     coin = req.text("marginCoin", required=True) or ""
@@ -93,7 +107,14 @@ def place_plan_order(svc: Services, req: ApiRequest) -> Any:
     side = req.choice("side", SIDES, required=True) or ""
     order_type = req.choice("orderType", ORDER_TYPES, required=True) or ""
     price = None
-    if order_type == "limit":  # ccxt sends the limit price as both price and executePrice
+    ratio = None
+    if plan_type == TRACK_PLAN:  # a trailing order places a market order: no price (the doc, ccxt)
+        ratio = _callback_ratio(req, "callbackRatio", required=True)
+        if order_type != "market":
+            raise invalid("orderType")
+        if req.amount("price") or req.amount("executePrice"):
+            raise invalid("price")
+    elif order_type == "limit":  # ccxt sends the limit price as both price and executePrice
         price = req.amount("price") or req.amount("executePrice")
         if price is None:
             raise missing("price")
@@ -103,7 +124,7 @@ def place_plan_order(svc: Services, req: ApiRequest) -> Any:
         req.choice("stpMode", STP_MODES, default="none")
     spec = PlanSpec(symbol, product, coin, mode, side, order_type, size, trigger, trigger_type, price,
                     req.choice("tradeSide", TRADE_SIDES), req.choice("reduceOnly", YES_NO, default="no") == "yes",
-                    client_oid(req), _tpsl_fields(req, {name: name for name in PLAN_TPSL}))
+                    client_oid(req), _tpsl_fields(req, {name: name for name in PLAN_TPSL}), plan_type, ratio)
     return _ids(svc.exchange.futures.plans.place_plan(req.uid, spec, req.now_ms))
 
 
@@ -119,7 +140,7 @@ def modify_plan_order(svc: Services, req: ApiRequest) -> Any:
         if value is not None and value <= 0:
             raise invalid(name)
     change = PlanChange(size, price, trigger, req.choice("newTriggerType", TRIGGER_TYPES),
-                        _tpsl_fields(req, _NEW_TPSL))
+                        _tpsl_fields(req, _NEW_TPSL), callback_ratio=_callback_ratio(req, "newCallbackRatio", False))
     plan = svc.exchange.futures.plans.modify_plan(req.uid, product, symbol, order_id, client, plan_type, change,
                                                   req.now_ms)
     return _ids(plan)
@@ -268,7 +289,7 @@ def _common(plan: FuturesPlan) -> dict[str, Any]:
         "clientOid": plan.client_oid,
         "price": price,
         "executePrice": price,
-        "callbackRatio": "",
+        "callbackRatio": plain(plan.callback_ratio) if plan.callback_ratio is not None else "",
         "triggerPrice": plain(plan.trigger_price),
         "triggerType": plan.trigger_type,
         "planStatus": plan.status,

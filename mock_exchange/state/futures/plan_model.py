@@ -46,6 +46,8 @@ class PlanSpec(NamedTuple):
     reduce_only: bool = False
     client_oid: str | None = None
     tpsl: Mapping[str, str] = NO_TPSL  # PLAN_TPSL names -> values given
+    plan_type: str = NORMAL_PLAN
+    callback_ratio: Decimal | None = None  # track_plan: the retrace (percent) that fires it
 
 
 class TpslSpec(NamedTuple):
@@ -73,6 +75,7 @@ class PlanChange(NamedTuple):
     trigger_type: str | None = None
     tpsl: Mapping[str, str] = NO_TPSL  # modify-plan-order's new TP/SL (PLAN_TPSL names)
     execute_price_given: bool = False  # modify-tpsl-order: executePrice sent ("" or 0 means market)
+    callback_ratio: Decimal | None = None  # modify-plan-order's newCallbackRatio (track_plan)
 
 
 @dataclass(slots=True, eq=False)
@@ -106,6 +109,8 @@ class FuturesPlan:
     order_id: int | None = None  # the futures order it placed
     fail_reason: str = ""  # why firing placed nothing (Bitget's code and message)
     fired_step: int | None = None  # the walk step whose price met the trigger
+    callback_ratio: Decimal | None = None  # track_plan: percent retrace from the extreme that fires it
+    extreme: Decimal | None = None  # track_plan: best price since activation (None: not activated yet)
 
     @property
     def is_tpsl(self) -> bool:
@@ -120,6 +125,14 @@ class FuturesPlan:
     @property
     def closes(self) -> bool:
         return self.trade_side == CLOSE or self.reduce_only
+
+
+def trail_levels(side: str, extreme: Decimal, ratio: Decimal) -> tuple[Decimal, bool]:
+    """An activated trailing order's firing condition (price, rising): a sell fires once the price is
+    `ratio` percent below the highest price since activation, a buy once it is that far above the lowest."""
+    if side == "sell":
+        return extreme * (1 - ratio / 100), False
+    return extreme * (1 + ratio / 100), True
 
 
 def tpsl_rising(plan_type: str, hold_side: str) -> bool:

@@ -49,6 +49,7 @@ from .plan_model import (
     POS_PROFIT,
     PROFIT_PLAN,
     PROFITS,
+    TRACK_PLAN,
     WHOLE_POSITION,
     FuturesPlan,
     PlanBook,
@@ -57,6 +58,7 @@ from .plan_model import (
     TpslSpec,
     closing_side,
     tpsl_rising,
+    trail_levels,
 )
 from .trading import LINEAR, FuturesTrading, on_tick
 
@@ -108,10 +110,25 @@ class FuturesPlans:
         return fresh_client_oid(self.engine.rng, book.by_client)
 
     def _watch(self, plan: FuturesPlan) -> None:
-        price = MARK if plan.trigger_type == MARK_PRICE else LAST
-        self.triggers.add(Watch(plan.product, plan.contract.symbol, price), plan.oid, plan.trigger_price,
-                          plan.rising, plan)
+        self._arm(plan)
         self.engine.plan_changed(plan)  # placed or modified: live
+
+    def _arm(self, plan: FuturesPlan) -> None:
+        """Register the plan's condition. An activated trailing order (track_plan with an extreme) has
+        two: its retrace level under the plan's id, and "a new extreme" (any price beyond it) under the
+        negated id, which re-arms both when met (docs/futures-conditional.md, "Trailing orders")."""
+        watch = Watch(plan.product, plan.contract.symbol, MARK if plan.trigger_type == MARK_PRICE else LAST)
+        if plan.extreme is None or plan.callback_ratio is None:
+            self.triggers.add(watch, plan.oid, plan.trigger_price, plan.rising, plan)
+            return
+        level, rising = trail_levels(plan.side, plan.extreme, plan.callback_ratio)
+        self.triggers.add(watch, plan.oid, level, rising, plan)
+        beyond = plan.extreme.next_minus() if rising else plan.extreme.next_plus()
+        self.triggers.add(watch, -plan.oid, beyond, not rising, plan)
+
+    def _unwatch(self, plan: FuturesPlan) -> None:
+        self.triggers.remove(plan.oid)
+        self.triggers.remove(-plan.oid)
 
     # -- trigger orders -------------------------------------------------------------------------
     @mutation
@@ -142,6 +159,8 @@ class FuturesPlans:
                            NORMAL_PLAN, spec.side, trade_side, hold_side, reduce_only, spec.order_type, price,
                            spec.size, spec.trigger_price, spec.trigger_type, rising,
                            self._client(book, spec.client_oid), now_ms, now_ms, dict(spec.tpsl))
+        if spec.plan_type == TRACK_PLAN:
+            plan.plan_type, plan.callback_ratio = TRACK_PLAN, spec.callback_ratio
         book.add(plan)
         self._watch(plan)
         return plan
@@ -174,8 +193,11 @@ class FuturesPlans:
         tpsl = {**plan.tpsl, **change.tpsl}
         self._check_plan_shape(c, size, plan.order_type, price, trigger, tpsl)
         # -- nothing below can fail -----------------------------------------------------------------
-        self.triggers.remove(plan.oid)
+        self._unwatch(plan)
         plan.size, plan.trigger_price, plan.tpsl = size, trigger, tpsl
+        if change.callback_ratio is not None and plan.plan_type == TRACK_PLAN:
+            plan.callback_ratio = change.callback_ratio
+        plan.extreme = None  # a modified trailing order waits for its activation price again
         if price is not None:
             plan.price = price
         if change.trigger_type is not None:
@@ -319,7 +341,7 @@ class FuturesPlans:
         return found
 
     def _end(self, plan: FuturesPlan, status: str, now_ms: int) -> None:
-        self.triggers.remove(plan.oid)
+        self._unwatch(plan)
         plan.status = status
         plan.utime = now_ms
         self.book(plan.uid, plan.product).finish(plan)
@@ -383,8 +405,15 @@ class FuturesPlans:
         whose time `now_ms` is. A TP/SL whose position went while the state caught up (a liquidation
         at that step) is already cancelled and places nothing."""
         plan: FuturesPlan = fired.trigger.handle
-        if plan.status == LIVE:
-            self._fire(plan, fired.step, now_ms)
+        if plan.status != LIVE:
+            return
+        if plan.plan_type == TRACK_PLAN and (plan.extreme is None or fired.trigger.tid < 0):
+            self._unwatch(plan)  # activated, or a new extreme: the retrace level moves with it
+            plan.extreme = fired.price
+            self._arm(plan)
+            return
+        self._unwatch(plan)
+        self._fire(plan, fired.step, now_ms)
 
     def _fire(self, plan: FuturesPlan, step: int, now_ms: int) -> None:
         """Place the order the plan stands for, through the ordinary path, at its step's time; a refusal
