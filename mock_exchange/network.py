@@ -4,8 +4,8 @@ only from named proxies, a deadline for each request and a cap on open connectio
 uvicorn has no setting for either bound: `timeout_keep_alive` only runs between requests (and any
 byte that arrives cancels it), and `limit_concurrency` answers 503 once headers are complete, so a
 client that never finishes its headers is never counted. `GuardedHttpTools` adds both at the protocol
-level. Its deadline is a timer on the event loop (`loop.call_later`): network housekeeping that no
-answer, limit or state ever reads, so it is not the exchange's clock (mock_exchange/clock.py).
+level. Its deadline is kept on the event loop's time by one sweep per server: network housekeeping
+that no answer, limit or state ever reads, so it is not the exchange's clock (mock_exchange/clock.py).
 """
 
 from __future__ import annotations
@@ -63,17 +63,19 @@ class TrustedProxyHeaders:
 class GuardedHttpTools(HttpToolsProtocol):
     """uvicorn's httptools protocol with a deadline per request and a cap on open connections.
 
-    The deadline starts when the connection opens, and again after each answer; a complete request
-    (headers and body) stops it. When it passes, the connection is closed.
+    The wait for a request starts when the connection opens, and again after each answer; a complete
+    request (headers and body) ends it. One sweep per server (`Sweep`) closes the connections that have
+    waited `request_timeout` or longer: a request costs two attribute writes, not a timer of its own.
     """
 
     request_timeout: float = 10.0
     max_connections: int = 512
     cap_state: dict[str, int] = {"refused": 0}  # noqa: RUF012  (replaced per server by guarded_protocol)
+    sweep: Sweep | None = None  # replaced per server by guarded_protocol
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._deadline: asyncio.TimerHandle | None = None
+        self.waiting_since: float | None = None  # loop time the wait for the next complete request began
         self._refused = False
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -86,12 +88,14 @@ class GuardedHttpTools(HttpToolsProtocol):
             transport.close()
             return
         super().connection_made(transport)
-        self._arm()
+        self.waiting_since = self.loop.time()
+        if self.sweep is not None:
+            self.sweep.watch(self.loop, self.connections)
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self._refused:
             return
-        self._disarm()
+        self.waiting_since = None
         super().connection_lost(exc)
         refused = self.cap_state["refused"]
         if refused and len(self.connections) < self.max_connections:
@@ -99,35 +103,24 @@ class GuardedHttpTools(HttpToolsProtocol):
             self.cap_state["refused"] = 0
 
     def handle_websocket_upgrade(self) -> None:
-        self._disarm()  # the request is complete; the socket's own limits (ws/limits.py) take over
+        self.waiting_since = None  # the request is complete; the socket's own limits (ws/limits.py) take over
         super().handle_websocket_upgrade()
 
     def on_message_complete(self) -> None:
         super().on_message_complete()
         if self.cycle is None or (self.parser.should_upgrade() and self._should_upgrade()):
             return  # a WebSocket upgrade: handle_websocket_upgrade hands the connection over
-        if self.cycle.response_complete:  # answered before its body ended: the next request's time starts
-            self._arm()
-        else:
-            self._disarm()
+        # answered before its body ended: the next request's wait starts; else none runs while it is handled
+        self.waiting_since = self.loop.time() if self.cycle.response_complete else None
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
-        # the next request's time starts, unless a pipelined one already arrived whole
+        # the next request's wait starts, unless a pipelined one already arrived whole
         if self.cycle.response_complete or self.cycle.more_body:
-            self._arm()
+            self.waiting_since = self.loop.time()
 
-    def _arm(self) -> None:
-        self._disarm()
-        self._deadline = self.loop.call_later(self.request_timeout, self._expired)
-
-    def _disarm(self) -> None:
-        if self._deadline is not None:
-            self._deadline.cancel()
-            self._deadline = None
-
-    def _expired(self) -> None:
-        self._deadline = None
+    def expire(self) -> None:
+        self.waiting_since = None
         if not self.transport.is_closing():
             peer = f"{self.client[0]}:{self.client[1]}" if self.client else "a client"
             log.info("closing the connection of %s: no complete request within %g s (--request-timeout)",
@@ -135,11 +128,43 @@ class GuardedHttpTools(HttpToolsProtocol):
             self.transport.close()
 
 
+class Sweep:
+    """One server's deadline keeper: every `interval` seconds while connections are open, the ones
+    that have waited `timeout` or longer for a complete request are closed (so within `interval`
+    after their deadline). One timer per server instead of one per request."""
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self.interval = min(1.0, timeout / 4)
+        self.running = False
+
+    def watch(self, loop: asyncio.AbstractEventLoop, connections: set[Any]) -> None:
+        if not self.running:
+            self.running = True
+            loop.call_later(self.interval, self._tick, loop, connections)
+
+    def _tick(self, loop: asyncio.AbstractEventLoop, connections: set[Any]) -> None:
+        expired(connections, loop.time(), self.timeout)
+        if connections:
+            loop.call_later(self.interval, self._tick, loop, connections)
+        else:
+            self.running = False  # the next connection starts it again
+
+
+def expired(connections: set[Any], now: float, timeout: float) -> int:
+    """Close every guarded connection that began waiting `timeout` or more seconds before `now`."""
+    late = [c for c in connections
+            if getattr(c, "waiting_since", None) is not None and now - c.waiting_since >= timeout]
+    for conn in late:
+        conn.expire()
+    return len(late)
+
+
 def guarded_protocol(config: Config) -> type[GuardedHttpTools]:
     """The protocol class for one server: its deadline, its cap and its own count of refusals."""
     return type("GuardedHttpTools", (GuardedHttpTools,), {
         "request_timeout": config.request_timeout, "max_connections": config.max_connections,
-        "cap_state": {"refused": 0}})
+        "cap_state": {"refused": 0}, "sweep": Sweep(config.request_timeout)})
 
 
 def uvicorn_config(app: ASGIApp, config: Config, **overrides: Any) -> Any:

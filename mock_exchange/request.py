@@ -19,6 +19,8 @@ def _choice_table(options: tuple[str, ...]) -> dict[str, str]:
     table: dict[str, str] = {}
     for option in options:
         table.setdefault(option.lower(), option)  # the first option wins, as a scan in order would
+    for option in options:  # each option as spelled (`USDT-FUTURES`) is found at once, with the same answer
+        table.setdefault(option, table[option.lower()])
     return table
 
 
@@ -107,7 +109,7 @@ class ApiRequest:
         params = self._params if self._params is not None else self.params
         value = params.get(name)
         if type(value) is str:
-            found = table.get(value)  # already lower-case: the common case
+            found = table.get(value)  # as spelled in the options, or in lower case: the common cases
             if found is not None:
                 return found
         elif value is None and not required:

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from mock_exchange.app import create_app
 from mock_exchange.config import Config
-from mock_exchange.network import TrustedProxyHeaders
+from mock_exchange.network import TrustedProxyHeaders, expired
 
 from .helpers import sign
 from .serve_support import Served, serve
@@ -174,3 +176,26 @@ def test_connections_over_the_cap_are_closed_with_a_log_line() -> None:
     log = "\n".join(srv.output)
     assert "connection cap reached: 3 connections open (--max-connections 3)" in log
     assert "below the connection cap again" in log
+
+
+class _Waiting:
+    """A stand-in connection for the sweep: when its wait began, and whether it was closed."""
+
+    def __init__(self, since: float | None) -> None:
+        self.waiting_since = since
+        self.closed = False
+
+    def expire(self) -> None:
+        self.closed = True
+        self.waiting_since = None
+
+
+@given(st.lists(st.one_of(st.none(), st.floats(0, 100)), max_size=20), st.floats(0, 200), st.floats(0.01, 50))
+def test_the_sweep_closes_exactly_the_connections_past_their_deadline(
+        starts: list[float | None], now: float, timeout: float) -> None:
+    conns = [_Waiting(s) for s in starts]
+    pool: set[object] = {*conns, object()}  # connections of other kinds (WebSockets) are passed over
+    closed = expired(pool, now, timeout)
+    assert [c.closed for c in conns] == [s is not None and now - s >= timeout for s in starts]
+    assert closed == sum(c.closed for c in conns)
+    assert expired(pool, now, timeout) == 0  # each one once
