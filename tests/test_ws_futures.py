@@ -9,6 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from client.ws_book import OrderBook
 
@@ -293,9 +295,14 @@ def test_coin_and_usdc_futures_private_channels_follow_a_trade(
 
 @pytest.mark.parametrize(("product", "symbol", "coin", "wallet", "amount"),
                          [("USDT-FUTURES", SYMBOL, "USDT", "usdt_futures", "5000"), *PRODUCTS])
+@given(advances=st.lists(st.integers(0, 4000), min_size=3, max_size=10))
+@settings(max_examples=4, deadline=None)
 def test_a_mark_move_pushes_positions_and_account_only_when_they_change(
-        mock: Mock, product: str, symbol: str, coin: str, wallet: str, amount: str) -> None:
+        mock: Mock, product: str, symbol: str, coin: str, wallet: str, amount: str, advances: list[int]) -> None:
+    """After each clock move: a `positions`/`account` push arrives exactly when what REST answers differs
+    from the last push on that subscription, and then it is what REST answers (ts the new clock)."""
     _fund(mock, wallet, coin, amount)
+    query = f"productType={product}&marginCoin={coin}"
     with mock.ws(private=True) as ws:
         assert login(ws, mock.now())["code"] == 0
         subscribe(ws, arg("account", product, coin=coin), arg("positions", product, instId="default"))
@@ -305,26 +312,22 @@ def test_a_mark_move_pushes_positions_and_account_only_when_they_change(
             "symbol": symbol, "productType": product, "marginCoin": coin, "marginMode": "crossed",
             "side": "buy", "tradeSide": "open", "orderType": "market", "size": "0.01"})
         assert placed["code"] == "00000", placed
-        until_pong(ws)
-        last: dict[str, Any] = {}
-        moved = 0
-        for _ in range(20):
-            mock.advance(1000)
+        last = {m["arg"]["channel"]: m["data"][0] for m in until_pong(ws) if m["arg"]["channel"] != "orders"}
+        for ms in advances:
+            mock.advance(ms)
             seen = until_pong(ws)
-            query = f"productType={product}&marginCoin={coin}"
-            [rest] = signed_get(mock, f"{MIX}/position/all-position", query)["data"]
-            got = {m["arg"]["channel"]: m["data"] for m in seen}
             assert all(m["ts"] == mock.now() for m in seen)
-            if "positions" in got:
-                [position] = got["positions"]
-                assert (position["markPrice"], position["unrealizedPL"]) == (rest["markPrice"], rest["unrealizedPL"])
-                assert position != last.get("positions")
-                moved += 1
-            else:  # nothing pushed: the position is as last pushed
-                assert last["positions"]["markPrice"] == rest["markPrice"]
-                assert last["positions"]["unrealizedPL"] == rest["unrealizedPL"]
-            if "account" in got:
-                assert got["account"][0] != last.get("account")
-                assert "positions" in got  # the equity moved because the position's PnL did
-            last.update({k: v[0] for k, v in got.items()})
-        assert moved  # twenty seconds of the walk moved the mark at least once
+            got = {m["arg"]["channel"]: m["data"][0] for m in seen}
+            [rest] = signed_get(mock, f"{MIX}/position/all-position", query)["data"]
+            [rest_account] = [a for a in signed_get(mock, f"{MIX}/account/accounts", f"productType={product}")["data"]
+                              if a["marginCoin"] == coin]
+            for channel in ("positions", "account"):
+                if channel in got:
+                    assert got[channel] != last[channel]  # pushed only on a change
+                    last[channel] = got[channel]
+            now = {"positions": (rest["markPrice"], rest["unrealizedPL"]),
+                   "account": (rest_account["accountEquity"], rest_account["unrealizedPL"])}
+            shown = {"positions": (last["positions"]["markPrice"], last["positions"]["unrealizedPL"]),
+                     "account": (last["account"]["equity"], last["account"]["unrealizedPL"])}
+            for channel in ("positions", "account"):
+                assert shown[channel] == now[channel], (channel, ms)
