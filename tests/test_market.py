@@ -5,8 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from mock_exchange.state.catalog import SYMBOLS_BY_NAME
+from mock_exchange.state.market import Market, _sampled
+from mock_exchange.state.pricewalk import step_of
 
 from .helpers import NOW, call, make_app
 
@@ -126,3 +130,20 @@ def test_reference_data() -> None:
     for pt, expected in [("USDT-FUTURES", {"BTCUSDT", "ETHUSDT"}), ("COIN-FUTURES", {"BTCUSD"}),
                          ("usdc-futures", {"BTCPERP"})]:
         assert {c["symbol"] for c in _get(app, "/api/v2/mix/market/contracts", f"productType={pt}")} == expected
+
+
+@given(offset_s=st.integers(0, 10 * 86_400), granularity=st.sampled_from(["1min", "5min", "1h", "1day"]),
+       limit=st.integers(1, 50))
+@settings(max_examples=25, deadline=None)
+def test_candles_are_the_walk_prices_step_by_step(offset_s: int, granularity: str, limit: int) -> None:
+    """The batched candle walk (a dense run of steps walked once) gives each candle exactly what
+    Market.price() gives step by step: open, close, and high/low over the sampled steps."""
+    market, sym, now = Market(7), SYMBOLS_BY_NAME["BTCUSDT"], NOW + offset_s * 1000
+    rows = market.candles(sym, granularity, now, None, None, limit)
+    assert len(rows) == limit and rows[-1].ts <= now
+    ends = [r.ts for r in rows[1:]] + [now + 1]
+    for row, end in zip(rows, ends, strict=True):
+        s0, s1 = step_of(row.ts), step_of(end - 1)
+        prices = [market.price(sym, k) for k in _sampled(s0, s1)]
+        assert (row.open, row.close) == (market.price(sym, s0), market.price(sym, s1))
+        assert (row.high, row.low) == (max(prices), min(prices))

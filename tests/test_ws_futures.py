@@ -9,9 +9,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from client.ws_book import OrderBook
 
+from .helpers import UID
 from .ws_support import Mock, login, running_mock, send, signed_get, signed_post, subscribe, until_pong
 
 PT, SYMBOL, MIX = "USDT-FUTURES", "BTCUSDT", "/api/v2/mix"
@@ -232,3 +235,99 @@ def test_orders_algo_follows_a_trigger_order_placed_fired_and_a_tpsl_cancelled(f
         assert cancel["code"] == "00000", cancel
         states = [(m["data"][0]["planType"], m["data"][0]["status"]) for m in pushes(until_pong(ws), "orders-algo")]
         assert states == [("loss_plan", "live"), ("loss_plan", "cancelled")]
+
+
+# COIN-FUTURES (inverse, margined in BTC): the same private pushes as USDT-FUTURES. (USDC-FUTURES cannot
+# be funded: USDC is no coin of the catalog, so its channels carry an empty wallet; docs/websocket.md.)
+PRODUCTS = [("COIN-FUTURES", "BTCUSD", "BTC", "coin_futures", "0.5")]
+
+
+def _fund(mock: Mock, wallet: str, coin: str, amount: str) -> None:
+    mock.admin("POST", "/reset")
+    answer = mock.admin("PUT", f"/accounts/{UID}/balances?accountType={wallet}", {coin: amount})
+    assert answer == {coin: amount}, answer
+
+
+@pytest.mark.parametrize(("product", "symbol", "coin", "wallet", "amount"), PRODUCTS)
+def test_coin_and_usdc_futures_private_channels_follow_a_trade(
+        mock: Mock, product: str, symbol: str, coin: str, wallet: str, amount: str) -> None:
+    _fund(mock, wallet, coin, amount)
+    with mock.ws(private=True) as ws:
+        assert login(ws, mock.now())["code"] == 0
+        got = subscribe(ws, arg("account", product, coin=coin), arg("positions", product, instId="default"),
+                        arg("orders", product, instId="default"), arg("fill", product, instId="default"),
+                        arg("orders-algo", product, instId="default"))
+        assert pushes(got, "account")[0]["data"][0]["available"] == amount
+        assert pushes(got, "positions")[0]["data"] == []
+        placed = signed_post(mock, f"{MIX}/order/place-order", {
+            "symbol": symbol, "productType": product, "marginCoin": coin, "marginMode": "crossed",
+            "side": "buy", "tradeSide": "open", "orderType": "market", "size": "0.01"})
+        assert placed["code"] == "00000", placed
+        seen = until_pong(ws)
+        orders = [m["data"][0] for m in pushes(seen, "orders")]
+        assert orders[0]["status"] == "live" and orders[-1]["status"] == "filled"
+        assert all(o["instId"] == symbol and o["marginCoin"] == coin == o["fillFeeCoin"] for o in orders)
+        fills = [m["data"][0] for m in pushes(seen, "fill")]
+        rest_fills = signed_get(mock, f"{MIX}/order/fills", f"productType={product}&symbol={symbol}")["data"]
+        assert [f["tradeId"] for f in fills] == sorted(f["tradeId"] for f in rest_fills["fillList"])
+        assert fills[0]["feeDetail"][0]["feeCoin"] == coin and Decimal(fills[0]["feeDetail"][0]["totalFee"]) < 0
+        [position] = pushes(seen, "positions")[-1]["data"]
+        [rest] = signed_get(mock, f"{MIX}/position/all-position", f"productType={product}&marginCoin={coin}")["data"]
+        for name in ("total", "openPriceAvg", "marginSize", "unrealizedPL", "markPrice", "liquidationPrice"):
+            assert position[name] == rest[name], name
+        assert (position["instId"], position["marginCoin"]) == (symbol, coin)
+        account = pushes(seen, "account")[-1]["data"][0]
+        [rest_account] = [a for a in signed_get(mock, f"{MIX}/account/accounts", f"productType={product}")["data"]
+                          if a["marginCoin"] == coin]
+        assert (account["available"], account["equity"]) == (rest_account["available"], rest_account["accountEquity"])
+        tpsl = signed_post(mock, f"{MIX}/order/place-tpsl-order", {
+            "symbol": symbol, "productType": product, "marginCoin": coin, "planType": "loss_plan",
+            "holdSide": "long", "size": "0.01",
+            "triggerPrice": str((Decimal(rest["openPriceAvg"]) / 2).quantize(Decimal(1)))})
+        algos = [m["data"][0] for m in pushes(until_pong(ws), "orders-algo")]
+        if product == "COIN-FUTURES":  # REST takes conditional orders on linear contracts only: none to push
+            assert tpsl["code"] == "40020" and algos == []
+            return
+        assert tpsl["code"] == "00000", tpsl
+        [algo] = algos
+        assert (algo["orderId"], algo["instId"], algo["status"]) == (tpsl["data"]["orderId"], symbol, "live")
+
+
+@pytest.mark.parametrize(("product", "symbol", "coin", "wallet", "amount"),
+                         [("USDT-FUTURES", SYMBOL, "USDT", "usdt_futures", "5000"), *PRODUCTS])
+@given(advances=st.lists(st.integers(0, 4000), min_size=3, max_size=10))
+@settings(max_examples=4, deadline=None)
+def test_a_mark_move_pushes_positions_and_account_only_when_they_change(
+        mock: Mock, product: str, symbol: str, coin: str, wallet: str, amount: str, advances: list[int]) -> None:
+    """After each clock move: a `positions`/`account` push arrives exactly when what REST answers differs
+    from the last push on that subscription, and then it is what REST answers (ts the new clock)."""
+    _fund(mock, wallet, coin, amount)
+    query = f"productType={product}&marginCoin={coin}"
+    with mock.ws(private=True) as ws:
+        assert login(ws, mock.now())["code"] == 0
+        subscribe(ws, arg("account", product, coin=coin), arg("positions", product, instId="default"))
+        mock.advance(5000)  # no position: a mark move pushes nothing
+        assert until_pong(ws) == []
+        placed = signed_post(mock, f"{MIX}/order/place-order", {
+            "symbol": symbol, "productType": product, "marginCoin": coin, "marginMode": "crossed",
+            "side": "buy", "tradeSide": "open", "orderType": "market", "size": "0.01"})
+        assert placed["code"] == "00000", placed
+        last = {m["arg"]["channel"]: m["data"][0] for m in until_pong(ws) if m["arg"]["channel"] != "orders"}
+        for ms in advances:
+            mock.advance(ms)
+            seen = until_pong(ws)
+            assert all(m["ts"] == mock.now() for m in seen)
+            got = {m["arg"]["channel"]: m["data"][0] for m in seen}
+            [rest] = signed_get(mock, f"{MIX}/position/all-position", query)["data"]
+            [rest_account] = [a for a in signed_get(mock, f"{MIX}/account/accounts", f"productType={product}")["data"]
+                              if a["marginCoin"] == coin]
+            for channel in ("positions", "account"):
+                if channel in got:
+                    assert got[channel] != last[channel]  # pushed only on a change
+                    last[channel] = got[channel]
+            now = {"positions": (rest["markPrice"], rest["unrealizedPL"]),
+                   "account": (rest_account["accountEquity"], rest_account["unrealizedPL"])}
+            shown = {"positions": (last["positions"]["markPrice"], last["positions"]["unrealizedPL"]),
+                     "account": (last["account"]["equity"], last["account"]["unrealizedPL"])}
+            for channel in ("positions", "account"):
+                assert shown[channel] == now[channel], (channel, ms)

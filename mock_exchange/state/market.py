@@ -200,19 +200,29 @@ class Market:
                 break
             starts.append((b0, b1))
             t = b0 - 1
-        rows = []
-        for b0, b1 in starts:
-            rows.append(self._candle(sym, b0, min(b1 - 1, now_ms)))
+        spans = [(step_of(b0), step_of(min(b1 - 1, now_ms))) for b0, b1 in starts]
+        price = self._prices(sym, [k for s0, s1 in spans for k in _sampled(s0, s1)])
+        rows = [self._candle(sym, s0, s1, b0, price) for (s0, s1), (b0, _) in zip(spans, starts, strict=True)]
         rows.reverse()  # Bitget returns candles oldest first
         return rows
 
-    def _candle(self, sym: SpotSymbol, t0: int, t1: int) -> Candle:
-        s0, s1 = step_of(t0), step_of(t1)
+    def _prices(self, sym: SpotSymbol, steps: list[int]) -> dict[int, Decimal]:
+        """price() at each of `steps`: a dense run (short candles sample every step) is walked once with
+        prices_down, which shares the walk's draws between neighbouring steps, bit for bit."""
+        wanted = set(steps)
+        if not wanted:
+            return {}
+        low, high = min(wanted), max(wanted)
+        if high - low + 1 > 2 * len(wanted):
+            return {k: self.price(sym, k) for k in wanted}
+        tick = sym.tick
+        walk = prices_down(self.seed, sym.index, float(sym.base_price), high, low)
+        return {high - i: D(repr(mid)).quantize(tick) for i, mid in enumerate(walk) if high - i in wanted}
+
+    def _candle(self, sym: SpotSymbol, s0: int, s1: int, t0: int, price: dict[int, Decimal]) -> Candle:
         n = s1 - s0
-        count = min(n, 60)
-        pts = [self.price(sym, s0 + (n * k) // count) for k in range(count)] if count else []
-        o, c = self.price(sym, s0), self.price(sym, s1)
-        pts += [o, c]
+        pts = [price[k] for k in _sampled(s0, s1)]
+        o, c = price[s0], price[s1]
         base_vol = D(repr((n + 1) * (0.2 + unit(self.seed, sym.index, 600, s0)) * 100 / float(sym.base_price)))
         base_vol = max(base_vol.quantize(sym.lot, rounding=ROUND_DOWN), sym.lot)
         quote = (base_vol * (o + c) / 2).quantize(D("0.0001"), rounding=ROUND_DOWN)
@@ -220,6 +230,14 @@ class Market:
 
     def all_symbols(self) -> tuple[SpotSymbol, ...]:
         return SPOT_SYMBOLS
+
+
+def _sampled(s0: int, s1: int) -> list[int]:
+    """The walk steps a candle over steps s0..s1 takes its high and low from: up to 60 spread evenly
+    from s0, and both ends."""
+    n = s1 - s0
+    count = min(n, 60)
+    return [s0 + (n * k) // count for k in range(count)] + [s0, s1]
 
 
 def bucket(t: int, length: int | None, offset: int) -> tuple[int, int]:

@@ -48,6 +48,8 @@ class Connection:
     outbox: deque[bytes] = field(default_factory=deque)
     held: list[tuple[int, bytes]] = field(default_factory=list)  # delayed pushes: (due ms, message)
     swap: bytes | None = None  # a push held back to be sent after the next one (reorder fault)
+    # futures `account`/`positions` topic -> the data last pushed on it (mark moves push only a change)
+    futures_last: dict[Topic, bytes] = field(default_factory=dict)
     close_code: int | None = None
     close_reason: str = ""
     flush: bool = True  # send what is queued before closing

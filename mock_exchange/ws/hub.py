@@ -131,6 +131,7 @@ class Hub:
     def unsubscribe(self, conn: Connection, topic: Topic) -> None:
         if conn.subs.pop(topic, None) is None:
             return
+        conn.futures_last.pop(topic, None)
         subs = self.subscribers.get(topic)
         if subs is not None:
             subs.pop(conn, None)
@@ -214,6 +215,16 @@ class Hub:
                 continue
             for conn, arg_json in list(subs.items()):
                 self.deliver(conn, push(action, arg_json, data, now), now)
+        self._marks_moved(now)
+
+    def _marks_moved(self, now: int) -> None:
+        """A clock step moves mark prices: each `account`/`positions` subscriber of an account holding
+        positions of that product gets the snapshot again, only when it differs from the last one pushed."""
+        positions = self.svc.exchange.futures.engine.positions
+        for uid in sorted(self.by_uid):
+            held = {p.product for p in positions.get(uid, {}).values()}
+            for product in sorted(held):
+                self._futures_snapshots(uid, product, now, changed_only=True)
 
     def _private(self, uid: str, channel: str, target: str, inst_type: str = SPOT) -> list[tuple[Connection, bytes]]:
         """The (connection, arg) pairs of `uid` subscribed to `channel` of `inst_type` for `target` or
@@ -257,13 +268,16 @@ class Hub:
         except Exception:
             log.exception("futures account push failed")
 
-    def _futures_snapshots(self, uid: str, product: str, now: int) -> None:
+    def _futures_snapshots(self, uid: str, product: str, now: int, changed_only: bool = False) -> None:
         ex = self.svc.exchange
-        for conn in list(self.by_uid.get(uid, ())):
+        for conn in sorted(self.by_uid.get(uid, ()), key=lambda c: c.id):
             for topic, arg_json in list(conn.subs.items()):
                 if topic.inst_type != product or topic.channel not in ("account", "positions"):
                     continue
                 data = pf.snapshot(ex, uid, topic, now)
+                if changed_only and conn.futures_last.get(topic) == data:
+                    continue
+                conn.futures_last[topic] = data
                 self.deliver(conn, push(SNAPSHOT, arg_json, data, now), now)
 
     def _order(self, order: Order, fill: Fill | None, now: int) -> None:

@@ -115,6 +115,7 @@ def _snapshot(hub: Hub, conn: Connection, topic: Topic, now_ms: int) -> None:
         action, data = hub.feeds.snapshot(topic, now_ms)
     elif topic.futures and topic.channel in ("account", "positions") and conn.uid is not None:
         action, data = SNAPSHOT, futures_snapshot(hub.svc.exchange, conn.uid, topic, now_ms)
+        conn.futures_last[topic] = data
     elif topic.channel == "account" and conn.uid is not None:
         action = SNAPSHOT
         data = orjson.dumps(account_snapshot(hub.svc.exchange.accounts.account(conn.uid), topic.target))
