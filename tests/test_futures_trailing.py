@@ -136,3 +136,18 @@ def test_trailing_orders_listed_modified_cancelled_and_refused(api: FuturesApi) 
     [ended] = api.ok("GET", f"{MIX}/order/orders-plan-history", f"productType={PT}&planType=track_plan")[
         "entrustedList"]
     assert (ended["planStatus"], ended["callbackRatio"]) == ("cancelled", "3")
+
+
+def test_index_price_is_no_futures_trigger_type(api: FuturesApi) -> None:
+    """Bitget's pages list fill_price and mark_price only (docs/futures-conditional.md): index_price is 40020."""
+    trigger = str((_last(api) + 50).quantize(Decimal("0.1")))
+    assert _plan(api, triggerPrice=trigger, triggerType="index_price").json()["code"] == "40020"
+    assert _plan(api, planType="normal_plan", triggerPrice=trigger, triggerType="index_price").json()["code"] == "40020"
+    api.place(side="buy", tradeSide="open", orderType="market", size="0.01")
+    tpsl = {"symbol": SYMBOL, "productType": PT, "marginCoin": "USDT", "holdSide": "long", "planType": "pos_profit",
+            "triggerPrice": trigger, "triggerType": "index_price"}
+    assert api.post(f"{MIX}/order/place-tpsl-order", tpsl).json()["code"] == "40020"
+    pos = {"symbol": SYMBOL, "productType": PT, "marginCoin": "USDT", "holdSide": "long",
+           "stopSurplusTriggerPrice": trigger, "stopSurplusTriggerType": "index_price"}
+    assert api.post(f"{MIX}/order/place-pos-tpsl", pos).json()["code"] == "40020"
+    assert len(api.exchange.futures.plans.triggers) == 0
