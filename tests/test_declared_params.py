@@ -107,19 +107,27 @@ def test_every_spot_endpoint_with_parameters_declares_them() -> None:
         "/api/v2/margin/currencies", "/api/v2/public/time", "/api/v2/spot/account/info"]
 
 
+def _reads_only_the_declared(api: Api, ep: Endpoint, base: dict[str, Any], read_names: set[str]) -> None:
+    """`base` is answered; the handler read only declared parameters; leaving out a required one is
+    40019 naming it."""
+    read_names.clear()
+    answer = _call(api, ep, base)
+    assert answer["code"] == "00000", (ep.path, base, answer)
+    declared = {p.name for p in ep.params}
+    assert read_names <= declared, f"{ep.path} reads undeclared {sorted(read_names - declared)}"
+    for param in ep.params:
+        if param.required:
+            answer = _call(api, ep, {k: v for k, v in base.items() if k != param.name})
+            assert (answer["code"], answer["msg"]) == ("40019", f"Parameter {param.name} cannot be empty"), ep.path
+
+
 @pytest.mark.parametrize("ep", SPOT, ids=lambda ep: f"{ep.method} {ep.path}")
 def test_declared_parameters_are_the_ones_read(ep: Endpoint, read_names: set[str]) -> None:
     api = Api(make_app(accounts=seed_accounts(ips=("127.0.0.1",)), rate_limits="off"))
     declared = {p.name: p for p in ep.params}
     base = _base(api, ep)
-    read_names.clear()
-    answer = _call(api, ep, base)
-    assert answer["code"] == "00000", (ep.path, base, answer)
-    assert read_names <= set(declared), f"{ep.path} reads undeclared {sorted(read_names - set(declared))}"
+    _reads_only_the_declared(api, ep, base, read_names)
     for name, param in declared.items():
-        if param.required:  # leaving it out is 40019 naming it
-            answer = _call(api, ep, {k: v for k, v in base.items() if k != name})
-            assert (answer["code"], answer["msg"]) == ("40019", f"Parameter {name} cannot be empty"), ep.path
         if ep.method == "GET":
             for option in param.enum:  # every declared option is accepted
                 answer = _call(api, ep, {**base, name: option})
@@ -191,14 +199,8 @@ def test_futures_declared_parameters_are_the_ones_read(ep: Endpoint, read_names:
     api.ok("POST", "/api/v2/spot/wallet/transfer", {"fromType": "spot", "toType": "usdt_futures", "coin": "USDT",
                                                     "amount": "1000"})
     base = _futures_base(api, ep)
-    read_names.clear()
-    answer = _call(api, ep, base)
-    assert answer["code"] == "00000", (ep.path, base, answer)
-    assert read_names <= set(declared), f"{ep.path} reads undeclared {sorted(read_names - set(declared))}"
+    _reads_only_the_declared(api, ep, base, read_names)
     for name, param in declared.items():
-        if param.required:
-            answer = _call(api, ep, {k: v for k, v in base.items() if k != name})
-            assert (answer["code"], answer["msg"]) == ("40019", f"Parameter {name} cannot be empty"), ep.path
         if ep.method == "GET":
             for option in param.enum:
                 chosen = {**base, name: option}
