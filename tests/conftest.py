@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from mock_exchange.app import MockExchange
 
+from .conformance_support import VirtualMock
 from .helpers import InProcess, make_app
 
 settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -26,6 +28,14 @@ def app() -> MockExchange:
 @pytest.fixture
 def client(app: MockExchange) -> InProcess:
     return InProcess(app)
+
+
+@pytest.fixture(scope="module")
+def vm() -> Iterator[VirtualMock]:
+    """A mock on virtual time behind a real socket, one per test module (the conformance tests)."""
+    mock = VirtualMock()
+    with mock.server:
+        yield mock
 
 
 def pytest_configure(config: pytest.Config) -> None:

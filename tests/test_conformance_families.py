@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 
 import pytest
 
@@ -39,13 +38,6 @@ from .conformance_support import (
 FAMILIES = ["HDR-*", "SECRET-*"]
 TIMEOUTS = ["RETRY-001", "RETRY-002"]  # about a second each: the mock holds the answer in real time
 LOST_ANSWERS = ["RETRY-003", "RETRY-004", "RETRY-005"]
-
-
-@pytest.fixture(scope="module")
-def vm() -> Iterator[VirtualMock]:
-    mock = VirtualMock()
-    with mock.server:
-        yield mock
 
 
 def _why(result: object) -> dict[str, str]:

@@ -3,7 +3,6 @@ futures operations skips them, and a deliberately broken adapter fails each one 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -14,13 +13,6 @@ from conformance.adapters.reference import FUTURES, MARGIN_COIN, ReferenceAdapte
 from .conformance_support import VirtualMock, failed, statuses
 
 FUT = ["FUT-*"]
-
-
-@pytest.fixture(scope="module")
-def vm() -> Iterator[VirtualMock]:
-    mock = VirtualMock()
-    with mock.server:
-        yield mock
 
 
 class StateFieldAdapter(ReferenceAdapter):

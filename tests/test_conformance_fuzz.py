@@ -5,7 +5,6 @@ sequences, saves each distinct failure shrunk, and `replay` says FIXED or FAILED
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,14 +18,6 @@ from conformance.cli import main
 from conformance.progress import Progress
 
 from .conformance_support import BlindRetryAdapter, ReorderedQueryAdapter, VirtualMock, failed
-
-
-@pytest.fixture(scope="module")
-def vm() -> Iterator[VirtualMock]:
-    """A mock on virtual time for the whole module."""
-    mock = VirtualMock()
-    with mock.server:
-        yield mock
 
 
 class CrashOnNonAscii(ReferenceAdapter):

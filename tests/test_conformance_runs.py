@@ -3,8 +3,6 @@ and deliberately broken adapters fail exactly the checks aimed at what they brea
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from client import RetryPolicy
@@ -28,14 +26,6 @@ from .conformance_support import (
 )
 
 pytestmark = pytest.mark.long  # the whole catalogue, several adapters
-
-
-@pytest.fixture(scope="module")
-def vm() -> Iterator[VirtualMock]:
-    """A mock on virtual time for the whole module."""
-    mock = VirtualMock()
-    with mock.server:
-        yield mock
 
 
 def test_reference_client_passes_the_whole_catalogue(vm: VirtualMock) -> None:

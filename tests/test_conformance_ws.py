@@ -3,8 +3,6 @@ broken socket client fails exactly the checks aimed at what it breaks."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from conformance.adapters.base import Adapter
@@ -22,13 +20,6 @@ from .conformance_ws_support import (
 )
 
 WS = ["WS-*"]
-
-
-@pytest.fixture(scope="module")
-def vm() -> Iterator[VirtualMock]:
-    mock = VirtualMock()
-    with mock.server:
-        yield mock
 
 
 def test_the_reference_client_passes_every_ws_check(vm: VirtualMock) -> None:
