@@ -164,9 +164,11 @@ class IdIndex(Generic[T]):
         return self._items.get(key)
 
     def add(self, key: int, item: T) -> None:
-        if key not in self._items:
-            ids = self._ids
-            if not ids or key > ids[-1]:
+        ids = self._ids
+        if ids and key > ids[-1]:  # the common case: a new id, above every listed one (so not an item yet)
+            ids.append(key)
+        elif key not in self._items:
+            if not ids:
                 ids.append(key)
             else:  # an older id: inserted in place, unless it was discarded and is still listed
                 i = bisect_left(ids, key, self._head)

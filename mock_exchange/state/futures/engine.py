@@ -90,7 +90,7 @@ class FuturesEngine:
         return self.pos_modes.get((uid, product), HEDGE)
 
     def wallet(self, uid: str, product: str, coin: str) -> Balance:
-        account = self.accounts.account(uid)
+        account = self.accounts.accounts.get(uid) or self.accounts.account(uid)  # the latter: 40034-style refusal
         found = account.wallets.get(FUTURES_WALLETS[product], _NO_WALLET).get(coin)  # Account.balance, inline
         return found if found is not None else account.balance(coin, FUTURES_WALLETS[product])
 

@@ -28,7 +28,7 @@ from ...errors import (
 from ...store.recorder import mutation
 from ..accounts import Balance
 from ..batch import each
-from ..catalog import Contract
+from ..catalog import CONTRACTS_BY_KEY, Contract
 from ..futures_market import FuturesMarket
 from ..matching import Take, take
 from ..orders import fresh_client_oid
@@ -76,7 +76,8 @@ class FuturesTrading:
     @mutation
     def place(self, uid: str, spec: FuturesOrderSpec, now_ms: int, source: str = "normal") -> FuturesOrder:
         eng = self.engine
-        c = self.market.contract(spec.product, spec.symbol)
+        # the contract: as parsed (the common case, at once), else any case or a demo type (or 40034)
+        c = CONTRACTS_BY_KEY.get((spec.product, spec.symbol)) or self.market.contract(spec.product, spec.symbol)
         coin = spec.margin_coin.upper()
         if coin not in c.margin_coins or (c.inverse and coin != c.base):
             raise invalid("marginCoin")  # an inverse contract trades margined in its base coin only
@@ -91,7 +92,7 @@ class FuturesTrading:
         trade_side = spec.trade_side if pos_mode == HEDGE else None
         if pos_mode == HEDGE and trade_side is None:
             raise BitgetError(TRADE_SIDE_MISMATCH)
-        self.check_shape(c, spec)
+        value = self.check_shape(c, spec)  # a limit order's price x size, else None
         is_buy = spec.side == "buy"
         reduce_only = spec.reduce_only and pos_mode != HEDGE
         closes = trade_side == CLOSE or reduce_only
@@ -121,14 +122,14 @@ class FuturesTrading:
         if not closes:
             mine = eng.positions.get(uid)
             held = mine.get((c.symbol, hold_side)) if mine else None
-            worth = (spec.price or self.market.mark_price(c, now_ms)) * spec.size
+            worth = value if value is not None else self.market.mark_price(c, now_ms) * spec.size
             if held is not None:
                 worth += held.entry * held.size
             tiers = c.tiers
             if leverage > (tiers[0] if worth < tiers[0].end_unit else c.tier_for(worth)).leverage:
                 raise BitgetError(ORDER_EXCEEDS_BALANCE)  # "greater than the max open size" (DOC-ERR) at this tier
-            if spec.price is not None and spec.order_type == "limit":
-                notional = spec.size if c.inverse else spec.price * spec.size  # _reservation, inline
+            if value is not None:  # a limit order
+                notional = spec.size if c.inverse else value  # _reservation, inline
                 reserve = (notional / leverage + notional * c.taker_fee).quantize(mg.AMOUNT, ROUND_HALF_EVEN)
             else:
                 reserve = sum((_reservation(p, q, leverage, c) for p, q in got.fills), ZERO)
@@ -182,8 +183,9 @@ class FuturesTrading:
         return bool(eng.position(uid, c.symbol, LONG) or eng.position(uid, c.symbol, SHORT)
                     or len(eng.book(uid, c.product_type).open.scope(c.symbol)))
 
-    def check_shape(self, c: Contract, spec: FuturesOrderSpec) -> None:
-        """Precision (40808), size bounds (45111), value (45110), price band (43008/43009)."""
+    def check_shape(self, c: Contract, spec: FuturesOrderSpec) -> Decimal | None:
+        """Precision (40808), size bounds (45111), value (45110), price band (43008/43009). A limit
+        order's value (price x size, which its caller needs too), else None."""
         size = spec.size
         try:  # more_places, its common answer inline: a size equal to itself on the grid has no more places
             on_grid = size.quantize(c.size_quantum) == size
@@ -194,11 +196,13 @@ class FuturesTrading:
         if spec.size < c.min_trade_num:
             raise BitgetError(BELOW_MINIMUM_SIZE)
         if spec.order_type != "limit" or spec.price is None:
-            return
+            return None
         price = spec.price
         on_tick(c, price, "price")
-        if price * spec.size < c.min_trade_usdt:
+        value = price * size
+        if value < c.min_trade_usdt:
             raise BitgetError(BELOW_MINIMUM_AMOUNT, c.min_trade_usdt)
+        return value
 
     def _check_presets(self, c: Contract, hold_side: str, spec: FuturesOrderSpec, now_ms: int) -> None:
         """Preset TP/SL prices of an opening order: on the price grid, and on the right side of the
