@@ -45,11 +45,11 @@ from .plan_model import (
     LIVE,
     LOSS_PLAN,
     MARK_PRICE,
+    MOVING_PLAN,
     NORMAL_PLAN,
     POS_PROFIT,
     PROFIT_PLAN,
     PROFITS,
-    MOVING_PLAN,
     TRACK_PLAN,
     TRAILING,
     WHOLE_POSITION,
@@ -275,12 +275,11 @@ class FuturesPlans:
         book = self.book(uid, c.product_type)
         oid = eng.ids.next()
         limit = execute is not None and execute > 0
+        rising = self._tpsl_rising(c, plan_type, hold_side, trigger, trigger_type, now_ms)
         plan = FuturesPlan(oid, uid, c, c.product_type, coin.upper(), "", pos_mode, plan_type,
                            closing_side(hold_side, pos_mode), CLOSE if hedge else None, hold_side, not hedge,
                            "limit" if limit else "market", execute if limit and execute is not None else ZERO,
-                           size, trigger, trigger_type, self._tpsl_rising(c, plan_type, hold_side, trigger, trigger_type,
-                                                                          now_ms),
-                           self._client(book, client_oid), now_ms, now_ms)
+                           size, trigger, trigger_type, rising, self._client(book, client_oid), now_ms, now_ms)
         if plan_type == MOVING_PLAN:
             plan.callback_ratio = range_rate
         book.add(plan)
