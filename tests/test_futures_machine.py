@@ -301,7 +301,7 @@ class FuturesMachine(RuleBasedStateMachine):
         assert len(executed) == len(set(executed))  # one order per fired plan
         for plan in self._plans():
             if plan.order_id is not None:
-                assert self.futures.engine.book(plan.uid, PT).find(plan.order_id) is not None
+                assert self.futures.engine.book(plan.uid, plan.product).find(plan.order_id) is not None
 
     @invariant()
     def equity_is_balance_plus_unrealised_pnl(self) -> None:
