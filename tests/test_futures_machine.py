@@ -1,9 +1,9 @@
 """A stateful property test of futures trading on the state layer: orders, cancels, leverage and mode
 changes, transfers, isolated margin, flash closes, trigger and TP/SL orders (placed, modified,
 cancelled) and clock moves (price walk, funding, conditional orders firing, liquidation), on linear
-(USDT-FUTURES, and USDC-FUTURES margined in USDC) and inverse (COIN-FUTURES, margined in BTC) contracts, with the money and the positions
-checked after every step, and every conditional order's firing checked against a brute-force replay of
-the walk."""
+(USDT-FUTURES; USDC-FUTURES margined in USDC) and inverse (COIN-FUTURES, margined in BTC) contracts,
+with the money and the positions checked after every step, and every conditional order's firing
+checked against a brute-force replay of the walk."""
 
 from __future__ import annotations
 
