@@ -1,9 +1,9 @@
 """A stateful property test of futures trading on the state layer: orders, cancels, leverage and mode
 changes, transfers, isolated margin, flash closes, trigger and TP/SL orders (placed, modified,
 cancelled) and clock moves (price walk, funding, conditional orders firing, liquidation), on linear
-(USDT-FUTURES) and inverse (COIN-FUTURES, margined in BTC) contracts, with the money and the positions
-checked after every step, and every conditional order's firing checked against a brute-force replay of
-the walk."""
+(USDT-FUTURES; USDC-FUTURES margined in USDC) and inverse (COIN-FUTURES, margined in BTC) contracts,
+with the money and the positions checked after every step, and every conditional order's firing
+checked against a brute-force replay of the walk."""
 
 from __future__ import annotations
 
@@ -30,13 +30,13 @@ from .helpers import NOW
 pytestmark = pytest.mark.long  # the stateful test runs for seconds
 
 UIDS = ("1000000001", "1000000002")
-PT, COIN_PT = "USDT-FUTURES", "COIN-FUTURES"
+PT, COIN_PT, USDC_PT = "USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES"
 # (productType, symbol, margin coin)
-MARKETS = ((PT, "BTCUSDT", "USDT"), (PT, "ETHUSDT", "USDT"), (COIN_PT, "BTCUSD", "BTC"))
+MARKETS = ((PT, "BTCUSDT", "USDT"), (PT, "ETHUSDT", "USDT"), (COIN_PT, "BTCUSD", "BTC"), (USDC_PT, "BTCPERP", "USDC"))
 SYMBOLS = ("BTCUSDT", "ETHUSDT")  # the conditional orders' contracts (USDT-FUTURES)
-WALLETS = {(PT, "USDT"): "usdt_futures", (COIN_PT, "BTC"): "coin_futures"}
+WALLETS = {(PT, "USDT"): "usdt_futures", (COIN_PT, "BTC"): "coin_futures", (USDC_PT, "USDC"): "usdc_futures"}
 # amounts of the rules are written in USDT; in BTC they are scaled by this
-SCALE = {"USDT": Decimal(1), "BTC": Decimal("0.0002")}
+SCALE = {"USDT": Decimal(1), "USDC": Decimal(1), "BTC": Decimal("0.0002")}
 HOUR = 3_600_000
 markets = st.sampled_from(MARKETS)
 
@@ -45,10 +45,12 @@ class FuturesMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.clock = ManualClock(NOW)
-        self.ex = Exchange(self.clock, 11, [AccountSeed(uid, {"USDT": "20000", "BTC": "4"}) for uid in UIDS])
+        self.ex = Exchange(self.clock, 11, [AccountSeed(uid, {"USDT": "20000", "BTC": "4", "USDC": "20000"})
+                                                 for uid in UIDS])
         for uid in UIDS:
             self.ex.wallet.transfer(uid, "spot", "usdt_futures", "USDT", Decimal(5000), None, None, NOW)
             self.ex.wallet.transfer(uid, "spot", "coin_futures", "BTC", Decimal(1), None, None, NOW)
+            self.ex.wallet.transfer(uid, "spot", "usdc_futures", "USDC", Decimal(5000), None, None, NOW)
         self.initial = self._coins()
 
     # -- helpers ------------------------------------------------------------------------------
@@ -133,7 +135,7 @@ class FuturesMachine(RuleBasedStateMachine):
                                 force, trade_side, reduce)
         self._attempt(lambda: self.futures.trading.place(uid, spec, self.now))
 
-    @rule(uid=st.sampled_from(UIDS), product=st.sampled_from([PT, COIN_PT]), pick=st.integers(0, 10))
+    @rule(uid=st.sampled_from(UIDS), product=st.sampled_from([PT, COIN_PT, USDC_PT]), pick=st.integers(0, 10))
     def cancel(self, uid: str, product: str, pick: int) -> None:
         open_orders = list(self.futures.engine.book(uid, product).open.all.values())
         if open_orders:
@@ -153,7 +155,7 @@ class FuturesMachine(RuleBasedStateMachine):
         product, symbol, coin = market
         self._attempt(lambda: self.futures.settings.set_margin_mode(uid, product, symbol, coin, mode, self.now))
 
-    @rule(uid=st.sampled_from(UIDS), product=st.sampled_from([PT, COIN_PT]),
+    @rule(uid=st.sampled_from(UIDS), product=st.sampled_from([PT, COIN_PT, USDC_PT]),
           mode=st.sampled_from(["one_way_mode", "hedge_mode"]))
     def position_mode(self, uid: str, product: str, mode: str) -> None:
         self._attempt(lambda: self.futures.settings.set_position_mode(uid, product, mode))

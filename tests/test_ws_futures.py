@@ -237,9 +237,10 @@ def test_orders_algo_follows_a_trigger_order_placed_fired_and_a_tpsl_cancelled(f
         assert states == [("loss_plan", "live"), ("loss_plan", "cancelled")]
 
 
-# COIN-FUTURES (inverse, margined in BTC): the same private pushes as USDT-FUTURES. (USDC-FUTURES cannot
-# be funded: USDC is no coin of the catalog, so its channels carry an empty wallet; docs/websocket.md.)
-PRODUCTS = [("COIN-FUTURES", "BTCUSD", "BTC", "coin_futures", "0.5")]
+# COIN-FUTURES (inverse, margined in BTC) and USDC-FUTURES (BTCPERP, margined in USDC): the same private
+# pushes as USDT-FUTURES.
+PRODUCTS = [("COIN-FUTURES", "BTCUSD", "BTC", "coin_futures", "0.5"),
+            ("USDC-FUTURES", "BTCPERP", "USDC", "usdc_futures", "5000")]
 
 
 def _fund(mock: Mock, wallet: str, coin: str, amount: str) -> None:
