@@ -27,7 +27,8 @@ def _order_common(o: FuturesOrder) -> dict[str, Any]:
         "baseVolume": plain(o.base_volume),
         "fee": _neg(o.fee),
         "price": plain(o.price),
-        "priceAvg": plain(o.quote_volume / o.base_volume) if o.base_volume else "0",
+        # "" until something fills: the real orders-pending answer and ccxt's recorded live order (detail)
+        "priceAvg": plain(o.quote_volume / o.base_volume) if o.base_volume else "",
         "side": o.side,
         "force": o.force,
         "totalProfits": plain(o.profit),
