@@ -63,7 +63,7 @@ _CLOSED = Obj({
     **{name: NumStr for name in ("openAvgPrice", "closeAvgPrice")}, "marginMode": _MODE,
     **{name: NumStr for name in ("openTotalPos", "closeTotalPos", "pnl", "netProfit", "totalFunding", "openFee",
                                  "closeFee")},
-    "cTime": IntStr, "uTime": IntStr,
+    "ctime": IntStr, "utime": IntStr,
 })
 HISTORY_POSITION = Obj({"list": List(_CLOSED), "endId": MaybeEmpty(IntStr)})
 

@@ -181,6 +181,7 @@ def closed_position_view(c: ClosedPosition) -> dict[str, Any]:
         "totalFunding": plain(c.funding),
         "openFee": plain(c.open_fee),
         "closeFee": plain(c.close_fee),
-        "cTime": str(c.ctime),
-        "uTime": str(c.utime),
+        # lower case here, unlike every other futures list: two real answers (ccxt's comment, JKorf's fixture)
+        "ctime": str(c.ctime),
+        "utime": str(c.utime),
     }
