@@ -27,7 +27,7 @@ API_KEY = "bg_test_key"
 SECRET = "test_secret"
 PASSPHRASE = "test_pass"
 ALL_PERMISSIONS = frozenset({"read", "spot_trade", "margin_trade", "contract_trade", "transfer", "withdraw"})
-BALANCES = {"USDT": "100000", "BTC": "2", "ETH": "20", "SOL": "500"}
+BALANCES = {"USDT": "100000", "BTC": "2", "ETH": "20", "SOL": "500", "USDC": "100000"}
 
 
 def seed_accounts(permissions: frozenset[str] = ALL_PERMISSIONS, ips: tuple[str, ...] = ()) -> list[AccountSeed]:

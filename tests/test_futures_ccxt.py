@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -95,3 +96,36 @@ def test_ccxt_inverse_swap_margined_in_btc(exchange: Any) -> None:
     assert exchange.fetch_positions([INVERSE]) == []
     [record] = exchange.fetch_positions_history([INVERSE])
     assert record["symbol"] == INVERSE
+
+
+
+USDC_SWAP = "BTC/USDC:USDC"
+
+
+def test_ccxt_usdc_swap_margined_in_usdc() -> None:
+    """USDC-FUTURES through ccxt: the BTCPERP market, USDC moved to the usdc_futures wallet ('usdc_swap' in
+    ccxt's accountsByType), the ticker, an order (ccxt sends productType USDC-FUTURES and marginCoin USDC
+    for a market settled in USDC), the position and the balance read back in USDC, and close_position."""
+    with ccxt_on_swaps(ccxt) as (exchange, app):
+        fm, clock = app.services.exchange.futures_market, app.services.clock
+        market = exchange.markets[USDC_SWAP]
+        assert (market["id"], market["settle"], market["linear"], market["contractSize"]) == (
+            "BTCPERP", "USDC", True, 1)
+        exchange.transfer("USDC", 5000, "spot", "usdc_swap")
+        ticker = exchange.fetch_ticker(USDC_SWAP)
+        assert ticker["markPrice"] == float(fm.mark_price(fm.contract("USDC-FUTURES", "BTCPERP"), clock.now_ms()))
+        placed = exchange.create_order(USDC_SWAP, "market", "buy", 0.05, None, {"hedged": True})
+        [sent] = [json.loads(e["body"]) for e in app.services.journal.newest(20)
+                  if e["path"] == "/api/v2/mix/order/place-order"]
+        assert (sent["symbol"], sent["productType"], sent["marginCoin"]) == ("BTCPERP", "USDC-FUTURES", "USDC")
+        order = exchange.fetch_order(placed["id"], USDC_SWAP)
+        assert order["status"] == "closed" and order["filled"] == 0.05 and order["fee"]["currency"] == "USDC"
+        [position] = exchange.fetch_positions([USDC_SWAP])
+        assert (position["side"], position["contracts"], position["info"]["marginCoin"]) == ("long", 0.05, "USDC")
+        assert position["entryPrice"] == pytest.approx(order["average"])
+        balance = exchange.fetch_balance({"type": "swap", "productType": "USDC-FUTURES"})
+        assert balance["USDC"]["total"] == pytest.approx(
+            5000 - order["fee"]["cost"] + float(position["unrealizedPnl"]), abs=1e-6)
+        exchange.close_position(USDC_SWAP, "long")
+        assert exchange.fetch_positions([USDC_SWAP]) == []
+        assert exchange.fetch_positions([SWAP]) == []  # the USDT side saw none of it

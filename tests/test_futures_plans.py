@@ -182,7 +182,7 @@ def test_tpsl_orders_close_the_position_and_go_with_it(api: FuturesApi) -> None:
     assert _tpsl(api, planType="pos_profit", triggerPrice=str(last - 5)).json()["code"] == "40830"
     assert _tpsl(api, planType="loss_plan", triggerPrice=str(last - 5), size="0.02").json()["code"] == "43023"
     assert _tpsl(api, planType="pos_loss", triggerPrice=str(last - 5), holdSide="short").json()["code"] == "40837"
-    assert _tpsl(api, planType="moving_plan", triggerPrice=str(last - 5), size="0.01").json()["code"] == "40020"
+    assert _tpsl(api, planType="moving_plan", triggerPrice=str(last - 5), size="0.01").json()["code"] == "40019"
     stop = (last - 20).quantize(Decimal("0.1"))
     sl = _tpsl(api, planType="pos_loss", triggerPrice=str(stop)).json()["data"]
     assert _tpsl(api, planType="pos_loss", triggerPrice=str(stop - 1)).json()["code"] == "43031"

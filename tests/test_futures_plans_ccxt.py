@@ -112,3 +112,25 @@ def test_ccxt_trailing_order_placed_listed_and_fired(exchange: Any) -> None:
     assert [(o["id"], o["status"]) for o in closed] == [(placed["id"], "closed")]
     [position] = exchange.fetch_positions([SWAP])
     assert (position["side"], position["contracts"]) == ("short", 0.01)
+
+
+def test_ccxt_trailing_stop_on_a_position(exchange: Any) -> None:
+    """ccxt has no option of its own for moving_plan (its trailingPercent goes to place-plan-order as
+    track_plan); a stopLossPrice order routes to place-tpsl-order, and its params pass through: planType
+    moving_plan with rangeRate makes it a trailing stop on the position."""
+    exchange.create_order(SWAP, "market", "buy", 0.01, None, HEDGED)
+    last = _last(exchange)
+    placed = exchange.create_order(SWAP, "market", "sell", 0.01, None, {
+        **HEDGED, "stopLossPrice": round(last - 5, 1), "planType": "moving_plan", "rangeRate": "0.02"})
+    [sent] = exchange.services.journal.newest(1)
+    assert sent["path"] == "/api/v2/mix/order/place-tpsl-order"
+    [listed] = exchange.fetch_open_orders(SWAP, params={"planType": "profit_loss"})
+    assert listed["id"] == placed["id"]
+    assert (listed["info"]["planType"], listed["info"]["callbackRatio"]) == ("moving_plan", "0.02")
+    for _ in range(300):
+        if not exchange.fetch_positions([SWAP]):
+            break
+        _advance(exchange, 5_000)
+    assert exchange.fetch_positions([SWAP]) == []  # the trailing stop closed the long
+    closed = exchange.fetch_canceled_and_closed_orders(SWAP, params={"trigger": True, "planType": "profit_loss"})
+    assert [(o["id"], o["status"]) for o in closed] == [(placed["id"], "closed")]

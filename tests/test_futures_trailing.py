@@ -61,17 +61,33 @@ def _expected_fire(api: FuturesApi, start: int, trigger: Decimal, rising: bool, 
     return None
 
 
-@settings(max_examples=8, deadline=None)
-@given(side=st.sampled_from(["buy", "sell"]), offset=st.integers(-20, 20),
-       ratio=st.sampled_from([Decimal("0.02"), Decimal("0.05"), Decimal("0.1")]), wait=st.integers(0, 3_000))
-def test_a_trailing_order_fires_where_a_replay_of_the_walk_says(side: str, offset: int, ratio: Decimal,
+def _moving(api: FuturesApi, **body: Any) -> Any:
+    """place-tpsl-order planType moving_plan: a trailing stop on the long (holdSide long) by default."""
+    full = {"marginCoin": "USDT", "productType": PT, "symbol": SYMBOL, "planType": "moving_plan",
+            "triggerType": "fill_price", "holdSide": "long", "size": "0.01", "rangeRate": "0.1", **body}
+    return api.post(f"{MIX}/order/place-tpsl-order", full)
+
+
+@settings(max_examples=12, deadline=None)
+@given(kind=st.sampled_from(["track_plan", "moving_plan"]), side=st.sampled_from(["buy", "sell"]),
+       offset=st.integers(-20, 20), ratio=st.sampled_from([Decimal("0.02"), Decimal("0.05"), Decimal("0.1")]),
+       wait=st.integers(0, 3_000))
+def test_a_trailing_order_fires_where_a_replay_of_the_walk_says(kind: str, side: str, offset: int, ratio: Decimal,
                                                                  wait: int) -> None:
+    """Both trailing kinds: a trailing order (track_plan) that sells or buys, and a trailing stop
+    (moving_plan) on a long (its close sells: it trails the high) or a short (trails the low)."""
     api = FuturesApi()
     api.advance(wait * STEP_MS)
+    if kind == "moving_plan":
+        hold = "long" if side == "sell" else "short"
+        api.place(side="buy" if hold == "long" else "sell", tradeSide="open", orderType="market", size="0.01")
     trigger = (_last(api) + offset).quantize(Decimal("0.1"))
     rising = trigger >= _last(api)
     start = step_of(api.now)
-    placed = _plan(api, side=side, triggerPrice=str(trigger), callbackRatio=str(ratio)).json()
+    if kind == "track_plan":
+        placed = _plan(api, side=side, triggerPrice=str(trigger), callbackRatio=str(ratio)).json()
+    else:
+        placed = _moving(api, holdSide=hold, triggerPrice=str(trigger), rangeRate=str(ratio)).json()
     assert placed["code"] == "00000", placed
     most = 600
     expected = _expected_fire(api, start, trigger, rising, side, ratio, most)
@@ -84,6 +100,11 @@ def test_a_trailing_order_fires_where_a_replay_of_the_walk_says(side: str, offse
     if expected is not None:
         assert plan.order_id is not None and api.detail(str(plan.order_id))["orderType"] == "market"
         assert len(api.exchange.futures.plans.triggers) == 0  # nothing left watching: fired once
+        if kind == "moving_plan":
+            assert api.positions() == []  # the trailing stop closed the position
+    elif kind == "moving_plan":
+        [position] = api.positions()
+        assert position["holdSide"] == hold and position["total"] == "0.01"
 
 
 def test_a_sell_trailing_order_trails_the_high_and_fires_on_the_retrace(api: FuturesApi) -> None:
@@ -150,4 +171,39 @@ def test_index_price_is_no_futures_trigger_type(api: FuturesApi) -> None:
     pos = {"symbol": SYMBOL, "productType": PT, "marginCoin": "USDT", "holdSide": "long",
            "stopSurplusTriggerPrice": trigger, "stopSurplusTriggerType": "index_price"}
     assert api.post(f"{MIX}/order/place-pos-tpsl", pos).json()["code"] == "40020"
+    assert len(api.exchange.futures.plans.triggers) == 0
+
+
+def test_trailing_stops_refused_listed_modified_and_gone_with_the_position(api: FuturesApi) -> None:
+    trigger = str((_last(api) + 50).quantize(Decimal("0.1")))
+    assert _moving(api, triggerPrice=trigger).json()["code"] == "40837"  # no position yet
+    api.place(side="buy", tradeSide="open", orderType="market", size="0.01")
+    before = api.state()
+    bad = [({"rangeRate": ""}, "40019"), ({"rangeRate": "0"}, "40020"), ({"rangeRate": "10.5"}, "40020"),
+           ({"executePrice": trigger}, "40020"), ({"size": ""}, "40019"), ({"size": "0.02"}, "43023")]
+    for extra, code in bad:
+        body = _moving(api, triggerPrice=trigger, **extra).json()
+        assert body["code"] == code, (extra, body)
+    assert api.state() == before and len(api.exchange.futures.plans.triggers) == 0
+    placed = _moving(api, triggerPrice=trigger, rangeRate="2", executePrice="0").json()["data"]
+    [listed] = api.ok("GET", f"{MIX}/order/orders-plan-pending", f"productType={PT}&planType=profit_loss")[
+        "entrustedList"]
+    assert (listed["planType"], listed["callbackRatio"], listed["triggerPrice"], listed["orderType"],
+            listed["tradeSide"], listed["size"]) == ("moving_plan", "2", trigger, "market", "close", "0.01")
+    [position] = api.positions()
+    assert (position["takeProfitId"], position["stopLossId"]) == ("", "")  # only pos_profit / pos_loss show there
+    api.ok("POST", f"{MIX}/order/modify-tpsl-order", {
+        "orderId": placed["orderId"], "marginCoin": "USDT", "productType": PT, "symbol": SYMBOL,
+        "triggerPrice": trigger, "size": "0.01", "rangeRate": "3"})
+    [listed] = api.ok("GET", f"{MIX}/order/orders-plan-pending", f"productType={PT}&planType=profit_loss")[
+        "entrustedList"]
+    assert listed["callbackRatio"] == "3"
+    modify = {"orderId": placed["orderId"], "marginCoin": "USDT", "productType": PT, "symbol": SYMBOL,
+              "triggerPrice": trigger, "size": "0.01"}
+    assert api.post(f"{MIX}/order/modify-tpsl-order", {**modify, "executePrice": trigger}).json()["code"] == "40020"
+    assert api.post(f"{MIX}/order/modify-tpsl-order", {**modify, "rangeRate": "11"}).json()["code"] == "40020"
+    api.ok("POST", f"{MIX}/order/close-positions", {"symbol": SYMBOL, "productType": PT})
+    [ended] = api.ok("GET", f"{MIX}/order/orders-plan-history", f"productType={PT}&planType=profit_loss")[
+        "entrustedList"]
+    assert (ended["orderId"], ended["planStatus"]) == (placed["orderId"], "cancelled")
     assert len(api.exchange.futures.plans.triggers) == 0

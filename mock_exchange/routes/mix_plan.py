@@ -47,17 +47,12 @@ PLAN_STATUSES = (EXECUTED, FAILED, CANCELLED)
 _NEW_TPSL = {"new" + name[0].upper() + name[1:]: name for name in PLAN_TPSL}
 
 
-def _not_simulated(name: str, value: str) -> None:
-    """Trailing TP/SL (moving_plan) is not simulated (docs/futures-conditional.md)."""
-    if value == MOVING_PLAN:
-        raise invalid(name)
-
-
 MAX_CALLBACK_RATIO = Decimal(10)  # the doc: "the rate cannot be greater than 10"
 
 
 def _callback_ratio(req: ApiRequest, name: str, required: bool) -> Decimal | None:
-    """A trailing order's callback rate, a percent in (0, 10]."""
+    """A trailing order's callback rate (callbackRatio) or a trailing stop's callback range (rangeRate),
+    a percent in (0, 10]."""
     ratio = req.amount(name)
     if ratio is None:
         if required:
@@ -174,15 +169,17 @@ def place_tpsl_order(svc: Services, req: ApiRequest) -> Any:
     product = product_type(req)
     symbol = req.text("symbol", required=True) or ""
     plan_type = req.choice("planType", TPSL_TYPES, required=True) or ""
-    _not_simulated("planType", plan_type)
     trigger = _trigger(req)
     trigger_type = req.choice("triggerType", TRIGGER_TYPES, default="fill_price") or "fill_price"
     execute = _execute_price(req, "executePrice")
     hold_side = _hold_side(req)
     size = _optional_size(req, "size", plan_type)
+    # a trailing stop needs its callback range (the doc); the others ignore it ("" in the doc's example)
+    rate = _callback_ratio(req, "rangeRate", required=True) if plan_type == MOVING_PLAN else None
     if "stpMode" in req.params:
         req.choice("stpMode", STP_MODES, default="none")
-    spec = TpslSpec(symbol, product, coin, plan_type, hold_side, trigger, trigger_type, execute, size, client_oid(req))
+    spec = TpslSpec(symbol, product, coin, plan_type, hold_side, trigger, trigger_type, execute, size, client_oid(req),
+                    rate)
     return _ids(svc.exchange.futures.plans.place_tpsl(req.uid, spec, req.now_ms))
 
 
@@ -228,8 +225,8 @@ def modify_tpsl_order(svc: Services, req: ApiRequest) -> Any:
         raise missing("size")
     if size is not None and size < 0:
         raise invalid("size")
-    req.amount("rangeRate")
-    change = PlanChange(size or None, None, trigger, trigger_type, execute_price_given=given)
+    change = PlanChange(size or None, None, trigger, trigger_type, execute_price_given=given,
+                        callback_ratio=_callback_ratio(req, "rangeRate", False))
     plan = svc.exchange.futures.plans.modify_tpsl(req.uid, product, symbol, coin, order_id, client, change, execute,
                                                   req.now_ms)
     return _ids(plan)

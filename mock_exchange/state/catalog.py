@@ -92,6 +92,7 @@ COINS: tuple[Coin, ...] = (
     Coin("USDT", 3, (Chain("ERC20", D("5"), D("10"), ERC20), Chain("TRC20", D("1"), D("10"), TRC20))),
     Coin("SOL", 4, (Chain("SOL", D("0.01"), D("0.1"), SOL_ADDR),)),
     Coin(DRAGON, 5, (Chain("ERC20", D("10"), D("20"), ERC20),)),
+    Coin("USDC", 6, (Chain("ERC20", D("5"), D("10"), ERC20), Chain("SOL", D("1"), D("10"), SOL_ADDR))),
 )
 
 

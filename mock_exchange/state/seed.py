@@ -16,7 +16,7 @@ from .accounts import MAX_KEYS_PER_UID, check_ips, check_permissions, load_publi
 from .catalog import COINS_BY_NAME
 
 DEMO_UID = "1000000001"
-DEMO_BALANCES = {"USDT": "100000", "BTC": "2", "ETH": "20", "SOL": "500", "龙币": "100000"}
+DEMO_BALANCES = {"USDT": "100000", "BTC": "2", "ETH": "20", "SOL": "500", "龙币": "100000", "USDC": "100000"}
 DEMO_PERMISSIONS = ["read", "spot_trade", "contract_trade", "transfer"]  # the demo trades futures too
 _UID = re.compile(r"[0-9A-Za-z_-]{1,64}")
 

@@ -18,6 +18,7 @@ NORMAL_PLAN, TRACK_PLAN = "normal_plan", "track_plan"
 PROFIT_PLAN, LOSS_PLAN, MOVING_PLAN = "profit_plan", "loss_plan", "moving_plan"
 POS_PROFIT, POS_LOSS = "pos_profit", "pos_loss"
 TPSL_TYPES = (PROFIT_PLAN, LOSS_PLAN, MOVING_PLAN, POS_PROFIT, POS_LOSS)
+TRAILING = (TRACK_PLAN, MOVING_PLAN)
 PROFITS = (PROFIT_PLAN, POS_PROFIT)
 WHOLE_POSITION = (POS_PROFIT, POS_LOSS)
 FILL_PRICE, MARK_PRICE = "fill_price", "mark_price"
@@ -64,6 +65,7 @@ class TpslSpec(NamedTuple):
     execute_price: Decimal | None = None
     size: Decimal | None = None
     client_oid: str | None = None
+    range_rate: Decimal | None = None  # moving_plan: the retrace (percent) that fires it
 
 
 class PlanChange(NamedTuple):
@@ -75,7 +77,8 @@ class PlanChange(NamedTuple):
     trigger_type: str | None = None
     tpsl: Mapping[str, str] = NO_TPSL  # modify-plan-order's new TP/SL (PLAN_TPSL names)
     execute_price_given: bool = False  # modify-tpsl-order: executePrice sent ("" or 0 means market)
-    callback_ratio: Decimal | None = None  # modify-plan-order's newCallbackRatio (track_plan)
+    callback_ratio: Decimal | None = None  # modify-plan-order's newCallbackRatio (track_plan), modify-tpsl-order's
+    # rangeRate (moving_plan)
 
 
 @dataclass(slots=True, eq=False)
@@ -109,12 +112,18 @@ class FuturesPlan:
     order_id: int | None = None  # the futures order it placed
     fail_reason: str = ""  # why firing placed nothing (Bitget's code and message)
     fired_step: int | None = None  # the walk step whose price met the trigger
-    callback_ratio: Decimal | None = None  # track_plan: percent retrace from the extreme that fires it
-    extreme: Decimal | None = None  # track_plan: best price since activation (None: not activated yet)
+    callback_ratio: Decimal | None = None  # track_plan, moving_plan: percent retrace from the extreme that fires it
+    extreme: Decimal | None = None  # trailing: best price since activation (None: not activated yet)
 
     @property
     def is_tpsl(self) -> bool:
         return self.plan_type in TPSL_TYPES
+
+    @property
+    def sells(self) -> bool:
+        """Whether the order it places sells: a trigger order's side; a TP/SL's closes its position (in
+        hedge mode its `side` names the position, so the position decides)."""
+        return self.hold_side == LONG if self.is_tpsl else self.side == "sell"
 
     @property
     def shown_trade_side(self) -> str:
@@ -127,10 +136,10 @@ class FuturesPlan:
         return self.trade_side == CLOSE or self.reduce_only
 
 
-def trail_levels(side: str, extreme: Decimal, ratio: Decimal) -> tuple[Decimal, bool]:
+def trail_levels(sells: bool, extreme: Decimal, ratio: Decimal) -> tuple[Decimal, bool]:
     """An activated trailing order's firing condition (price, rising): a sell fires once the price is
     `ratio` percent below the highest price since activation, a buy once it is that far above the lowest."""
-    if side == "sell":
+    if sells:
         return extreme * (1 - ratio / 100), False
     return extreme * (1 + ratio / 100), True
 

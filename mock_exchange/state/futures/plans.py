@@ -45,11 +45,13 @@ from .plan_model import (
     LIVE,
     LOSS_PLAN,
     MARK_PRICE,
+    MOVING_PLAN,
     NORMAL_PLAN,
     POS_PROFIT,
     PROFIT_PLAN,
     PROFITS,
     TRACK_PLAN,
+    TRAILING,
     WHOLE_POSITION,
     FuturesPlan,
     PlanBook,
@@ -60,7 +62,7 @@ from .plan_model import (
     tpsl_rising,
     trail_levels,
 )
-from .trading import LINEAR, FuturesTrading, on_tick
+from .trading import FuturesTrading, on_tick, traded_margin_coin
 
 PlanRef = tuple[str | None, str | None]  # (orderId, clientOid)
 # a preset of place-order -> (the TP/SL it becomes, the preset naming its execute price)
@@ -97,10 +99,7 @@ class FuturesPlans:
     def _contract(self, uid: str, product: str, symbol: str, coin: str) -> Contract:
         self.engine.accounts.account(uid)
         c = self.trading.contract(product, symbol)
-        if coin.upper() not in c.margin_coins:
-            raise invalid("marginCoin")
-        if c.product_type not in LINEAR:
-            raise invalid("productType")
+        traded_margin_coin(c, coin)
         return c
 
     def _client(self, book: PlanBook, given: str | None) -> str:
@@ -121,7 +120,7 @@ class FuturesPlans:
         if plan.extreme is None or plan.callback_ratio is None:
             self.triggers.add(watch, plan.oid, plan.trigger_price, plan.rising, plan)
             return
-        level, rising = trail_levels(plan.side, plan.extreme, plan.callback_ratio)
+        level, rising = trail_levels(plan.sells, plan.extreme, plan.callback_ratio)
         self.triggers.add(watch, plan.oid, level, rising, plan)
         beyond = plan.extreme.next_minus() if rising else plan.extreme.next_plus()
         self.triggers.add(watch, -plan.oid, beyond, not rising, plan)
@@ -213,7 +212,8 @@ class FuturesPlans:
                      replacing: FuturesPlan | None = None) -> tuple[Position, Decimal]:
         """Everything place-tpsl-order and modify-tpsl-order refuse: no position (40837), prices off the
         grid (40808), a size beyond the position (43023), a trigger on the wrong side of the price now
-        (40830/40832/40834/40836). Returns the position and the size the plan keeps (0: all of it)."""
+        (40830/40832/40834/40836; not for a trailing stop, moving_plan, whose trigger is an activation
+        price met from either side). Returns the position and the size the plan keeps (0: all of it)."""
         p = self.engine.position(uid, c.symbol, hold_side)
         if p is None:
             raise BitgetError(NO_POSITION_FOR_TPSL)
@@ -228,6 +228,10 @@ class FuturesPlans:
             if size > p.size:
                 raise BitgetError(TPSL_ABOVE_POSITION)
             kept = size
+        if plan_type == MOVING_PLAN:
+            if execute is not None:
+                raise invalid("executePrice")  # the doc: a trailing stop always closes at market
+            return p, kept
         now = self.price_now(c, trigger_type, now_ms)
         profit, long = plan_type in PROFITS, hold_side == LONG
         if profit and long and trigger <= now:
@@ -261,27 +265,39 @@ class FuturesPlans:
 
     def _new_tpsl(self, uid: str, c: Contract, coin: str, plan_type: str, hold_side: str, trigger: Decimal,
                   trigger_type: str, execute: Decimal | None, size: Decimal, client_oid: str | None,
-                  now_ms: int) -> FuturesPlan:
+                  now_ms: int, range_rate: Decimal | None = None) -> FuturesPlan:
         eng = self.engine
         pos_mode = eng.pos_mode(uid, c.product_type)
         hedge = pos_mode == HEDGE
         book = self.book(uid, c.product_type)
         oid = eng.ids.next()
         limit = execute is not None and execute > 0
+        rising = self._tpsl_rising(c, plan_type, hold_side, trigger, trigger_type, now_ms)
         plan = FuturesPlan(oid, uid, c, c.product_type, coin.upper(), "", pos_mode, plan_type,
                            closing_side(hold_side, pos_mode), CLOSE if hedge else None, hold_side, not hedge,
                            "limit" if limit else "market", execute if limit and execute is not None else ZERO,
-                           size, trigger, trigger_type, tpsl_rising(plan_type, hold_side),
-                           self._client(book, client_oid), now_ms, now_ms)
+                           size, trigger, trigger_type, rising, self._client(book, client_oid), now_ms, now_ms)
+        if plan_type == MOVING_PLAN:
+            plan.callback_ratio = range_rate
         book.add(plan)
         self._watch(plan)
         return plan
 
+    def _tpsl_rising(self, c: Contract, plan_type: str, hold_side: str, trigger: Decimal, trigger_type: str,
+                     now_ms: int) -> bool:
+        """The way a TP/SL's trigger is met: fixed by its kind, except a trailing stop's activation price,
+        met from the side the price is on now (as a trailing order's, docs/futures-conditional.md)."""
+        if plan_type == MOVING_PLAN:
+            return trigger >= self.price_now(c, trigger_type, now_ms)
+        return tpsl_rising(plan_type, hold_side)
+
     @mutation
     def place_tpsl(self, uid: str, spec: TpslSpec, now_ms: int) -> FuturesPlan:
+        if spec.plan_type == MOVING_PLAN and spec.range_rate is None:
+            raise missing("rangeRate")
         c, kept = self._check_tpsl(uid, spec, now_ms, replace=False)
         return self._new_tpsl(uid, c, spec.margin_coin, spec.plan_type, spec.hold_side, spec.trigger_price,
-                              spec.trigger_type, spec.execute_price, kept, spec.client_oid, now_ms)
+                              spec.trigger_type, spec.execute_price, kept, spec.client_oid, now_ms, spec.range_rate)
 
     @mutation
     def place_pos_tpsl(self, uid: str, legs: list[TpslSpec], now_ms: int) -> list[FuturesPlan]:
@@ -304,7 +320,8 @@ class FuturesPlans:
     @mutation
     def modify_tpsl(self, uid: str, product: str, symbol: str, coin: str, order_id: str | None,
                     client_oid: str | None, change: PlanChange, execute: Decimal | None, now_ms: int) -> FuturesPlan:
-        """A new trigger (price, type), execute price and size for a pending TP/SL (same id)."""
+        """A new trigger (price, type), execute price and size for a pending TP/SL (same id); a trailing
+        stop (moving_plan) also a new rate, and waits for its activation price again."""
         c = self._contract(uid, product, symbol, coin)
         plan = self._find(uid, product, c.symbol, order_id, client_oid, TPSL_NOT_FOUND)
         if not plan.is_tpsl:
@@ -317,9 +334,14 @@ class FuturesPlans:
         _, kept = self._tpsl_checks(uid, c, plan.plan_type, plan.hold_side, trigger, trigger_type, execute, size,
                                     now_ms)
         # -- nothing below can fail -----------------------------------------------------------------
-        self.triggers.remove(plan.oid)
+        self._unwatch(plan)
         limit = execute is not None and execute > 0
         plan.trigger_price, plan.trigger_type, plan.size = trigger, trigger_type, kept
+        if plan.plan_type == MOVING_PLAN:
+            if change.callback_ratio is not None:
+                plan.callback_ratio = change.callback_ratio
+            plan.extreme = None
+            plan.rising = self._tpsl_rising(c, plan.plan_type, plan.hold_side, trigger, trigger_type, now_ms)
         plan.order_type, plan.price = ("limit", execute) if limit and execute is not None else ("market", ZERO)
         plan.utime = now_ms
         self._watch(plan)
@@ -407,7 +429,7 @@ class FuturesPlans:
         plan: FuturesPlan = fired.trigger.handle
         if plan.status != LIVE:
             return
-        if plan.plan_type == TRACK_PLAN and (plan.extreme is None or fired.trigger.tid < 0):
+        if plan.plan_type in TRAILING and (plan.extreme is None or fired.trigger.tid < 0):
             self._unwatch(plan)  # activated, or a new extreme: the retrace level moves with it
             plan.extreme = fired.price
             self._arm(plan)
@@ -448,7 +470,10 @@ class FuturesPlans:
         if qty <= 0:
             raise BitgetError(POSITION_TOO_SMALL)
         hedge = self.engine.pos_mode(plan.uid, plan.product) == HEDGE
-        source = plan.plan_type.replace("_plan", "") + ("_limit" if price is not None else "_market")
+        if plan.plan_type == MOVING_PLAN:
+            source = "market"  # no trailing source in Bitget's list (docs/futures-conditional.md)
+        else:
+            source = plan.plan_type.replace("_plan", "") + ("_limit" if price is not None else "_market")
         return FuturesOrderSpec(c.symbol, plan.product, p.margin_coin, p.margin_mode,
                                 closing_side(plan.hold_side, HEDGE if hedge else "one_way_mode"), plan.order_type,
                                 qty, price, "gtc", CLOSE if hedge else None, not hedge), source

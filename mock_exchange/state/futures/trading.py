@@ -38,7 +38,6 @@ from .engine import FuturesEngine
 from .margin import LONG, SHORT
 from .model import CLOSE, HEDGE, ZERO, FuturesOrder, FuturesOrderSpec, Position
 
-LINEAR = ("USDT-FUTURES", "USDC-FUTURES")  # conditional orders (plans.py) are modelled for these only
 NO_TAKE = Take((), False)
 
 
@@ -78,9 +77,7 @@ class FuturesTrading:
         eng = self.engine
         # the contract: as parsed (the common case, at once), else any case or a demo type (or 40034)
         c = CONTRACTS_BY_KEY.get((spec.product, spec.symbol)) or self.market.contract(spec.product, spec.symbol)
-        coin = spec.margin_coin.upper()
-        if coin not in c.margin_coins or (c.inverse and coin != c.base):
-            raise invalid("marginCoin")  # an inverse contract trades margined in its base coin only
+        coin = traded_margin_coin(c, spec.margin_coin)
         wallet = eng.wallet(uid, c.product_type, coin)  # 40034-style account errors come from here
         stored = eng.settings.get((uid, c.symbol))  # None until the account's first order or setting here
         settings = stored or eng.symbol_settings(uid, c)
@@ -402,6 +399,15 @@ class FuturesTrading:
             except BitgetError as exc:
                 results.append(exc)
         return results
+
+
+def traded_margin_coin(c: Contract, given: str) -> str:
+    """The margin coin an order or conditional order names, upper-cased: one of the contract's, and on an
+    inverse contract its base coin only (BTCUSD: BTC); 40020 otherwise."""
+    coin = given.upper()
+    if coin not in c.margin_coins or (c.inverse and coin != c.base):
+        raise invalid("marginCoin")
+    return coin
 
 
 def on_tick(c: Contract, price: Decimal, name: str) -> None:

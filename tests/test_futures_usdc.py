@@ -1,0 +1,146 @@
+"""USDC-FUTURES over HTTP: BTCPERP, a linear contract quoted, margined and settled in USDC, funded by
+transfers between spot and the `usdc_futures` wallet; margins, fees, PnL, funding and liquidation in USDC
+as USDT-FUTURES has them in USDT; the demo type SUSDC-FUTURES mirroring it; the refusals particular to
+it (docs/futures.md "USDC-FUTURES")."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from .futures_support import MIX, FuturesApi
+
+D = Decimal
+UPT, USYMBOL = "USDC-FUTURES", "BTCPERP"
+HOUR = 3_600_000
+TRANSFER = "/api/v2/spot/wallet/transfer"
+
+
+@pytest.fixture()
+def api() -> FuturesApi:
+    return FuturesApi(funded="10000", product=UPT, symbol=USYMBOL, coin="USDC")
+
+
+def test_usdc_moves_between_spot_and_the_usdc_futures_wallet(api: FuturesApi) -> None:
+    [spot] = api.ok("GET", "/api/v2/spot/account/assets", "coin=USDC")
+    assert D(spot["available"]) == D("90000")  # 100000 seeded, 10000 moved by the fixture
+    [row] = api.ok("GET", f"{MIX}/account/accounts", f"productType={UPT}")
+    assert (row["marginCoin"], row["available"], row["accountEquity"], row["usdtEquity"]) == (
+        "USDC", "10000", "10000", "10000")  # USDC counted at par with USDT, as Bitget's stablecoins
+    assert api.ok("GET", f"{MIX}/account/accounts", "productType=SUSDC-FUTURES") == [row]  # the demo type mirrors
+    api.ok("POST", TRANSFER, {"fromType": "usdc_futures", "toType": "spot", "amount": "2500", "coin": "USDC"})
+    assert api.account()["available"] == "7500"
+    assert [b["businessType"] for b in api.bills()] == ["trans_to_exchange", "trans_from_exchange"]
+    assert {b["coin"] for b in api.bills()} == {"USDC"}
+
+
+@pytest.mark.parametrize(("body", "code"), [
+    ({"fromType": "spot", "toType": "usdc_futures", "amount": "1", "coin": "USDT"}, "43129"),  # not its margin coin
+    ({"fromType": "spot", "toType": "usdt_futures", "amount": "1", "coin": "USDC"}, "43129"),
+    ({"fromType": "usdc_futures", "toType": "spot", "amount": "10000.1", "coin": "USDC"}, "43012"),
+    ({"fromType": "spot", "toType": "usdc_futures", "amount": "90001", "coin": "USDC"}, "43012"),
+])
+def test_bad_usdc_transfers_get_their_code_and_move_nothing(api: FuturesApi, body: dict[str, str],
+                                                             code: str) -> None:
+    before = api.state()
+    assert api.code("POST", TRANSFER, body) == code
+    assert api.state() == before
+
+
+def test_a_usdc_futures_round_trip_is_margined_and_settled_in_usdc(api: FuturesApi) -> None:
+    placed = api.place(side="buy", tradeSide="open", orderType="market", size="0.1")
+    order = api.detail(placed["orderId"])
+    assert (order["state"], order["marginCoin"], order["posSide"], order["symbol"]) == (
+        "filled", "USDC", "long", USYMBOL)
+    avg, fee = D(order["priceAvg"]), D(order["fee"])
+    assert fee == -(avg * D("0.1") * D("0.0006"))  # linear: value x taker rate, in the quote coin
+    [position] = api.positions()
+    mark = D(position["markPrice"])
+    assert (position["marginCoin"], position["total"], D(position["openPriceAvg"])) == ("USDC", "0.1", avg)
+    assert D(position["unrealizedPL"]) == (mark - avg) * D("0.1")
+    assert D(position["marginSize"]) == D("0.1") * mark / 20
+    account = api.account()
+    assert D(account["accountEquity"]) == D("10000") + fee + D(account["unrealizedPL"])
+    assert D(account["available"]) == D("10000") + fee - avg * D("0.1") / 20
+    api.advance(10 * 60_000)
+    closed = api.place(side="buy", tradeSide="close", orderType="market", size="0.1")
+    fills = api.ok("GET", f"{MIX}/order/fills", f"productType={UPT}&orderId={closed['orderId']}")["fillList"]
+    assert {f["feeDetail"][0]["feeCoin"] for f in fills} == {"USDC"}
+    for f in fills:
+        assert D(f["profit"]) == D(f["baseVolume"]) * (D(f["price"]) - avg)
+    profit = sum(D(f["profit"]) for f in fills)
+    total_fees = fee + sum(D(f["feeDetail"][0]["totalFee"]) for f in fills)
+    assert api.positions() == []
+    final = api.account()
+    assert D(final["accountEquity"]) == D(final["available"]) == D("10000") + profit + total_fees
+    [record] = api.ok("GET", f"{MIX}/position/history-position", f"productType={UPT}")["list"]
+    assert (record["marginCoin"], record["symbol"], D(record["pnl"])) == ("USDC", USYMBOL, profit)
+    # the USDT side saw none of it
+    assert api.ok("GET", f"{MIX}/position/history-position", "productType=USDT-FUTURES")["list"] == []
+    assert {b["coin"] for b in api.bills()} == {"USDC"}
+
+
+def test_the_demo_type_trades_the_same_book(api: FuturesApi) -> None:
+    api.pt = "SUSDC-FUTURES"
+    placed = api.place(side="sell", tradeSide="open", orderType="market", size="0.02")
+    [shown] = api.positions()
+    api.pt = UPT
+    assert api.positions() == [shown] and shown["holdSide"] == "short"
+    assert api.detail(placed["orderId"])["state"] == "filled"
+
+
+def test_funding_is_paid_in_usdc_on_the_value_at_mark(api: FuturesApi) -> None:
+    api.place(side="buy", tradeSide="open", orderType="market", size="0.2")
+    eight_h = 8 * HOUR
+    boundary = (api.now // eight_h + 1) * eight_h
+    api.advance(boundary - api.now + 1000)
+    [bill] = api.bills("&businessType=contract_settle_fee")
+    fm = api.exchange.futures_market
+    c = fm.contract(UPT, USYMBOL)
+    rate, mark = fm.settled_rate(c, boundary), fm.mark_at(c, boundary // 1000)
+    assert D(bill["amount"]) == -(D("0.2") * mark * rate).quantize(D("1e-8"))  # a long pays a positive rate
+    assert (bill["coin"], bill["symbol"]) == ("USDC", USYMBOL)
+
+
+def test_an_isolated_usdc_long_is_liquidated_at_its_price_losing_its_margin(api: FuturesApi) -> None:
+    target = {"symbol": USYMBOL, "productType": UPT, "marginCoin": "USDC"}
+    api.ok("POST", f"{MIX}/account/set-margin-mode", {**target, "marginMode": "isolated"})
+    api.ok("POST", f"{MIX}/account/set-leverage", {**target, "leverage": "125"})
+    api.place(side="buy", tradeSide="open", orderType="market", size="0.1", marginMode="isolated")
+    [position] = api.positions()
+    margin, entry, liq = D(position["marginSize"]), D(position["openPriceAvg"]), D(position["liquidationPrice"])
+    assert entry * D("0.99") < liq < entry
+    before = D(api.account()["accountEquity"]) - D(position["unrealizedPL"])
+    for _ in range(2000):
+        api.advance(60_000)
+        if not api.positions():
+            break
+    assert api.positions() == []
+    history = api.ok("GET", f"{MIX}/order/orders-history", f"productType={UPT}&orderSource=liquidation")
+    [order] = history["entrustedList"]
+    assert (order["tradeSide"], order["marginCoin"], D(order["liqPrice"])) == ("burst_close_long", "USDC", liq)
+    funding = sum((D(b["amount"]) for b in api.bills("&businessType=contract_settle_fee")), D(0))
+    assert D(api.account()["accountEquity"]) == before - margin + funding  # isolated: exactly its margin is lost
+
+
+@pytest.mark.parametrize(("body", "code"), [
+    ({"marginCoin": "USDT"}, "40020"),  # BTCPERP is margined in USDC only
+    ({"productType": "USDT-FUTURES"}, "40034"),  # BTCPERP is no USDT-FUTURES contract
+    ({"size": "5"}, "40762"),  # 5 BTC at 20x needs ~15000 USDC of margin: more than the wallet's 10000
+    ({"size": "0.00015"}, "40808"),  # off the 0.0001 size step
+])
+def test_refused_usdc_futures_orders_change_nothing(api: FuturesApi, body: dict[str, str], code: str) -> None:
+    before = api.state()
+    answer = api.order_answer(**{"side": "buy", "tradeSide": "open", "orderType": "market", "size": "0.01", **body})
+    assert (answer.status_code, answer.json()["code"]) == (400, code), answer.json()
+    assert api.state() == before
+
+
+def test_btcperp_orders_do_not_touch_the_usdt_wallet() -> None:
+    api = FuturesApi(funded="10000", product=UPT, symbol=USYMBOL, coin="USDC")
+    api.ok("POST", TRANSFER, {"fromType": "spot", "toType": "usdt_futures", "amount": "3000", "coin": "USDT"})
+    api.place(side="buy", tradeSide="open", orderType="market", size="0.1")
+    [usdt] = api.ok("GET", f"{MIX}/account/accounts", "productType=USDT-FUTURES")
+    assert (usdt["marginCoin"], usdt["available"], usdt["accountEquity"]) == ("USDT", "3000", "3000")
+    assert api.ok("GET", f"{MIX}/position/all-position", "productType=USDT-FUTURES&marginCoin=USDT") == []
