@@ -13,7 +13,7 @@ import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from mock_exchange.app import MockExchange
@@ -132,6 +132,10 @@ FUTURES_PARAMS = st.builds(
 
 @settings(max_examples=600)
 @given(FUTURES_PARAMS)
+@example({"symbol": "BTCUSDT", "productType": "USDT-FUTURES", "marginCoin": "USDT", "marginMode": "crossed",
+          "side": "buy", "orderType": "limit", "price": "x", "size": "-1", "clientOid": "bad oid"})  # which error first
+@example({"symbol": "BTCUSDT", "productType": "USDT-FUTURES", "marginCoin": "USDT", "marginMode": "crossed",
+          "side": "buy", "orderType": "market", "size": "1", "price": ["x"], "clientOid": "bad oid"})
 def test_the_futures_order_parser_fast_path_answers_as_the_full_parser(params: dict[str, Any]) -> None:
     assert _order_outcome(lambda req, _: mix_order.parse_order(req), params, None) == \
         _order_outcome(lambda req, _: mix_order._parse_order(req), params, None)

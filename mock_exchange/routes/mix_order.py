@@ -68,17 +68,16 @@ def parse_order(req: ApiRequest, outer: Mapping[str, str] | None = None) -> Futu
             common = False
         if (common and product is not None and type(symbol) is str and type(coin) is str and type(size) is str
                 and size and 0 < len(symbol) <= 256 and 0 < len(coin) <= 256):
-            reduce_only = get("reduceOnly") == "yes"
-            mode, side = p["marginMode"], p["side"]  # present: None is in neither set
-            if order_type == "market":
-                return FuturesOrderSpec(symbol, product, coin, mode, side, "market",
-                                        parse_amount(size, "size", allow_zero=False), None, "gtc", trade_side,
-                                        reduce_only, client_oid(req))
-            if type(price) is str and price:
-                return FuturesOrderSpec(symbol, product, coin, mode, side, "limit",
-                                        parse_amount(size, "size", allow_zero=False),
-                                        parse_amount(price, "price", allow_zero=False), force or "gtc", trade_side,
-                                        reduce_only, client_oid(req))
+            if order_type == "limit" and not (type(price) is str and price):
+                return _parse_order(req, outer)
+            # size, then price, then the client id: the order in which _parse_order finds the first error
+            amount = parse_amount(size, "size", allow_zero=False)
+            limit = parse_amount(price, "price", allow_zero=False) if order_type == "limit" else None
+            given = get("clientOid")
+            oid = None if given is None or given == "" else client_oid(req)
+            return FuturesOrderSpec(symbol, product, coin, p["marginMode"], p["side"], order_type, amount, limit,
+                                    (force or "gtc") if limit is not None else "gtc", trade_side,
+                                    get("reduceOnly") == "yes", oid)
     return _parse_order(req, outer)
 
 

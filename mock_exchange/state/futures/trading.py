@@ -77,7 +77,9 @@ class FuturesTrading:
         eng = self.engine
         # the contract: as parsed (the common case, at once), else any case or a demo type (or 40034)
         c = CONTRACTS_BY_KEY.get((spec.product, spec.symbol)) or self.market.contract(spec.product, spec.symbol)
-        coin = traded_margin_coin(c, spec.margin_coin)
+        coin = spec.margin_coin  # as the contract spells it (the common case), else traded_margin_coin decides
+        if c.inverse or coin not in c.margin_coins:
+            coin = traded_margin_coin(c, coin)
         wallet = eng.wallet(uid, c.product_type, coin)  # 40034-style account errors come from here
         stored = eng.settings.get((uid, c.symbol))  # None until the account's first order or setting here
         settings = stored or eng.symbol_settings(uid, c)
