@@ -75,7 +75,7 @@ def parse_order(req: ApiRequest, outer: Mapping[str, str] | None = None) -> Futu
             limit = parse_amount(price, "price", allow_zero=False) if order_type == "limit" else None
             given = get("clientOid")
             oid = None if given is None or given == "" else client_oid(req)
-            return FuturesOrderSpec(symbol, product, coin, p["marginMode"], p["side"], order_type, amount, limit,
+            return FuturesOrderSpec(symbol, product, coin, p["marginMode"], p["side"], p["orderType"], amount, limit,
                                     (force or "gtc") if limit is not None else "gtc", trade_side,
                                     get("reduceOnly") == "yes", oid)
     return _parse_order(req, outer)
