@@ -113,7 +113,8 @@ def _ids(order: FuturesOrder) -> dict[str, str]:
 
 
 def place_order(svc: Services, req: ApiRequest) -> Any:
-    return _ids(svc.exchange.futures.trading.place(req.uid, parse_order(req), req.now_ms))
+    order = svc.exchange.futures.trading.place(req.uid, parse_order(req), req.now_ms)
+    return {"orderId": str(order.oid), "clientOid": order.client_oid}  # _ids, inline: every order
 
 
 def _order_list(req: ApiRequest, name: str = "orderList") -> list[Any]:
