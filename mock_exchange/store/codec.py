@@ -1,12 +1,12 @@
 """State to bytes and back (pickle, with three rules): the live parts (clock, event listeners) stay
-the running server's, the catalogue's shared constants (symbols, coins, chains) come back as the very same objects, and
-loading accepts only the mock's own classes and a short list of standard ones.
+the running server's, the catalogue's shared constants (symbols, coins, chains) come back as the very
+same objects, and loading accepts only the mock's own classes and a short list of standard ones.
 
 Identity matters for the constants (`order.sym is symbol` is how the state compares them), so they
 are stored by name, not copied; so are the classes, which saves pickle an import lookup per class in
 every recorded call (a recorded place-order: 146k -> 78k instructions to encode). A stored name is
-looked up only inside the mock's modules or among the standard classes loading accepts. Anything without a pickle form of its own (RSA public keys, Bitget
-errors, read-only mappings) gets one here.
+looked up only inside the mock's modules or among the standard classes loading accepts. Anything
+without a pickle form of its own (RSA public keys, Bitget errors, read-only mappings) gets one here.
 """
 
 from __future__ import annotations
