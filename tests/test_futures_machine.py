@@ -32,7 +32,8 @@ pytestmark = pytest.mark.long  # the stateful test runs for seconds
 UIDS = ("1000000001", "1000000002")
 PT, COIN_PT, USDC_PT = "USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES"
 # (productType, symbol, margin coin)
-MARKETS = ((PT, "BTCUSDT", "USDT"), (PT, "ETHUSDT", "USDT"), (COIN_PT, "BTCUSD", "BTC"), (USDC_PT, "BTCPERP", "USDC"))
+MARKETS = ((PT, "BTCUSDT", "USDT"), (PT, "ETHUSDT", "USDT"), (COIN_PT, "BTCUSD", "BTC"), (USDC_PT, "BTCPERP", "USDC"),
+           (USDC_PT, "ETHPERP", "USDC"))
 SYMBOLS = ("BTCUSDT", "ETHUSDT")  # the conditional orders' contracts (USDT-FUTURES)
 WALLETS = {(PT, "USDT"): "usdt_futures", (COIN_PT, "BTC"): "coin_futures", (USDC_PT, "USDC"): "usdc_futures"}
 # amounts of the rules are written in USDT; in BTC they are scaled by this
