@@ -23,7 +23,7 @@ CLOSE_POSITIONS = Obj({"successList": List(Obj({"orderId": IntStr, "clientOid": 
 
 _ORDER: dict[str, Schema] = {
     "symbol": Str, "size": NumStr, "orderId": IntStr, "clientOid": Str, "baseVolume": NumStr, "fee": NumStr,
-    "price": NumStr, "priceAvg": NumStr, "side": _SIDE, "force": Enum("gtc", "ioc", "fok", "post_only"),
+    "price": NumStr, "priceAvg": MaybeEmpty(NumStr), "side": _SIDE, "force": Enum("gtc", "ioc", "fok", "post_only"),
     "totalProfits": NumStr, "posSide": Enum("long", "short", "net"), "marginCoin": Str, "quoteVolume": NumStr,
     "leverage": IntStr, "marginMode": _MODE, "reduceOnly": Enum("YES", "NO"), "enterPointSource": Str,
     "tradeSide": Str, "posMode": _POS_MODE, "orderType": Enum("limit", "market"), "orderSource": Str,
@@ -63,7 +63,7 @@ _CLOSED = Obj({
     **{name: NumStr for name in ("openAvgPrice", "closeAvgPrice")}, "marginMode": _MODE,
     **{name: NumStr for name in ("openTotalPos", "closeTotalPos", "pnl", "netProfit", "totalFunding", "openFee",
                                  "closeFee")},
-    "cTime": IntStr, "uTime": IntStr,
+    "ctime": IntStr, "utime": IntStr,
 })
 HISTORY_POSITION = Obj({"list": List(_CLOSED), "endId": MaybeEmpty(IntStr)})
 

@@ -27,7 +27,8 @@ def _order_common(o: FuturesOrder) -> dict[str, Any]:
         "baseVolume": plain(o.base_volume),
         "fee": _neg(o.fee),
         "price": plain(o.price),
-        "priceAvg": plain(o.quote_volume / o.base_volume) if o.base_volume else "0",
+        # "" until something fills: the real orders-pending answer and ccxt's recorded live order (detail)
+        "priceAvg": plain(o.quote_volume / o.base_volume) if o.base_volume else "",
         "side": o.side,
         "force": o.force,
         "totalProfits": plain(o.profit),
@@ -180,6 +181,7 @@ def closed_position_view(c: ClosedPosition) -> dict[str, Any]:
         "totalFunding": plain(c.funding),
         "openFee": plain(c.open_fee),
         "closeFee": plain(c.close_fee),
-        "cTime": str(c.ctime),
-        "uTime": str(c.utime),
+        # lower case here, unlike every other futures list: two real answers (ccxt's comment, JKorf's fixture)
+        "ctime": str(c.ctime),
+        "utime": str(c.utime),
     }
