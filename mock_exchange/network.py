@@ -63,9 +63,10 @@ class TrustedProxyHeaders:
 class GuardedHttpTools(HttpToolsProtocol):
     """uvicorn's httptools protocol with a deadline per request and a cap on open connections.
 
-    The wait for a request starts when the connection opens, and again after each answer; a complete
-    request (headers and body) ends it. One sweep per server (`Sweep`) closes the connections that have
-    waited `request_timeout` or longer: a request costs two attribute writes, not a timer of its own.
+    A connection waits for a complete request (headers and body) from the moment it opens, and again
+    after each answer. One sweep per server (`Sweep`) closes the connections that have waited
+    `request_timeout` or longer. The protocol adds nothing to a request: the sweep reads uvicorn's own
+    request cycle (`waiting_on`) and remembers since when it has seen a connection wait on the same one.
     """
 
     request_timeout: float = 10.0
@@ -75,8 +76,9 @@ class GuardedHttpTools(HttpToolsProtocol):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.waiting_since: float | None = None  # loop time the wait for the next complete request began
+        self.seen: tuple[object, float] | None = None  # (what it waits on, since when), kept by the sweep
         self._refused = False
+        self._upgraded = False
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         if len(self.connections) >= self.max_connections:
@@ -88,14 +90,13 @@ class GuardedHttpTools(HttpToolsProtocol):
             transport.close()
             return
         super().connection_made(transport)
-        self.waiting_since = self.loop.time()
+        self.seen = (self, self.loop.time())  # waiting for its first request from now
         if self.sweep is not None:
             self.sweep.watch(self.loop, self.connections)
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self._refused:
             return
-        self.waiting_since = None
         super().connection_lost(exc)
         refused = self.cap_state["refused"]
         if refused and len(self.connections) < self.max_connections:
@@ -103,24 +104,24 @@ class GuardedHttpTools(HttpToolsProtocol):
             self.cap_state["refused"] = 0
 
     def handle_websocket_upgrade(self) -> None:
-        self.waiting_since = None  # the request is complete; the socket's own limits (ws/limits.py) take over
+        self._upgraded = True  # the request is complete; the socket's own limits (ws/limits.py) take over
         super().handle_websocket_upgrade()
 
-    def on_message_complete(self) -> None:
-        super().on_message_complete()
-        if self.cycle is None or (self.parser.should_upgrade() and self._should_upgrade()):
-            return  # a WebSocket upgrade: handle_websocket_upgrade hands the connection over
-        # answered before its body ended: the next request's wait starts; else none runs while it is handled
-        self.waiting_since = self.loop.time() if self.cycle.response_complete else None
-
-    def on_response_complete(self) -> None:
-        super().on_response_complete()
-        # the next request's wait starts, unless a pipelined one already arrived whole
-        if self.cycle.response_complete or self.cycle.more_body:
-            self.waiting_since = self.loop.time()
+    def waiting_on(self) -> object | None:
+        """What the connection waits on for a complete request, as a token that changes with every
+        request; None while one is being handled (or once it became a WebSocket). Before the first
+        request's headers: the connection itself. Then uvicorn's cycle of the last request, while its
+        body is still coming, or once it has been answered (the next request's headers not complete:
+        they make a new cycle)."""
+        if self._upgraded:
+            return None
+        cycle = self.cycle
+        if cycle is None:
+            return self
+        return cycle if cycle.response_complete or cycle.more_body else None
 
     def expire(self) -> None:
-        self.waiting_since = None
+        self.seen = None
         if not self.transport.is_closing():
             peer = f"{self.client[0]}:{self.client[1]}" if self.client else "a client"
             log.info("closing the connection of %s: no complete request within %g s (--request-timeout)",
@@ -130,12 +131,14 @@ class GuardedHttpTools(HttpToolsProtocol):
 
 class Sweep:
     """One server's deadline keeper: every `interval` seconds while connections are open, the ones
-    that have waited `timeout` or longer for a complete request are closed (so within `interval`
-    after their deadline). One timer per server instead of one per request."""
+    that have waited `timeout` or longer for a complete request are closed. A wait is timed from the
+    first sweep that sees it (or from the connection's opening), so a connection is closed between
+    `timeout` and `timeout` + 2 x `interval` after its wait began. One timer per server, nothing per
+    request."""
 
     def __init__(self, timeout: float) -> None:
         self.timeout = timeout
-        self.interval = min(1.0, timeout / 4)
+        self.interval = min(0.5, timeout / 8)
         self.running = False
 
     def watch(self, loop: asyncio.AbstractEventLoop, connections: set[Any]) -> None:
@@ -152,9 +155,21 @@ class Sweep:
 
 
 def expired(connections: set[Any], now: float, timeout: float) -> int:
-    """Close every guarded connection that began waiting `timeout` or more seconds before `now`."""
-    late = [c for c in connections
-            if getattr(c, "waiting_since", None) is not None and now - c.waiting_since >= timeout]
+    """One sweep at `now`: note what each guarded connection waits on, and close every one that has
+    waited on the same thing for `timeout` seconds or more. Connections of other kinds are passed over."""
+    late = []
+    for conn in connections:
+        waiting_on = getattr(conn, "waiting_on", None)
+        if waiting_on is None:
+            continue
+        token = waiting_on()
+        seen = conn.seen
+        if token is None:
+            conn.seen = None
+        elif seen is None or seen[0] is not token:
+            conn.seen = (token, now)
+        elif now - seen[1] >= timeout:
+            late.append(conn)
     for conn in late:
         conn.expire()
     return len(late)

@@ -108,3 +108,52 @@ def test_refused_coin_futures_orders_change_nothing(api: FuturesApi, body: dict[
     answer = api.order_answer(**{"side": "buy", "tradeSide": "open", "orderType": "market", "size": "0.01", **body})
     assert (answer.status_code, answer.json()["code"]) == (400, code)
     assert api.state() == before
+
+
+def _last(api: FuturesApi) -> Decimal:
+    fm = api.exchange.futures_market
+    price: Decimal = fm.last_price(fm.contract(CPT, CSYMBOL), api.now)
+    return price
+
+
+def _until(api: FuturesApi, done: object, most: int = 600) -> None:
+    for _ in range(most):
+        if done():  # type: ignore[operator]
+            return
+        api.advance(60_000)
+    raise AssertionError("the walk never got there")
+
+
+def test_conditional_orders_on_an_inverse_contract_are_margined_in_btc(api: FuturesApi) -> None:
+    """Bitget's plan pages list COIN-FUTURES among their productTypes: trigger and TP/SL orders on BTCUSD,
+    margined in BTC (docs/futures-conditional.md)."""
+    base = {"symbol": CSYMBOL, "productType": CPT, "marginMode": "crossed", "size": "0.01",
+            "triggerType": "fill_price", "side": "buy", "tradeSide": "open", "orderType": "market",
+            "planType": "normal_plan"}
+    trigger = str((_last(api) + 10).quantize(D("0.1")))
+    before = api.state()
+    for coin in ("USDT", "ETH"):  # an inverse contract's margin coin is its base coin only
+        body = api.post(f"{MIX}/order/place-plan-order", {**base, "marginCoin": coin, "triggerPrice": trigger}).json()
+        assert body["code"] == "40020", body
+    assert api.state() == before and len(api.exchange.futures.plans.triggers) == 0
+    placed = api.ok("POST", f"{MIX}/order/place-plan-order", {**base, "marginCoin": "BTC", "triggerPrice": trigger})
+    [pending] = api.ok("GET", f"{MIX}/order/orders-plan-pending", f"productType={CPT}&planType=normal_plan")[
+        "entrustedList"]
+    assert (pending["orderId"], pending["marginCoin"], pending["symbol"]) == (placed["orderId"], "BTC", CSYMBOL)
+    _until(api, lambda: api.positions())
+    [done] = api.ok("GET", f"{MIX}/order/orders-plan-history", f"productType={CPT}&planType=normal_plan")[
+        "entrustedList"]
+    assert done["planStatus"] == "executed"
+    order = api.detail(done["executeOrderId"])
+    assert (order["marginCoin"], order["state"], order["size"]) == ("BTC", "filled", "0.01")
+    [position] = api.positions()
+    stop = str((D(position["openPriceAvg"]) - 10).quantize(D("0.1")))
+    tpsl = {"symbol": CSYMBOL, "productType": CPT, "marginCoin": "BTC", "holdSide": "long", "planType": "pos_loss",
+            "triggerPrice": stop}
+    sl = api.ok("POST", f"{MIX}/order/place-tpsl-order", tpsl)
+    assert api.post(f"{MIX}/order/place-tpsl-order", {**tpsl, "marginCoin": "USDT"}).json()["code"] == "40020"
+    _until(api, lambda: not api.positions(), most=3_000)
+    [closed] = api.ok("GET", f"{MIX}/order/orders-plan-history", f"productType={CPT}&planType=profit_loss")[
+        "entrustedList"]
+    assert (closed["orderId"], closed["planStatus"]) == (sl["orderId"], "executed")
+    assert api.detail(closed["executeOrderId"])["marginCoin"] == "BTC"

@@ -34,7 +34,6 @@ PT, COIN_PT, USDC_PT = "USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES"
 # (productType, symbol, margin coin)
 MARKETS = ((PT, "BTCUSDT", "USDT"), (PT, "ETHUSDT", "USDT"), (COIN_PT, "BTCUSD", "BTC"), (USDC_PT, "BTCPERP", "USDC"),
            (USDC_PT, "ETHPERP", "USDC"))
-SYMBOLS = ("BTCUSDT", "ETHUSDT")  # the conditional orders' contracts (USDT-FUTURES)
 WALLETS = {(PT, "USDT"): "usdt_futures", (COIN_PT, "BTC"): "coin_futures", (USDC_PT, "USDC"): "usdc_futures"}
 # amounts of the rules are written in USDT; in BTC they are scaled by this
 SCALE = {"USDT": Decimal(1), "USDC": Decimal(1), "BTC": Decimal("0.0002")}
@@ -130,7 +129,7 @@ class FuturesMachine(RuleBasedStateMachine):
         product, symbol, coin = market
         c = self._contract(symbol, product)
         mark = self.ex.futures_market.mark_price(c, self.now)
-        price = (mark * Decimal(factor)).quantize(c.tick)
+        price = c.on_tick(mark * Decimal(factor))
         size = (Decimal(notional) / price).quantize(c.lot, rounding=ROUND_DOWN) or c.lot
         spec = FuturesOrderSpec(symbol, product, coin, mode, side, kind, size, price if kind == "limit" else None,
                                 force, trade_side, reduce)
@@ -183,44 +182,46 @@ class FuturesMachine(RuleBasedStateMachine):
                                                                    self.now))
 
     # -- conditional orders ------------------------------------------------------------------------
-    @rule(uid=st.sampled_from(UIDS), symbol=st.sampled_from(SYMBOLS), side=st.sampled_from(["buy", "sell"]),
+    @rule(uid=st.sampled_from(UIDS), market=markets, side=st.sampled_from(["buy", "sell"]),
           trade_side=st.sampled_from([None, "open", "open", "close"]), kind=st.sampled_from(["market", "limit"]),
           watch=st.sampled_from(["fill_price", "mark_price"]), move=st.sampled_from(["-0.003", "-0.0005", "0.0005",
                                                                                       "0.003", "0.02"]),
           notional=st.sampled_from(["300", "3000", "900000"]), stop=st.booleans())
-    def place_plan(self, uid: str, symbol: str, side: str, trade_side: str | None, kind: str, watch: str, move: str,
-                   notional: str, stop: bool) -> None:
-        c = self._contract(symbol)
-        trigger = (self._price(c, watch) * (1 + Decimal(move))).quantize(c.tick)
+    def place_plan(self, uid: str, market: tuple[str, str, str], side: str, trade_side: str | None, kind: str,
+                   watch: str, move: str, notional: str, stop: bool) -> None:
+        product, symbol, coin = market
+        c = self._contract(symbol, product)
+        trigger = c.on_tick(self._price(c, watch) * (1 + Decimal(move)))
         size = (Decimal(notional) / trigger).quantize(c.lot, rounding=ROUND_DOWN) or c.lot
-        tpsl = {"stopLossTriggerPrice": str((trigger * Decimal("0.9")).quantize(c.tick))} if stop else {}
-        spec = PlanSpec(symbol, PT, "USDT", "crossed", side, kind, size, trigger, watch,
+        tpsl = {"stopLossTriggerPrice": str(c.on_tick(trigger * Decimal("0.9")))} if stop else {}
+        spec = PlanSpec(symbol, product, coin, "crossed", side, kind, size, trigger, watch,
                         trigger if kind == "limit" else None, trade_side, False, None, tpsl)
         self._attempt(lambda: self.futures.plans.place_plan(uid, spec, self.now))
 
-    @rule(uid=st.sampled_from(UIDS), symbol=st.sampled_from(SYMBOLS), hold=st.sampled_from(["long", "short"]),
+    @rule(uid=st.sampled_from(UIDS), market=markets, hold=st.sampled_from(["long", "short"]),
           plan_type=st.sampled_from(["profit_plan", "loss_plan", "pos_profit", "pos_loss"]),
           watch=st.sampled_from(["fill_price", "mark_price"]), move=st.sampled_from(["0.0005", "0.003", "0.02"]),
           wrong=st.sampled_from([False, False, False, True]), share=st.sampled_from(["0.5", "1", "3"]),
           limit=st.booleans())
-    def place_tpsl(self, uid: str, symbol: str, hold: str, plan_type: str, watch: str, move: str, wrong: bool,
-                   share: str, limit: bool) -> None:
-        c = self._contract(symbol)
+    def place_tpsl(self, uid: str, market: tuple[str, str, str], hold: str, plan_type: str, watch: str, move: str,
+                   wrong: bool, share: str, limit: bool) -> None:
+        product, symbol, coin = market
+        c = self._contract(symbol, product)
         if self.futures.engine.position(uid, symbol, hold) is None:  # mostly on a position: open one first
             mark = self.ex.futures_market.mark_price(c, self.now)
             size = (Decimal(3000) / mark).quantize(c.lot, rounding=ROUND_DOWN)
             side = "buy" if hold == "long" else "sell"
-            hedge = self.futures.engine.pos_mode(uid, PT) == HEDGE
-            opening = FuturesOrderSpec(symbol, PT, "USDT", "crossed", side, "market", size,
+            hedge = self.futures.engine.pos_mode(uid, product) == HEDGE
+            opening = FuturesOrderSpec(symbol, product, coin, "crossed", side, "market", size,
                                        trade_side="open" if hedge else None)
             self._attempt(lambda: self.futures.trading.place(uid, opening, self.now))
         up = (plan_type.endswith("profit") or plan_type == "profit_plan") == (hold == "long")
         if wrong:
             up = not up
-        trigger = (self._price(c, watch) * (1 + Decimal(move) * (1 if up else -1))).quantize(c.tick)
+        trigger = c.on_tick(self._price(c, watch) * (1 + Decimal(move) * (1 if up else -1)))
         p = self.futures.engine.position(uid, symbol, hold)
         size = ((p.size if p else c.lot) * Decimal(share)).quantize(c.lot, rounding=ROUND_DOWN) or c.lot
-        spec = TpslSpec(symbol, PT, "USDT", plan_type, hold, trigger, watch, trigger if limit else None,
+        spec = TpslSpec(symbol, product, coin, plan_type, hold, trigger, watch, trigger if limit else None,
                         None if plan_type.startswith("pos_") else size)
         self._attempt(lambda: self.futures.plans.place_tpsl(uid, spec, self.now))
 
@@ -230,10 +231,10 @@ class FuturesMachine(RuleBasedStateMachine):
         if not live:
             return
         plan = live[pick % len(live)]
-        trigger = (self._price(plan.contract, plan.trigger_type) * (1 + Decimal(move))).quantize(plan.contract.tick)
-        plans, ref = self.futures.plans, (plan.uid, PT, plan.contract.symbol)
+        trigger = plan.contract.on_tick(self._price(plan.contract, plan.trigger_type) * (1 + Decimal(move)))
+        plans, ref = self.futures.plans, (plan.uid, plan.product, plan.contract.symbol)
         if plan.is_tpsl:
-            self._attempt(lambda: plans.modify_tpsl(*ref, "USDT", str(plan.oid), None, PlanChange(
+            self._attempt(lambda: plans.modify_tpsl(*ref, plan.margin_coin, str(plan.oid), None, PlanChange(
                 trigger_price=trigger), None, self.now))
         else:
             self._attempt(lambda: plans.modify_plan(*ref, None, plan.client_oid, None, PlanChange(
@@ -244,8 +245,8 @@ class FuturesMachine(RuleBasedStateMachine):
         live = self._live()
         if live:
             plan = live[pick % len(live)]
-            [done] = self.futures.plans.cancel(plan.uid, PT, plan.contract.symbol, None, None, [(str(plan.oid), None)],
-                                               self.now)
+            [done] = self.futures.plans.cancel(plan.uid, plan.product, plan.contract.symbol, None, None,
+                                               [(str(plan.oid), None)], self.now)
             assert done is plan and plan.status == "cancelled" and plan.oid not in self.futures.plans.triggers
 
     @rule(ms=st.sampled_from([1_000, 60_000, 15 * 60_000, 3 * HOUR, 9 * HOUR]))
@@ -303,7 +304,7 @@ class FuturesMachine(RuleBasedStateMachine):
         assert len(executed) == len(set(executed))  # one order per fired plan
         for plan in self._plans():
             if plan.order_id is not None:
-                assert self.futures.engine.book(plan.uid, PT).find(plan.order_id) is not None
+                assert self.futures.engine.book(plan.uid, plan.product).find(plan.order_id) is not None
 
     @invariant()
     def equity_is_balance_plus_unrealised_pnl(self) -> None:

@@ -178,24 +178,57 @@ def test_connections_over_the_cap_are_closed_with_a_log_line() -> None:
     assert "below the connection cap again" in log
 
 
-class _Waiting:
-    """A stand-in connection for the sweep: when its wait began, and whether it was closed."""
+class _Conn:
+    """A stand-in connection for the sweep: what it waits on at each sweep (None: handling a request),
+    and the sweep at which it was closed."""
 
-    def __init__(self, since: float | None) -> None:
-        self.waiting_since = since
-        self.closed = False
+    def __init__(self, opened: float | None, tokens: list[object | None]) -> None:
+        self.seen: tuple[object, float] | None = (tokens[0], opened) if opened is not None else None
+        self.tokens = tokens
+        self.sweep = 0
+        self.closed_at: int | None = None
+
+    def waiting_on(self) -> object | None:
+        return self.tokens[self.sweep]
 
     def expire(self) -> None:
-        self.closed = True
-        self.waiting_since = None
+        assert self.closed_at is None, "closed twice"
+        self.closed_at = self.sweep
+        self.seen = None
 
 
-@given(st.lists(st.one_of(st.none(), st.floats(0, 100)), max_size=20), st.floats(0, 200), st.floats(0.01, 50))
-def test_the_sweep_closes_exactly_the_connections_past_their_deadline(
-        starts: list[float | None], now: float, timeout: float) -> None:
-    conns = [_Waiting(s) for s in starts]
-    pool: set[object] = {*conns, object()}  # connections of other kinds (WebSockets) are passed over
-    closed = expired(pool, now, timeout)
-    assert [c.closed for c in conns] == [s is not None and now - s >= timeout for s in starts]
-    assert closed == sum(c.closed for c in conns)
-    assert expired(pool, now, timeout) == 0  # each one once
+def _first_deadline(opened: float | None, tokens: list[object | None], times: list[float],
+                    timeout: float) -> int | None:
+    """The sweep that must close the connection: the first at which it has waited on one same thing since
+    the start of that run of sweeps (the opening, for a wait it began with) for `timeout` or longer."""
+    for i, token in enumerate(tokens):
+        if token is None:
+            continue
+        j = i
+        while j > 0 and tokens[j - 1] is token:
+            j -= 1
+        start = opened if j == 0 and opened is not None else times[j]
+        if times[i] - start >= timeout:
+            return i
+    return None
+
+
+SWEEPS = 12
+WAITS = st.lists(st.sampled_from([None, 0, 1, 2]), min_size=SWEEPS, max_size=SWEEPS)
+
+
+@given(st.lists(st.tuples(st.one_of(st.none(), st.floats(0, 5)), WAITS), max_size=8),
+       st.lists(st.floats(0.01, 3), min_size=SWEEPS, max_size=SWEEPS), st.floats(0.01, 10))
+def test_the_sweep_closes_each_connection_once_when_its_wait_reaches_the_deadline(
+        scripts: list[tuple[float | None, list[int | None]]], gaps: list[float], timeout: float) -> None:
+    tokens = [object() for _ in range(3)]
+    times = [5 + sum(gaps[:i + 1]) for i in range(SWEEPS)]  # the sweeps, after every opening
+    conns = [_Conn(opened, [None if w is None else tokens[w] for w in waits]) for opened, waits in scripts]
+    others = {object()}  # connections of other kinds (WebSockets) are passed over
+    for i, now in enumerate(times):
+        live = [c for c in conns if c.closed_at is None]
+        for c in live:
+            c.sweep = i
+        assert expired({*live, *others}, now, timeout) == sum(c.closed_at == i for c in live)
+    for c, (opened, _) in zip(conns, scripts, strict=True):
+        assert c.closed_at == _first_deadline(opened, c.tokens, times, timeout)

@@ -5,6 +5,7 @@ its reason (docs/responses.md says which source won where they disagree)."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -122,3 +123,25 @@ def test_ccxt_reads_a_closed_positions_times(answers: Api) -> None:
               "spot": False, "swap": True, "contract": True, "linear": True, "contractSize": 1, "precision": {}}
     parsed = ccxt.bitget().parse_position(closed, market)
     assert parsed["timestamp"] == int(closed["ctime"]) and parsed["lastUpdateTimestamp"] == int(closed["utime"])
+
+
+def test_isolated_unrealized_pnl_is_empty_without_an_isolated_position() -> None:
+    """Both real mix/account/account answers (crossed, nothing isolated: tests/recordings/mix_account*.json)
+    send isolatedUnrealizedPL "" and crossedUnrealizedPL "0"; once an isolated position is open it is a number."""
+    api = Api(make_app(accounts=seed_accounts(ips=("127.0.0.1",)), rate_limits="off"))
+    fut = {"productType": "USDT-FUTURES", "symbol": "ETHUSDT", "marginCoin": "USDT"}
+    api.ok("POST", "/api/v2/spot/wallet/transfer",
+           {"fromType": "spot", "toType": "usdt_futures", "coin": "USDT", "amount": "1000"})
+
+    def pnl() -> set[tuple[str, str]]:
+        one = api.ok("GET", "/api/v2/mix/account/account", "productType=USDT-FUTURES&symbol=ETHUSDT&marginCoin=USDT")
+        [listed] = api.ok("GET", "/api/v2/mix/account/accounts", "productType=USDT-FUTURES")
+        return {(a["crossedUnrealizedPL"], a["isolatedUnrealizedPL"]) for a in (one, listed)}
+
+    assert pnl() == {("0", "")}
+    api.ok("POST", "/api/v2/mix/account/set-margin-mode", {**fut, "marginMode": "isolated"})
+    api.ok("POST", "/api/v2/mix/order/place-order", {**fut, "marginMode": "isolated", "side": "buy",
+                                                      "tradeSide": "open", "orderType": "market", "size": "0.1"})
+    [(cross, iso)] = pnl()
+    assert cross == "0" and iso != "" and Decimal(iso) == Decimal(
+        api.ok("GET", "/api/v2/mix/position/all-position", "productType=USDT-FUTURES")[0]["unrealizedPL"])

@@ -11,6 +11,7 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 
 from mock_exchange.admin_routes import ADMIN_ROUTES
+from mock_exchange.ws.admin import WS_ADMIN_ROUTES
 
 from .helpers import make_app, seed_accounts
 from .schemathesis_support import CHECKS, load
@@ -46,9 +47,8 @@ def test_the_signing_hook_gets_requests_past_authentication() -> None:
 
 
 def _admin(app: Any) -> Any:
-    """The admin API's operations, from the same description. The WebSocket admin's routes are left out: they
-    have no declaration yet (their description is a bare object) and need live sockets to mean anything."""
-    return schemathesis.openapi.from_asgi("/_mock/openapi.json", app).include(path_regex=r"^/_mock/(?!ws/)")
+    """The admin API's operations, the socket admin's (/_mock/ws/) included, from the same description."""
+    return schemathesis.openapi.from_asgi("/_mock/openapi.json", app).include(path_regex=r"^/_mock/")
 
 
 ADMIN_OPERATIONS = [(op.method.upper(), op.path) for op in (r.ok() for r in _admin(APP).get_all_operations())]
@@ -70,4 +70,4 @@ def test_every_admin_route_conforms(method: str, path: str) -> None:
 
 
 def test_the_admin_run_covers_every_declared_admin_route() -> None:
-    assert sorted(ADMIN_OPERATIONS) == sorted((r.method, "/_mock" + r.path) for r in ADMIN_ROUTES)
+    assert sorted(ADMIN_OPERATIONS) == sorted((r.method, "/_mock" + r.path) for r in ADMIN_ROUTES + WS_ADMIN_ROUTES)

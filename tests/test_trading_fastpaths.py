@@ -13,18 +13,18 @@ import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from mock_exchange.app import MockExchange
 from mock_exchange.clock import ManualClock
 from mock_exchange.errors import BitgetError, invalid
 from mock_exchange.request import ApiRequest
-from mock_exchange.routes import spot_trade
+from mock_exchange.routes import mix_order, spot_trade
 from mock_exchange.routes.spot_trade import _parse_order, parse_order
 from mock_exchange.state.accounts import parse_amount
 from mock_exchange.state.exchange import Exchange
-from mock_exchange.state.orders import CANCELLED, IdIndex, IdSequence, Order, new_client_oid
+from mock_exchange.state.orders import CANCELLED, IdIndex, IdSequence, Order, fresh_client_oid, new_client_oid
 from mock_exchange.state.trading import Limits, OrderSpec, decimal_places, more_places
 from mock_exchange.views import plain
 
@@ -107,6 +107,40 @@ def test_the_order_parser_fast_path_answers_as_the_full_parser(params: dict[str,
     assert _order_outcome(parse_order, params, symbol) == _order_outcome(_parse_order, params, symbol)
 
 
+FUTURES_VALUES = st.sampled_from([
+    "", " ", None, True, 7, 1.5, ["buy"], {"a": 1}, "x" * 300, "abc", "-1", "0", "1e3", "0.01", "1000",
+    "buy", "sell", "Buy", "limit", "market", "Limit", "gtc", "ioc", "post_only", "GTC", "open", "close", "Open",
+    "yes", "no", "YES", "crossed", "isolated", "Crossed", "USDT-FUTURES", "usdt-futures", "SUSDT-FUTURES",
+    "COIN-FUTURES", "BTCUSDT", "USDT", "oid-1", "bad oid",
+])
+FUTURES_FIELDS = st.sampled_from(["symbol", "productType", "marginCoin", "marginMode", "side", "tradeSide",
+                                  "orderType", "force", "size", "price", "clientOid", "reduceOnly", "stpMode",
+                                  "presetStopLossPrice", "other"])
+VALID_FUTURES = st.sampled_from([
+    {"symbol": "BTCUSDT", "productType": "USDT-FUTURES", "marginCoin": "USDT", "marginMode": "crossed",
+     "side": "buy", "tradeSide": "open", "orderType": "limit", "force": "ioc", "price": "1000", "size": "0.01"},
+    {"symbol": "ETHUSDT", "productType": "SUSDT-FUTURES", "marginCoin": "USDT", "marginMode": "isolated",
+     "side": "sell", "orderType": "market", "size": "1", "reduceOnly": "yes", "clientOid": "a-1"},
+    {"symbol": "BTCUSD", "productType": "COIN-FUTURES", "marginCoin": "BTC", "marginMode": "crossed",
+     "side": "buy", "tradeSide": "close", "orderType": "limit", "price": "20000", "size": "5"},
+])
+FUTURES_PARAMS = st.builds(
+    lambda base, changed, removed: {k: v for k, v in {**base, **changed}.items() if k not in removed},
+    VALID_FUTURES, st.dictionaries(FUTURES_FIELDS, FUTURES_VALUES, max_size=3),
+    st.sets(FUTURES_FIELDS, max_size=2))
+
+
+@settings(max_examples=600)
+@given(FUTURES_PARAMS)
+@example({"symbol": "BTCUSDT", "productType": "USDT-FUTURES", "marginCoin": "USDT", "marginMode": "crossed",
+          "side": "buy", "orderType": "limit", "price": "x", "size": "-1", "clientOid": "bad oid"})  # which error first
+@example({"symbol": "BTCUSDT", "productType": "USDT-FUTURES", "marginCoin": "USDT", "marginMode": "crossed",
+          "side": "buy", "orderType": "market", "size": "1", "price": ["x"], "clientOid": "bad oid"})
+def test_the_futures_order_parser_fast_path_answers_as_the_full_parser(params: dict[str, Any]) -> None:
+    assert _order_outcome(lambda req, _: mix_order.parse_order(req), params, None) == \
+        _order_outcome(lambda req, _: mix_order._parse_order(req), params, None)
+
+
 @given(st.sampled_from(["buy", "sell"]), st.sampled_from(["gtc", "ioc", "fok", "post_only"]),
        st.sampled_from(["0.02", "1", "100.5"]), st.sampled_from([None, "oid-1"]))
 def test_the_common_order_shapes_parse_alike(side: str, force: str, amount: str, oid: str | None) -> None:
@@ -141,6 +175,19 @@ def test_client_oids_are_the_uuid4_text_of_the_same_bits() -> None:
         oid = new_client_oid(ours)
         assert oid == str(uuid.UUID(int=reference.getrandbits(128), version=4))
         assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", oid)
+
+
+def test_fresh_client_oids_are_new_client_oids_skipping_the_taken() -> None:
+    ours, reference = random.Random(9), random.Random(9)
+    taken: set[str] = set()
+    for i in range(500):
+        expected = new_client_oid(reference)
+        if i % 7 == 3:  # taken already: the next draw is the answer
+            taken.add(expected)
+            expected = new_client_oid(reference)
+        oid = fresh_client_oid(ours, taken)
+        assert oid == expected and oid not in taken
+        taken.add(oid)
 
 
 def test_id_steps_are_those_randrange_draws() -> None:
@@ -240,3 +287,18 @@ def test_a_field_outside_the_fast_path_allowlist_goes_the_full_way(name: str) ->
     finally:
         spot_trade._parse_order = original
     assert seen == [params]
+
+
+def test_the_common_futures_order_takes_the_fast_path(monkeypatch: Any) -> None:
+    """What ccxt-less bots send (lower-case enums, string values) never reaches the full parser."""
+    def full(*_: Any) -> Any:
+        raise AssertionError("the full parser was used")
+
+    monkeypatch.setattr(mix_order, "_parse_order", full)
+    for params in ({"symbol": "BTCUSDT", "productType": "USDT-FUTURES", "marginCoin": "USDT", "marginMode": "crossed",
+                    "side": "buy", "tradeSide": "open", "orderType": "limit", "force": "gtc", "price": "1000",
+                    "size": "0.01", "clientOid": "x-1"},
+                   {"symbol": "BTCUSDT", "productType": "USDT-FUTURES", "marginCoin": "USDT", "marginMode": "isolated",
+                    "side": "sell", "orderType": "market", "size": "0.01", "reduceOnly": "yes"}):
+        spec = _order_outcome(lambda req, _: mix_order.parse_order(req), params, None)
+        assert spec.symbol == "BTCUSDT" and spec.size == Decimal("0.01")

@@ -286,12 +286,22 @@ def test_coin_and_usdc_futures_private_channels_follow_a_trade(
             "holdSide": "long", "size": "0.01",
             "triggerPrice": str((Decimal(rest["openPriceAvg"]) / 2).quantize(Decimal(1)))})
         algos = [m["data"][0] for m in pushes(until_pong(ws), "orders-algo")]
-        if product == "COIN-FUTURES":  # REST takes conditional orders on linear contracts only: none to push
-            assert tpsl["code"] == "40020" and algos == []
-            return
         assert tpsl["code"] == "00000", tpsl
         [algo] = algos
-        assert (algo["orderId"], algo["instId"], algo["status"]) == (tpsl["data"]["orderId"], symbol, "live")
+        assert (algo["orderId"], algo["instId"], algo["status"], algo["marginCoin"]) == (
+            tpsl["data"]["orderId"], symbol, "live", coin)
+        trigger = str((Decimal(rest["openPriceAvg"]) * 2).quantize(Decimal(1)))
+        plan = signed_post(mock, f"{MIX}/order/place-plan-order", {
+            "planType": "normal_plan", "symbol": symbol, "productType": product, "marginCoin": coin,
+            "marginMode": "crossed", "size": "0.01", "triggerPrice": trigger, "triggerType": "mark_price",
+            "side": "buy", "tradeSide": "open", "orderType": "market"})
+        assert plan["code"] == "00000", plan
+        cancelled = signed_post(mock, f"{MIX}/order/cancel-plan-order", {
+            "symbol": symbol, "productType": product, "orderIdList": [{"orderId": plan["data"]["orderId"]}]})
+        assert [s["orderId"] for s in cancelled["data"]["successList"]] == [plan["data"]["orderId"]]
+        states = [(m["data"][0]["planType"], m["data"][0]["status"], m["arg"]["instType"])
+                  for m in pushes(until_pong(ws), "orders-algo")]
+        assert states == [("normal_plan", "live", product), ("normal_plan", "cancelled", product)]
 
 
 @pytest.mark.parametrize(("product", "symbol", "coin", "wallet", "amount"),

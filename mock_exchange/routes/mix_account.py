@@ -58,7 +58,8 @@ def _wallet_view(svc: Services, req: ApiRequest, product: str, coin: str) -> tup
         "unrealizedPL": plain(f["upnl"]),
         "coupon": "0",
         "crossedUnrealizedPL": plain(f["upnl_cross"]),
-        "isolatedUnrealizedPL": plain(f["upnl_iso"]),
+        # "" without an isolated position: both real mix/account/account answers (crossed, nothing isolated)
+        "isolatedUnrealizedPL": plain(f["upnl_iso"]) if f["iso_margin"] else "",
         "assetMode": "single",
         "grant": "",  # no trial funds (bonus) are simulated; Bitget sends "" then (ccxt's recorded answer)
     }, f

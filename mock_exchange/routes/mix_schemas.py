@@ -71,8 +71,8 @@ _WALLET: dict[str, Schema] = {
     "marginCoin": Str,
     **{name: NumStr for name in ("locked", "available", "crossedMaxAvailable", "isolatedMaxAvailable",
                                  "maxTransferOut", "accountEquity", "usdtEquity", "btcEquity", "crossedRiskRate",
-                                 "unrealizedPL", "coupon", "crossedUnrealizedPL", "isolatedUnrealizedPL")},
-    "assetMode": Enum("single", "union"), "grant": MaybeEmpty(NumStr),
+                                 "unrealizedPL", "coupon", "crossedUnrealizedPL")},
+    "isolatedUnrealizedPL": MaybeEmpty(NumStr), "assetMode": Enum("single", "union"), "grant": MaybeEmpty(NumStr),
 }
 ACCOUNTS = List(Obj({
     **_WALLET, **{name: NumStr for name in ("unionTotalMagin", "unionAvailable", "unionMm", "isolatedMargin",

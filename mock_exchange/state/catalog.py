@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cached_property
 
@@ -132,7 +132,7 @@ ETH_TIERS = _tiers(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Contract:
     """A perpetual contract's configuration, as `GET /api/v2/mix/market/contracts` publishes it.
 
@@ -165,52 +165,44 @@ class Contract:
     max_market_order_qty: Decimal = D("100")
     max_order_qty: Decimal = D("1000")
 
-    @cached_property
-    def tick(self) -> Decimal:
-        """Price step: priceEndStep x 10^-pricePlace (how ccxt reads it)."""
-        return D(self.price_end_step).scaleb(-self.price_place)
+    # derived once in __post_init__ (slots: every order reads several of them)
+    tick: Decimal = field(init=False, compare=False)  # price step: priceEndStep x 10^-pricePlace (as ccxt reads it)
+    # is the price step 10^-pricePlace (priceEndStep 1)? then a price with no more decimals is on it
+    tick_is_place: bool = field(init=False, compare=False)
+    lot: Decimal = field(init=False, compare=False)  # size step (`sizeMultiplier`); also the minimum size
+    # is the size step 10^-volumePlace? then a size with no more decimals is on the step
+    lot_is_place: bool = field(init=False, compare=False)
+    buy_band: Decimal = field(init=False, compare=False)  # a limit buy may be priced up to the mark times this
+    sell_band: Decimal = field(init=False, compare=False)  # a limit sell down to the mark times this
+    # coin-margined (COIN-FUTURES): margin, fees and PnL in the base coin, the size a USD value at its
+    # entry price (docs/futures.md "Inverse contracts")
+    inverse: bool = field(init=False, compare=False)
+    max_lever: int = field(init=False, compare=False)  # the first tier's leverage: no position may use more
+    size_quantum: Decimal = field(init=False, compare=False)  # 10^-volumePlace
+    price_quantum: Decimal = field(init=False, compare=False)  # 10^-pricePlace
 
-    @cached_property
-    def lot_is_place(self) -> bool:
-        """Is the size step 10^-volumePlace? Then a size with no more decimals is on the step."""
-        return self.lot == D(1).scaleb(-self.volume_place)
-
-    @cached_property
-    def tick_is_place(self) -> bool:
-        """Is the price step 10^-pricePlace (priceEndStep 1)? Then a price with no more decimals is on it."""
-        return self.tick == D(1).scaleb(-self.price_place)
+    def __post_init__(self) -> None:
+        tick = D(self.price_end_step).scaleb(-self.price_place)
+        derived = {
+            "tick": tick,
+            "tick_is_place": tick == D(1).scaleb(-self.price_place),
+            "lot": self.min_trade_num,
+            "lot_is_place": self.min_trade_num == D(1).scaleb(-self.volume_place),
+            "buy_band": 1 + self.buy_limit_ratio,
+            "sell_band": 1 - self.sell_limit_ratio,
+            "inverse": self.product_type == "COIN-FUTURES",
+            "max_lever": self.tiers[0].leverage,
+            "size_quantum": D(1).scaleb(-self.volume_place),
+            "price_quantum": D(1).scaleb(-self.price_place),
+        }
+        for name, value in derived.items():
+            object.__setattr__(self, name, value)
 
     def on_tick(self, price: Decimal, rounding: str = ROUND_HALF_EVEN) -> Decimal:
         """`price` rounded to a multiple of the price step (a step of 0.5 takes more than a quantize)."""
         if self.tick_is_place:
             return price.quantize(self.tick, rounding=rounding)
         return ((price / self.tick).to_integral_value(rounding=rounding) * self.tick).quantize(self.tick)
-
-    @cached_property
-    def buy_band(self) -> Decimal:
-        """A limit buy may be priced up to the mark times this (1 + buyLimitPriceRatio)."""
-        return 1 + self.buy_limit_ratio
-
-    @cached_property
-    def sell_band(self) -> Decimal:
-        """A limit sell may be priced down to the mark times this (1 - sellLimitPriceRatio)."""
-        return 1 - self.sell_limit_ratio
-
-    @cached_property
-    def inverse(self) -> bool:
-        """Coin-margined (COIN-FUTURES): margin, fees and PnL in the base coin, the size a USD value at
-        its entry price (docs/futures.md "Inverse contracts")."""
-        return self.product_type == "COIN-FUTURES"
-
-    @cached_property
-    def lot(self) -> Decimal:
-        """Size step (`sizeMultiplier`); also the minimum size (`minTradeNum`)."""
-        return self.min_trade_num
-
-    @cached_property
-    def max_lever(self) -> int:
-        """The first tier's leverage: no position may use more."""
-        return self.tiers[0].leverage
 
     def tier_for(self, value: Decimal) -> LeverageTier:
         """The tier a position of this value (size x price, quote coin) falls in; the last tier beyond it."""

@@ -14,10 +14,9 @@ from typing import Any, Protocol
 from ..clock import Clock
 from ..store.recorder import mutation
 from .accounts import AccountStore, ApiKey, KeyMint, load_public_key
-from .catalog import SPOT_SYMBOLS
+from .catalog import PRODUCT_TYPES, SPOT_SYMBOLS
 from .events import ClockMoved, Events
 from .futures import Futures
-from .futures.trading import LINEAR
 from .futures_market import FuturesMarket
 from .futures_series import FuturesSeries
 from .ledger import Ledger
@@ -123,7 +122,7 @@ class Exchange:
 
     def trigger_owners(self) -> dict[str, TriggerOwner]:
         """Who acts on a fired trigger, by its watch's market ("spot" or a futures productType)."""
-        return {SPOT: self.plans, **dict.fromkeys(LINEAR, self.futures.plans)}
+        return {SPOT: self.plans, **dict.fromkeys(PRODUCT_TYPES, self.futures.plans)}
 
     def trigger_calm(self, watch: Watch, price: float, low: float, high: float) -> int:
         """Walk steps either side of a step where a spot price was `price` over which it stays strictly

@@ -54,11 +54,13 @@ def new_client_oid(rng: random.Random) -> str:
 
 
 def fresh_client_oid(rng: random.Random, taken: Container[str]) -> str:
-    """A generated client id none of `taken` has (an account's clientOids are unique across its orders)."""
-    client = new_client_oid(rng)
-    while client in taken:
-        client = new_client_oid(rng)
-    return client
+    """A generated client id none of `taken` has (an account's clientOids are unique across its orders):
+    `new_client_oid` until one is free, its body inline (every order without a clientOid draws one)."""
+    while True:
+        h = (rng.getrandbits(128) & _UUID_CLEAR | _UUID_V4).to_bytes(16, "big").hex()
+        client = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+        if client not in taken:
+            return client
 
 
 _UUID_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))  # the variant and version bits
@@ -162,9 +164,11 @@ class IdIndex(Generic[T]):
         return self._items.get(key)
 
     def add(self, key: int, item: T) -> None:
-        if key not in self._items:
-            ids = self._ids
-            if not ids or key > ids[-1]:
+        ids = self._ids
+        if ids and key > ids[-1]:  # the common case: a new id, above every listed one (so not an item yet)
+            ids.append(key)
+        elif key not in self._items:
+            if not ids:
                 ids.append(key)
             else:  # an older id: inserted in place, unless it was discarded and is still listed
                 i = bisect_left(ids, key, self._head)

@@ -41,6 +41,8 @@ from .model import (
 from .plan_model import FuturesPlan
 from .store import FuturesBook, RestingOrders
 
+_NO_WALLET: dict[str, Balance] = {}  # read only
+
 
 class FuturesEngine:
     def __init__(self, accounts: AccountStore, ledger: Ledger, ids: IdSequence, rng: random.Random,
@@ -88,7 +90,9 @@ class FuturesEngine:
         return self.pos_modes.get((uid, product), HEDGE)
 
     def wallet(self, uid: str, product: str, coin: str) -> Balance:
-        return self.accounts.account(uid).balance(coin, FUTURES_WALLETS[product])
+        account = self.accounts.accounts.get(uid) or self.accounts.account(uid)  # the latter: 40034-style refusal
+        found = account.wallets.get(FUTURES_WALLETS[product], _NO_WALLET).get(coin)  # Account.balance, inline
+        return found if found is not None else account.balance(coin, FUTURES_WALLETS[product])
 
     def position(self, uid: str, symbol: str, hold_side: str) -> Position | None:
         return self.positions.get(uid, {}).get((symbol, hold_side))

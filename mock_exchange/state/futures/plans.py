@@ -62,7 +62,7 @@ from .plan_model import (
     tpsl_rising,
     trail_levels,
 )
-from .trading import LINEAR, FuturesTrading, on_tick
+from .trading import FuturesTrading, on_tick, traded_margin_coin
 
 PlanRef = tuple[str | None, str | None]  # (orderId, clientOid)
 # a preset of place-order -> (the TP/SL it becomes, the preset naming its execute price)
@@ -99,10 +99,7 @@ class FuturesPlans:
     def _contract(self, uid: str, product: str, symbol: str, coin: str) -> Contract:
         self.engine.accounts.account(uid)
         c = self.trading.contract(product, symbol)
-        if coin.upper() not in c.margin_coins:
-            raise invalid("marginCoin")
-        if c.product_type not in LINEAR:
-            raise invalid("productType")
+        traded_margin_coin(c, coin)
         return c
 
     def _client(self, book: PlanBook, given: str | None) -> str:

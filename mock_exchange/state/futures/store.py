@@ -34,7 +34,8 @@ class FuturesBook:
     def add_closed(self, order: FuturesOrder) -> None:
         self.closed.add(order.oid, order.contract.symbol, order)
         self.by_client[order.client_oid] = order
-        self._trim_orders()
+        if len(self.closed.all) > self.max_kept:
+            self._trim_orders()
 
     def close(self, order: FuturesOrder) -> None:
         symbol = order.contract.symbol

@@ -3,7 +3,7 @@ modify, flash close. Every check runs before anything changes, so a refused orde
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from ...errors import (
     BELOW_MINIMUM_AMOUNT,
@@ -28,7 +28,7 @@ from ...errors import (
 from ...store.recorder import mutation
 from ..accounts import Balance
 from ..batch import each
-from ..catalog import Contract
+from ..catalog import CONTRACTS_BY_KEY, Contract
 from ..futures_market import FuturesMarket
 from ..matching import Take, take
 from ..orders import fresh_client_oid
@@ -38,7 +38,6 @@ from .engine import FuturesEngine
 from .margin import LONG, SHORT
 from .model import CLOSE, HEDGE, ZERO, FuturesOrder, FuturesOrderSpec, Position
 
-LINEAR = ("USDT-FUTURES", "USDC-FUTURES")  # conditional orders (plans.py) are modelled for these only
 NO_TAKE = Take((), False)
 
 
@@ -76,10 +75,11 @@ class FuturesTrading:
     @mutation
     def place(self, uid: str, spec: FuturesOrderSpec, now_ms: int, source: str = "normal") -> FuturesOrder:
         eng = self.engine
-        c = self.market.contract(spec.product, spec.symbol)
-        coin = spec.margin_coin.upper()
-        if coin not in c.margin_coins or (c.inverse and coin != c.base):
-            raise invalid("marginCoin")  # an inverse contract trades margined in its base coin only
+        # the contract: as parsed (the common case, at once), else any case or a demo type (or 40034)
+        c = CONTRACTS_BY_KEY.get((spec.product, spec.symbol)) or self.market.contract(spec.product, spec.symbol)
+        coin = spec.margin_coin  # as the contract spells it (the common case), else traded_margin_coin decides
+        if c.inverse or coin not in c.margin_coins:
+            coin = traded_margin_coin(c, coin)
         wallet = eng.wallet(uid, c.product_type, coin)  # 40034-style account errors come from here
         stored = eng.settings.get((uid, c.symbol))  # None until the account's first order or setting here
         settings = stored or eng.symbol_settings(uid, c)
@@ -87,11 +87,11 @@ class FuturesTrading:
             # the order's marginMode sets the symbol's (ccxt PR 21517), unless positions or orders hold the other
             if self._busy(uid, c):
                 raise BitgetError(MARGIN_MODE_LOCKED)
-        pos_mode = eng.pos_mode(uid, c.product_type)
+        pos_mode = eng.pos_modes.get((uid, c.product_type), HEDGE)  # eng.pos_mode, inline (every order)
         trade_side = spec.trade_side if pos_mode == HEDGE else None
         if pos_mode == HEDGE and trade_side is None:
             raise BitgetError(TRADE_SIDE_MISMATCH)
-        self.check_shape(c, spec)
+        value = self.check_shape(c, spec)  # a limit order's price x size, else None
         is_buy = spec.side == "buy"
         reduce_only = spec.reduce_only and pos_mode != HEDGE
         closes = trade_side == CLOSE or reduce_only
@@ -109,7 +109,7 @@ class FuturesTrading:
                 raise BitgetError(POSITION_TOO_SMALL)
         if spec.presets and not closes:
             self._check_presets(c, hold_side, spec, now_ms)
-        orders = eng.book(uid, c.product_type)
+        orders = eng.books.get((uid, c.product_type)) or eng.book(uid, c.product_type)
         if spec.client_oid is not None and spec.client_oid in orders.by_client:
             raise BitgetError(FUTURES_CLIENT_OID_DUPLICATE)
         got = self._take(c, spec, trade_side, now_ms)
@@ -121,16 +121,22 @@ class FuturesTrading:
         if not closes:
             mine = eng.positions.get(uid)
             held = mine.get((c.symbol, hold_side)) if mine else None
-            worth = (spec.price or self.market.mark_price(c, now_ms)) * spec.size
+            worth = value if value is not None else self.market.mark_price(c, now_ms) * spec.size
             if held is not None:
                 worth += held.entry * held.size
-            if leverage > c.tier_for(worth).leverage:
+            tiers = c.tiers
+            if leverage > (tiers[0] if worth < tiers[0].end_unit else c.tier_for(worth)).leverage:
                 raise BitgetError(ORDER_EXCEEDS_BALANCE)  # "greater than the max open size" (DOC-ERR) at this tier
-            if spec.order_type == "limit" and spec.price is not None:
-                reserve = _reservation(spec.price, spec.size, leverage, c)
+            if value is not None:  # a limit order
+                notional = spec.size if c.inverse else value  # _reservation, inline
+                reserve = (notional / leverage + notional * c.taker_fee).quantize(mg.AMOUNT, ROUND_HALF_EVEN)
             else:
                 reserve = sum((_reservation(p, q, leverage, c) for p, q in got.fills), ZERO)
-            if reserve > self.max_available(uid, c.product_type, coin, now_ms, wallet):
+            if mine:  # positions may hold a crossed unrealised loss
+                free = self.max_available(uid, c.product_type, coin, now_ms, wallet)
+            else:  # max_available without any position: the wallet's free part
+                free = wallet.available if wallet.available > 0 else ZERO
+            if reserve > free:
                 raise BitgetError(ORDER_EXCEEDS_BALANCE)
         # -- nothing below can fail -------------------------------------------------------
         (stored or eng.stored_settings(uid, c)).margin_mode = spec.margin_mode
@@ -146,7 +152,8 @@ class FuturesTrading:
         if reserve and (got.fills or (spec.order_type == "limit" and spec.force not in ("ioc", "fok"))):
             eng.lock(wallet, reserve, now_ms)
             order.margin = reserve
-        eng.order_changed(order)  # live, before any fill: the order's first push
+        if eng.events.listeners:  # eng.order_changed, inline: the order's first push, live, before any fill
+            eng.order_changed(order)
         if target is not None:
             target.locked += spec.size
         for fill_price, qty in got.fills:
@@ -157,7 +164,7 @@ class FuturesTrading:
             self.fit_locks(uid, c, now_ms)
         if spec.order_type == "market":
             status = "filled" if order.base_volume > 0 else "canceled"  # what the book lacked is dropped
-        elif order.remaining == 0:
+        elif order.size == order.base_volume:  # nothing remains
             status = "filled"
         elif spec.force in ("ioc", "fok"):
             status = "canceled"
@@ -175,18 +182,26 @@ class FuturesTrading:
         return bool(eng.position(uid, c.symbol, LONG) or eng.position(uid, c.symbol, SHORT)
                     or len(eng.book(uid, c.product_type).open.scope(c.symbol)))
 
-    def check_shape(self, c: Contract, spec: FuturesOrderSpec) -> None:
-        """Precision (40808), size bounds (45111), value (45110), price band (43008/43009)."""
-        if more_places(spec.size, c.volume_place) or (not c.lot_is_place and spec.size % c.lot):
+    def check_shape(self, c: Contract, spec: FuturesOrderSpec) -> Decimal | None:
+        """Precision (40808), size bounds (45111), value (45110), price band (43008/43009). A limit
+        order's value (price x size, which its caller needs too), else None."""
+        size = spec.size
+        try:  # more_places, its common answer inline: a size equal to itself on the grid has no more places
+            on_grid = size.quantize(c.size_quantum) == size
+        except InvalidOperation:  # more digits than the context's precision
+            on_grid = False
+        if (not on_grid and more_places(size, c.volume_place)) or (not c.lot_is_place and size % c.lot):
             raise BitgetError(PARAM_SCALE, f"size checkBDScale error value={spec.size} checkScale={c.volume_place}")
         if spec.size < c.min_trade_num:
             raise BitgetError(BELOW_MINIMUM_SIZE)
         if spec.order_type != "limit" or spec.price is None:
-            return
+            return None
         price = spec.price
         on_tick(c, price, "price")
-        if price * spec.size < c.min_trade_usdt:
+        value = price * size
+        if value < c.min_trade_usdt:
             raise BitgetError(BELOW_MINIMUM_AMOUNT, c.min_trade_usdt)
+        return value
 
     def _check_presets(self, c: Contract, hold_side: str, spec: FuturesOrderSpec, now_ms: int) -> None:
         """Preset TP/SL prices of an opening order: on the price grid, and on the right side of the
@@ -221,7 +236,7 @@ class FuturesTrading:
                 raise BitgetError(BELOW_MINIMUM_AMOUNT, c.min_trade_usdt)
             return got
         price = spec.price or ZERO
-        mark = self.market.mark_price(c, now_ms)
+        mark = self.market.prices(c, now_ms).mark
         if is_buy:
             if price > mark * c.buy_band:
                 raise BitgetError(PRICE_ABOVE_LIMIT, (mark * c.buy_band).quantize(c.tick), c.quote)
@@ -251,15 +266,16 @@ class FuturesTrading:
             b = wallet if wallet is not None else eng.wallet(order.uid, order.product, order.margin_coin)
             eng.release(b, order.margin, now_ms)
             order.margin = ZERO
-        if order.closes and order.remaining > 0:
+        if (order.trade_side == CLOSE or order.reduce_only) and order.size > order.base_volume:  # closes, remains
             p = eng.position(order.uid, order.contract.symbol, order.hold_side)
             if p is not None:
                 p.locked -= order.remaining
         order.status = status
         order.cancel_reason = "normal_cancel" if status == "canceled" else ""
         order.utime = now_ms
-        eng.order_changed(order)
-        eng.account_changed(order.uid, order.product)
+        if eng.events.listeners:  # inline: most mocks have no socket listening
+            eng.order_changed(order)
+            eng.account_changed(order.uid, order.product)
 
     def close_open(self, order: FuturesOrder, status: str, now_ms: int) -> None:
         self.finish(order, status, now_ms)
@@ -387,9 +403,22 @@ class FuturesTrading:
         return results
 
 
+def traded_margin_coin(c: Contract, given: str) -> str:
+    """The margin coin an order or conditional order names, upper-cased: one of the contract's, and on an
+    inverse contract its base coin only (BTCUSD: BTC); 40020 otherwise."""
+    coin = given.upper()
+    if coin not in c.margin_coins or (c.inverse and coin != c.base):
+        raise invalid("marginCoin")
+    return coin
+
+
 def on_tick(c: Contract, price: Decimal, name: str) -> None:
     """A price must sit on the contract's grid (40808, with Bitget's checkBDScale wording)."""
-    if more_places(price, c.price_place) or (not c.tick_is_place and price % c.tick):
+    try:  # more_places, its common answer inline: a price equal to itself on the grid has no more places
+        on_grid = price.quantize(c.price_quantum) == price
+    except InvalidOperation:  # more digits than the context's precision
+        on_grid = False
+    if (not on_grid and more_places(price, c.price_place)) or (not c.tick_is_place and price % c.tick):
         raise BitgetError(PARAM_SCALE, f"{name} checkBDScale error value={price} checkScale={c.price_place}")
 
 
