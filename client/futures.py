@@ -167,6 +167,11 @@ class FuturesEndpoints(Endpoints[R]):
         return self._get(f"{_MIX}/order/orders-plan-history", productType=product_type, planType=plan_type,
                          **filters)
 
+    def futures_plan_sub_orders(self, product_type: str, plan_order_id: str, plan_type: str = "normal_plan") -> R:
+        """The order a fired trigger (normal_plan) or trailing (track_plan) order placed."""
+        return self._get(f"{_MIX}/order/plan-sub-order", productType=product_type, planOrderId=plan_order_id,
+                         planType=plan_type)
+
     # -- positions -----------------------------------------------------------------------------
     def single_position(self, symbol: str, product_type: str, margin_coin: str) -> R:
         return self._get(f"{_MIX}/position/single-position", symbol=symbol, productType=product_type,

@@ -97,6 +97,7 @@ LIMITS: dict[str, int] = {
     "/api/v2/mix/order/cancel-plan-order": 10,
     "/api/v2/mix/order/orders-plan-pending": 10,
     "/api/v2/mix/order/orders-plan-history": 10,
+    "/api/v2/mix/order/plan-sub-order": 10,
     "/api/v2/mix/position/single-position": 10,
     "/api/v2/mix/position/all-position": 5,
     "/api/v2/mix/position/history-position": 10,

@@ -50,6 +50,7 @@ READ_QUERIES: dict[str, str] = {
     "/api/v2/mix/order/detail": "productType=USDT-FUTURES&symbol=BTCUSDT&orderId={futures_order}",
     "/api/v2/mix/order/orders-plan-pending": "productType=USDT-FUTURES&planType=profit_loss",
     "/api/v2/mix/order/orders-plan-history": "productType=USDT-FUTURES&planType=normal_plan",
+    "/api/v2/mix/order/plan-sub-order": "productType=USDT-FUTURES&planType=normal_plan&planOrderId={futures_plan}",
     **{"/api/v2/mix/market/" + name: "productType=USDT-FUTURES&symbol=ETHUSDT&granularity=1H&limit=5" for name in (
         "candles", "history-candles", "history-index-candles", "history-mark-candles")},
     "/api/v2/spot/trade/orderInfo": "orderId={order}",
@@ -103,6 +104,15 @@ def some_plan_id(exchange: Exchange, uid: str) -> str | None:
     return str((fired or every)[0].oid) if every else None
 
 
+def some_futures_plan_id(exchange: Exchange, uid: str) -> str | None:
+    """A USDT-FUTURES trigger order of `uid`: one that fired first (it has a sub-order), else any."""
+    book = exchange.futures.plans.books.get((uid, "USDT-FUTURES"))
+    every = [] if book is None else [p for index in (book.done, book.live) for p in index.all.values()
+                                     if p.plan_type == "normal_plan"]
+    fired = [p for p in every if p.status in ("executed", "fail_trigger")]
+    return str((fired or every)[0].oid) if every else None
+
+
 def check_reads(exchange: Exchange, uid: str, now_ms: int, private_only: bool = False) -> dict[str, list[Mismatch]]:
     """Every read endpoint's answer for `uid` now, with its mismatches (only endpoints with some).
 
@@ -110,6 +120,7 @@ def check_reads(exchange: Exchange, uid: str, now_ms: int, private_only: bool = 
     market data is a function of the clock alone, checked by the populated-state test and schemathesis)."""
     order = some_order_id(exchange, uid, now_ms)
     plan = some_plan_id(exchange, uid)
+    futures_plan = some_futures_plan_id(exchange, uid)
     found: dict[str, list[Mismatch]] = {}
     for ep in reads():
         if (ep.path == "/api/v2/spot/trade/orderInfo" and order is None) or (private_only and not ep.private):
@@ -118,7 +129,10 @@ def check_reads(exchange: Exchange, uid: str, now_ms: int, private_only: bool = 
             continue
         if ep.path == "/api/v2/spot/trade/plan-sub-order" and plan is None:
             continue
-        query = READ_QUERIES[ep.path].format(now=now_ms, start=now_ms - 89 * DAY, order=order, plan=plan)
+        if ep.path == "/api/v2/mix/order/plan-sub-order" and futures_plan is None:
+            continue
+        query = READ_QUERIES[ep.path].format(now=now_ms, start=now_ms - 89 * DAY, order=order, plan=plan,
+                                             futures_plan=futures_plan)
         try:
             body = wire(ep, exchange, uid, now_ms, query)
         except BitgetError as exc:

@@ -17,7 +17,9 @@ from .helpers import make_app
 
 ccxt = pytest.importorskip("ccxt")
 DAY = 86_400_000
-SWAPS = {"BTC/USDT:USDT": "BTCUSDT", "ETH/USDT:USDT": "ETHUSDT", "BTC/USD:BTC": "BTCUSD", "BTC/USDC:USDC": "BTCPERP"}
+SWAPS = {"BTC/USDT:USDT": "BTCUSDT", "ETH/USDT:USDT": "ETHUSDT", "BTC/USD:BTC": "BTCUSD", "BTC/USDC:USDC": "BTCPERP",
+         "ETH/USDC:USDC": "ETHPERP"}
+PRODUCTS = {"USDT": "USDT-FUTURES", "BTC": "COIN-FUTURES", "USDC": "USDC-FUTURES"}
 
 
 @pytest.fixture(scope="module")
@@ -49,12 +51,15 @@ def test_load_markets_has_the_swaps(mock: tuple[Any, str]) -> None:
     assert (btc["linear"], btc["settle"], btc["contractSize"], leverage) == (True, "USDT", 1, 125)
     assert (btc["precision"]["price"], btc["precision"]["amount"], btc["taker"]) == (0.1, 0.0001, 0.0006)
     assert swaps["BTC/USD:BTC"]["inverse"] is True and swaps["ETH/USDT:USDT"]["limits"]["leverage"]["max"] == 100
+    perp = swaps["BTC/USDC:USDC"]  # priceEndStep 5 at pricePlace 1: ccxt reads a 0.5 price step
+    assert (perp["linear"], perp["settle"], perp["precision"]["price"], perp["precision"]["amount"]) == (
+        True, "USDC", 0.5, 0.0001)
 
 
-@pytest.mark.parametrize("symbol", ["BTC/USDT:USDT", "BTC/USD:BTC"])
+@pytest.mark.parametrize("symbol", ["BTC/USDT:USDT", "BTC/USD:BTC", "BTC/USDC:USDC"])
 def test_ticker_book_and_candles(mock: tuple[Any, str], symbol: str) -> None:
     exchange, url = mock
-    product = "USDT-FUTURES" if symbol.endswith("USDT") else "COIN-FUTURES"
+    product = PRODUCTS[symbol.split(":")[1]]
     [raw] = _mock(url, "ticker", symbol=SWAPS[symbol], productType=product)
     t = exchange.fetch_ticker(symbol)
     assert (t["last"], t["bid"], t["ask"]) == (float(raw["lastPr"]), float(raw["bidPr"]), float(raw["askPr"]))

@@ -292,3 +292,35 @@ def test_the_reference_clients_plan_methods() -> None:
     assert normal["orderId"] == r["plan"]["orderId"] and normal["stopLossTriggerPrice"] != ""
     assert [s["orderId"] for s in r["cancelled"]["successList"]] == [r["plan"]["orderId"]]
     assert [h["orderId"] for h in r["history"]["entrustedList"]] == [r["plan"]["orderId"]]
+
+
+def _subs(api: FuturesApi, plan_id: str, plan_type: str = "normal_plan") -> Any:
+    return api.get(f"{MIX}/order/plan-sub-order", f"productType={PT}&planType={plan_type}&planOrderId={plan_id}").json()
+
+
+def test_plan_sub_order_names_what_a_fired_plan_placed(api: FuturesApi) -> None:
+    last = _last(api)
+    up = str((last + 15).quantize(Decimal("0.1")))
+    fired = _plan(api, triggerPrice=up).json()["data"]["orderId"]
+    limit = _plan(api, triggerPrice=up, orderType="limit", price=str((last + 20).quantize(Decimal("0.1")))).json()[
+        "data"]["orderId"]
+    broke = _plan(api, triggerPrice=up, size="50").json()["data"]["orderId"]  # 50 BTC: more margin than 10000 USDT
+    waiting = _plan(api, triggerPrice=str((last * 3).quantize(Decimal("0.1")))).json()["data"]["orderId"]
+    gone = _plan(api, triggerPrice=up).json()["data"]["orderId"]
+    api.ok("POST", f"{MIX}/order/cancel-plan-order", {"symbol": SYMBOL, "productType": PT,
+                                                       "orderIdList": [{"orderId": gone}]})
+    assert _subs(api, fired)["data"] == []  # not fired yet
+    _until(api, lambda: len(_pending(api)) == 1)
+    done = {p["orderId"]: p for p in _history(api)}
+    [sub] = _subs(api, fired)["data"]
+    order = api.detail(done[fired]["executeOrderId"])
+    assert sub == {"orderId": order["orderId"], "price": order["priceAvg"], "type": "market", "status": "success"}
+    [sub] = _subs(api, limit)["data"]
+    assert (sub["orderId"], sub["price"], sub["type"], sub["status"]) == (
+        done[limit]["executeOrderId"], done[limit]["price"], "limit", "success")
+    assert done[broke]["planStatus"] == "fail_trigger"
+    assert _subs(api, broke)["data"] == [{"orderId": "", "price": "0", "type": "market", "status": "fail"}]
+    assert _subs(api, waiting)["data"] == [] and _subs(api, gone)["data"] == []
+    for plan_id, plan_type in ((fired, "track_plan"), ("12345", "normal_plan"), ("x", "normal_plan")):
+        assert _subs(api, plan_id, plan_type)["code"] == "43025"  # another type's, or none at all
+    assert _subs(api, fired, "profit_loss")["code"] == "40020"  # planType is normal_plan or track_plan [DOC]

@@ -144,3 +144,27 @@ def test_btcperp_orders_do_not_touch_the_usdt_wallet() -> None:
     [usdt] = api.ok("GET", f"{MIX}/account/accounts", "productType=USDT-FUTURES")
     assert (usdt["marginCoin"], usdt["available"], usdt["accountEquity"]) == ("USDT", "3000", "3000")
     assert api.ok("GET", f"{MIX}/position/all-position", "productType=USDT-FUTURES&marginCoin=USDT") == []
+
+
+def test_btcperp_prices_move_in_steps_of_half_a_usdc(api: FuturesApi) -> None:
+    """BTCPERP's price step is priceEndStep x 10^-pricePlace = 5 x 0.1: the market quotes on it and a limit
+    price off it is 40808 (changing nothing); ETHPERP beside it shares the crossed USDC account."""
+    [contract] = api.ok("GET", f"{MIX}/market/contracts", f"productType={UPT}&symbol={USYMBOL}")
+    assert (contract["pricePlace"], contract["priceEndStep"], contract["supportMarginCoins"]) == ("1", "5", ["USDC"])
+    [ticker] = api.ok("GET", f"{MIX}/market/ticker", f"productType={UPT}&symbol={USYMBOL}")
+    book = api.ok("GET", f"{MIX}/market/merge-depth", f"productType={UPT}&symbol={USYMBOL}&limit=15")
+    prices = [D(ticker[k]) for k in ("lastPr", "bidPr", "askPr", "markPrice")] + [
+        D(level[0]) for side in ("bids", "asks") for level in book[side]]
+    assert all(p % D("0.5") == 0 for p in prices), prices
+    below = (api.mark() * D("0.98")).quantize(D(1))
+    before = api.state()
+    off = api.order_answer(side="buy", tradeSide="open", orderType="limit", price=str(below + D("0.3")), size="0.01")
+    assert (off.status_code, off.json()["code"]) == (400, "40808")
+    assert api.state() == before
+    on = api.place(side="buy", tradeSide="open", orderType="limit", price=str(below + D("0.5")), size="0.01")
+    assert D(api.detail(on["orderId"])["price"]) == below + D("0.5")
+    api.symbol = "ETHPERP"
+    api.place(side="sell", tradeSide="open", orderType="market", size="1")
+    [eth] = api.positions()
+    assert (eth["symbol"], eth["marginCoin"], eth["holdSide"]) == ("ETHPERP", "USDC", "short")
+    assert D(api.account()["locked"]) > 0  # the BTCPERP limit order's margin, in the same USDC wallet

@@ -128,7 +128,7 @@ def test_reference_data() -> None:
     margin = _get(app, "/api/v2/margin/currencies")
     assert {m["symbol"] for m in margin} == {"BTCUSDT", "ETHUSDT"} and all(m["isBorrowable"] is True for m in margin)
     for pt, expected in [("USDT-FUTURES", {"BTCUSDT", "ETHUSDT"}), ("COIN-FUTURES", {"BTCUSD"}),
-                         ("usdc-futures", {"BTCPERP"})]:
+                         ("usdc-futures", {"BTCPERP", "ETHPERP"})]:
         assert {c["symbol"] for c in _get(app, "/api/v2/mix/market/contracts", f"productType={pt}")} == expected
 
 

@@ -34,7 +34,7 @@ from mock_exchange.schema import (
 from mock_exchange.views import plain
 
 from .helpers import UID, make_app, seed_accounts
-from .schema_support import READ_QUERIES, check_reads, reads, some_plan_id
+from .schema_support import READ_QUERIES, check_reads, reads, some_futures_plan_id, some_plan_id
 from .trading_support import TRC20, Api
 
 # -- the language -----------------------------------------------------------------------------------------
@@ -192,7 +192,11 @@ def populate(api: Api) -> Answers:
 def plan_writes(api: Api) -> list[tuple[str, dict[str, Any]]]:
     """Plan orders in every state once the hour has passed: one the walk certainly reaches within 10 min
     (its trigger lies between the price now and the price then), one it never reaches (modified), one
-    cancelled; and a cancel-replace."""
+    cancelled; and a cancel-replace. And a futures trigger order that fires the same way (plan-sub-order)."""
+    fm = api.app.services.exchange.futures_market
+    contract = fm.contract("USDT-FUTURES", "BTCUSDT")
+    f_now, f_later = fm.last_price(contract, api.now), fm.last_price(contract, api.now + 600_000)
+    f_trigger = plain(((f_now + f_later) / 2).quantize(contract.tick))
     market = api.app.services.exchange.market
     sym = market.symbol("BTCUSDT")
     now, later = market.price(sym, api.now // 1000), market.price(sym, api.now // 1000 + 600)
@@ -212,6 +216,9 @@ def plan_writes(api: Api) -> list[tuple[str, dict[str, Any]]]:
                               "clientOid": "old1"}),
         (_T + "cancel-replace-order", {"symbol": "BTCUSDT", "clientOid": "old1", "price": "50001",
                                        "size": "0.002", "newClientOid": "new1"}),
+        (_M + "order/place-plan-order", {**_FUT, "planType": "normal_plan", "marginMode": "crossed", "size": "0.01",
+                                         "triggerPrice": f_trigger, "triggerType": "fill_price", "side": "buy",
+                                         "tradeSide": "open", "orderType": "market", "clientOid": "fired1"}),
     ]
 
 
@@ -235,7 +242,8 @@ def test_every_answer_in_a_populated_state_has_its_declared_shape(populated: Api
     futures_order = futures_order["entrustedList"][0]["orderId"]
     for ep in reads():
         query = READ_QUERIES[ep.path].format(now=now, start=now - 80 * 86_400_000, order=order,
-                                             futures_order=futures_order, plan=some_plan_id(exchange, UID))
+                                             futures_order=futures_order, plan=some_plan_id(exchange, UID),
+                                             futures_plan=some_futures_plan_id(exchange, UID))
         answer = api.get(ep.path, query)
         body = answer.json()
         assert answer.status_code == 200, body

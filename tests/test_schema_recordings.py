@@ -15,7 +15,7 @@ from mock_exchange.routes import ENDPOINTS
 
 from .helpers import UID, make_app, seed_accounts
 from .recording_coverage import recorded, unrecorded
-from .schema_support import some_plan_id
+from .schema_support import some_futures_plan_id, some_plan_id
 from .test_schema import populate
 from .trading_support import Api
 
@@ -52,13 +52,15 @@ def test_the_comparison_sees_keys_and_types() -> None:
 
 def _ids(api: Api) -> dict[str, Any]:
     """What a recording's query may name: {now}, {start} (80 days back), {order} (a spot order),
-    {futures_order} (a BTCUSDT one: recordings trade ETHUSDT too), {plan} (a spot plan, one that fired first)."""
+    {futures_order} (a BTCUSDT one: recordings trade ETHUSDT too), {plan} (a spot plan, one that fired first),
+    {futures_plan} (a USDT-FUTURES trigger order, one that fired first)."""
     now = api.now
     spot = api.ok("GET", "/api/v2/spot/trade/history-orders")[0]["orderId"]
     futures = api.ok("GET", "/api/v2/mix/order/orders-history",
                      "productType=USDT-FUTURES&symbol=BTCUSDT")["entrustedList"][0]
     return {"now": now, "start": now - 80 * 86_400_000, "order": spot, "futures_order": futures["orderId"],
-            "plan": some_plan_id(api.app.services.exchange, UID)}
+            "plan": some_plan_id(api.app.services.exchange, UID),
+            "futures_plan": some_futures_plan_id(api.app.services.exchange, UID)}
 
 
 @pytest.fixture(scope="module")

@@ -341,6 +341,25 @@ def _plans(svc: Services, req: ApiRequest, history: bool) -> Any:
     return {"entrustedList": items, "endId": str(found[-1].oid) if found else ""}
 
 
+def plan_sub_order(svc: Services, req: ApiRequest) -> Any:
+    """The order a fired trigger or trailing order placed: `success` with its id and price (the limit price,
+    or a market order's average fill), `fail` with an empty id when the trigger could place nothing; none
+    while it waits or once cancelled (as spot's plan-sub-order, docs/futures-conditional.md)."""
+    plan_type = req.choice("planType", PLAN_TYPES, required=True) or ""
+    plan_id = req.text("planOrderId", required=True) or ""
+    product = product_type(req)
+    plan = svc.exchange.futures.plans.planned(req.uid, product, plan_id, plan_type)
+    price = plan.price if plan.order_type == "limit" else Decimal(0)
+    if plan.status == FAILED:
+        return [{"orderId": "", "price": plain(price), "type": plan.order_type, "status": "fail"}]
+    if plan.status != EXECUTED or plan.order_id is None:
+        return []
+    order = svc.exchange.futures.engine.book(plan.uid, plan.product).find(plan.order_id)
+    if plan.order_type == "market" and order is not None and order.base_volume:
+        price = order.quote_volume / order.base_volume
+    return [{"orderId": str(plan.order_id), "price": plain(price), "type": plan.order_type, "status": "success"}]
+
+
 def orders_plan_pending(svc: Services, req: ApiRequest) -> Any:
     return _plans(svc, req, False)
 
@@ -388,6 +407,8 @@ ENDPOINTS = (
     post("/api/v2/mix/order/cancel-plan-order", cancel_plan_order, **_TRADE, response=rs.PLAN_CANCEL, params=(
         Param("orderIdList", kind="array"), Param("symbol"), _PT, Param("marginCoin"),
         Param("planType", enum=CANCEL_TYPES))),
+    get("/api/v2/mix/order/plan-sub-order", plan_sub_order, **_READ, response=rs.PLAN_SUB_ORDERS, params=(
+        Param("planType", required=True, enum=PLAN_TYPES), Param("planOrderId", required=True), _PT)),
     get("/api/v2/mix/order/orders-plan-pending", orders_plan_pending, **_READ, response=rs.PLANS_PENDING,
         params=_LIST_PARAMS),
     get("/api/v2/mix/order/orders-plan-history", orders_plan_history, **_READ, response=rs.PLANS_HISTORY,

@@ -100,6 +100,9 @@ SET_MARGIN: Schema = Str  # data is "" on success
 # conditional orders (routes/mix_plan.py): a recorded real orders-plan-pending answer, TS-SDK's
 # FuturesPendingPlanOrderV2 / FuturesHistoryPlanOrderV2 and ccxt's comments (docs/futures-conditional.md)
 _PLAN_STATUS = Enum("live", "executed", "fail_trigger", "cancelled")
+# plan-sub-order: the order a fired trigger or trailing order placed (Bitget's doc page "Trigger Sub Order")
+PLAN_SUB_ORDERS = List(Obj({"orderId": MaybeEmpty(IntStr), "price": NumStr, "type": Enum("limit", "market"),
+                            "status": Enum("success", "fail")}))
 _PLAN_TYPE = Enum("normal_plan", "track_plan", "profit_plan", "loss_plan", "moving_plan", "pos_profit", "pos_loss")
 _TRIGGER_TYPE = Enum("fill_price", "mark_price")
 _PLAN_TPSL: dict[str, Schema] = {

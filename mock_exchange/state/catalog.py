@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cached_property
 
 D = Decimal
@@ -198,6 +198,12 @@ class Contract:
         for name, value in derived.items():
             object.__setattr__(self, name, value)
 
+    def on_tick(self, price: Decimal, rounding: str = ROUND_HALF_EVEN) -> Decimal:
+        """`price` rounded to a multiple of the price step (a step of 0.5 takes more than a quantize)."""
+        if self.tick_is_place:
+            return price.quantize(self.tick, rounding=rounding)
+        return ((price / self.tick).to_integral_value(rounding=rounding) * self.tick).quantize(self.tick)
+
     def tier_for(self, value: Decimal) -> LeverageTier:
         """The tier a position of this value (size x price, quote coin) falls in; the last tier beyond it."""
         for tier in self.tiers:
@@ -210,7 +216,9 @@ CONTRACTS: tuple[Contract, ...] = (
     Contract("BTCUSDT", "USDT-FUTURES", "BTC", "USDT", ("USDT",), 1, 4, D("0.0001"), "BTCUSDT", 8),
     Contract("ETHUSDT", "USDT-FUTURES", "ETH", "USDT", ("USDT",), 2, 2, D("0.01"), "ETHUSDT", 9, ETH_TIERS),
     Contract("BTCUSD", "COIN-FUTURES", "BTC", "USD", ("BTC", "ETH", "USDT"), 1, 3, D("0.001"), "BTCUSDT", 10),
-    Contract("BTCPERP", "USDC-FUTURES", "BTC", "USDC", ("USDC",), 1, 4, D("0.0001"), "BTCUSDT", 11),
+    # USDC-margined: BTCPERP's price step 0.5 (priceEndStep 5) is ccxt's recorded instrument; ETHPERP is MOCK
+    Contract("BTCPERP", "USDC-FUTURES", "BTC", "USDC", ("USDC",), 1, 4, D("0.0001"), "BTCUSDT", 11, price_end_step=5),
+    Contract("ETHPERP", "USDC-FUTURES", "ETH", "USDC", ("USDC",), 2, 2, D("0.01"), "ETHUSDT", 12, ETH_TIERS),
 )
 
 PRODUCT_TYPES = ("USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES")

@@ -4,7 +4,7 @@ match against, funding rates and their schedule, open interest, 24 h statistics.
 Everything is a pure function of (seed, contract, clock time), like the spot market (`state/market.py`):
 the same seed and clock give the same answers, the clock may jump either way, and the answers agree
 with each other. A contract follows the spot walk of its `spot_symbol` (BTCUSDT, BTCUSD and BTCPERP
-follow spot BTCUSDT; ETHUSDT follows spot ETHUSDT), on its own tick grid.
+follow spot BTCUSDT; ETHUSDT and ETHPERP follow spot ETHUSDT), on its own tick grid.
 
 Interface for the futures trading engine (names are kept stable; see docs/futures-market.md):
 
@@ -47,7 +47,7 @@ DAMPER = D("0.0005")
 PREMIUM_SAMPLES = 16  # the premium is averaged at this many evenly spaced instants of the interval
 RATE_PLACES = D("0.000001")  # Bitget shows funding rates with 6 decimals ("0.000068")
 # open interest, as a notional in the quote coin around which the synthetic figure wanders (+/- 15 %)
-_OI_NOTIONAL = {"BTCUSDT": 3.0e9, "ETHUSDT": 1.5e9, "BTCUSD": 4.0e8, "BTCPERP": 1.0e8}
+_OI_NOTIONAL = {"BTCUSDT": 3.0e9, "ETHUSDT": 1.5e9, "BTCUSD": 4.0e8, "BTCPERP": 1.0e8, "ETHPERP": 5.0e7}
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,7 @@ class FuturesMarket:
 
     def price_at(self, c: Contract, step: int) -> Decimal:
         """The last traded price at a walk step: the spot walk on the contract's tick grid."""
-        return D(repr(self.mid(c, step))).quantize(c.tick)
+        return c.on_tick(D(repr(self.mid(c, step))))
 
     def mark_basis(self, c: Contract, step: int) -> float:
         return BASIS_BOUND * _wave(self.seed, _MARK_SERIES + c.index, step)
@@ -153,7 +153,7 @@ class FuturesMarket:
 
     def mark_at(self, c: Contract, step: int) -> Decimal:
         """The mark price at a walk step, on the tick grid."""
-        return D(repr(self.mid(c, step) * (1.0 + self.mark_basis(c, step)))).quantize(c.tick)
+        return c.on_tick(D(repr(self.mid(c, step) * (1.0 + self.mark_basis(c, step)))))
 
     def index_at(self, c: Contract, step: int) -> Decimal:
         """The index price at a walk step, two decimals finer than the tick (Bitget's index has more places)."""
@@ -203,7 +203,7 @@ class FuturesMarket:
         mid = self.mid(c, step)
         last = self.price_at(c, step)
         tick = c.tick
-        best_bid = D(repr(mid)).quantize(tick, rounding=ROUND_DOWN)
+        best_bid = c.on_tick(D(repr(mid)), ROUND_DOWN)
         best_ask = best_bid + tick if best_bid == last else last
         gap = tick * max(1, round(mid * 0.00002 / float(tick)))
         asks, bids = [], []

@@ -479,6 +479,17 @@ class FuturesPlans:
                                 qty, price, "gtc", CLOSE if hedge else None, not hedge), source
 
     # -- reads ------------------------------------------------------------------------------------
+    def planned(self, uid: str, product: str, plan_id: str, plan_type: str) -> FuturesPlan:
+        """A trigger or trailing order of `plan_type` by id, pending or finished (plan-sub-order); 43025
+        when there is none."""
+        self.engine.accounts.account(uid)
+        found = None
+        if plan_id.isascii() and plan_id.isdigit() and len(plan_id) <= 20:
+            found = self.book(uid, product).find(int(plan_id))
+        if found is None or found.plan_type != plan_type:
+            raise BitgetError(PLAN_NOT_FOUND)
+        return found
+
     def live_tpsl(self, p: Position) -> Iterable[FuturesPlan]:
         """The pending TP/SL orders of a position (for its view's takeProfit / stopLoss)."""
         for plan in self.book(p.uid, p.product).live.scope(p.contract.symbol).values():
