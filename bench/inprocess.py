@@ -46,6 +46,9 @@ SCENARIOS: dict[str, tuple[str, str, str, bool, str]] = {
                              '{"planType":"normal_plan","symbol":"BTCUSDT","productType":"USDT-FUTURES",'
                              '"marginCoin":"USDT","marginMode":"crossed","side":"buy","tradeSide":"open",'
                              '"orderType":"market","size":"0.01","triggerPrice":"1000","triggerType":"mark_price"}'),
+    # the same order with --state FILE: each one pickled and committed to SQLite before it is answered
+    "place-order-durable": ("durable", "POST", "/api/v2/spot/trade/place-order", True,
+                            '{"symbol":"BTCUSDT","side":"buy","orderType":"limit","force":"ioc","price":"100","size":"0.02"}'),
     "429-endpoint": ("limited", "GET", "/api/v2/public/time", False, ""),
     "429-global": ("penalty", "GET", "/api/v2/public/time", False, ""),
 }
@@ -67,6 +70,8 @@ def build_apps(window_ms: int) -> dict[str, Any]:
         "bare": baseline_app.app,
         "hmac": baseline_app.hmac_app,
         "mock": create_app(Config(rate_limits="off", timestamp_window_ms=window_ms, **common)),
+        "durable": create_app(Config(rate_limits="off", timestamp_window_ms=window_ms, state_file=tmp / "state.db",
+                                     **common)),
         "limited": create_app(Config(global_limit=0, **common)),
         "penalty": create_app(Config(global_penalty_seconds=3600, **common)),
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import pickletools
 import random
 import sqlite3
 from collections.abc import Mapping
@@ -284,3 +285,44 @@ def test_loading_refuses_foreign_classes() -> None:
     with pytest.raises(pickle.UnpicklingError, match="not part of the mock's state"):
         codec.decode(pickle.dumps(os.system))
     assert codec.decode(codec.encode({"x": Decimal("1.5")})) == {"x": Decimal("1.5")}
+
+
+class _ByName(pickle.Pickler):
+    """A pickler that stores `os.system` by name, as the mock stores its constants and classes."""
+
+    def persistent_id(self, obj: Any) -> Any:
+        return ("os", "system") if obj is os.system else None
+
+
+def test_loading_refuses_foreign_names_as_it_refuses_foreign_classes() -> None:
+    """A crafted file naming something outside the mock (a persistent id, or the mock's own by-name
+    reference) is refused: a name is no way around the class check."""
+    import io
+
+    from mock_exchange.store import codec as codec_module
+
+    buf = io.BytesIO()
+    _ByName(buf).dump([os.system])
+    with pytest.raises(pickle.UnpicklingError, match="not part of the mock's state"):
+        Codec({}).decode(buf.getvalue())
+    class Crafted:
+        def __reduce__(self) -> Any:
+            return codec_module._by_name, (("os", "system"),)
+
+    with pytest.raises(pickle.UnpicklingError, match="not part of the mock's state"):
+        Codec({}).decode(pickle.dumps(Crafted()))
+
+
+def test_recorded_calls_name_their_classes_and_constants_and_come_back_the_same() -> None:
+    from mock_exchange.state.catalog import SYMBOLS_BY_NAME
+    from mock_exchange.store.recorder import Call
+
+    codec = Codec({})
+    spec = OrderSpec("BTCUSDT", "buy", "limit", Decimal("0.02"), "ioc", Decimal("100"), "c-1")
+    call = Call("trading", "place", (UID, spec, NOW), {"symbol": SYMBOLS_BY_NAME["BTCUSDT"]})
+    data = codec.encode(call)
+    imported = [arg for op, arg, _ in pickletools.genops(data) if op.name in ("GLOBAL", "STACK_GLOBAL")]
+    assert len(imported) == 1  # `_by_name` only: every class and constant by its name, no import per class
+    back = codec.decode(data)
+    assert back == call and type(back) is Call and type(back.args[1]) is OrderSpec
+    assert back.kwargs["symbol"] is SYMBOLS_BY_NAME["BTCUSDT"]
