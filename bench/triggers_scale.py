@@ -4,6 +4,7 @@
     python bench/triggers_scale.py --plans 20000 --steps 5000
     python bench/triggers_scale.py --instructions 0 1000 10000   # valgrind counts: what noise cannot move
     python bench/triggers_scale.py --engine-instructions          # per fire, 1000 met of 1k / 10k / 100k
+    python bench/triggers_scale.py --trailing-instructions 0 1000 10000   # one advance with n active trailing orders
 
 Drives the state layer (Exchange.advance, what every request runs once per walk step) on a manual clock,
 so the figure is the mock's own CPU per clock step. The plans are market buys whose triggers sit far from
@@ -157,6 +158,62 @@ def engine_child(n: int, k: int) -> None:
     assert fired == k
 
 
+TRAIL_SIZE = Decimal("0.01")
+
+
+def trailing_child(n: int, moves: bool) -> None:
+    """Inside valgrind: n activated futures trailing orders (track_plan sells on BTCUSDT, 5 % callback); one
+    one-step advance is counted. `moves`: every order's extreme lies just below that step's price, so the
+    advance moves all n extremes (each re-arms its two conditions) and fires none; else the extremes lie
+    just above it and nothing changes."""
+    from mock_exchange.state.futures.plan_model import TRACK_PLAN
+    from mock_exchange.state.futures.plan_model import PlanSpec as FuturesPlanSpec
+
+    clock = ManualClock(START_MS)
+    uid = "2000000000"
+    ex = Exchange(clock, 42, [AccountSeed(uid, {"USDT": "10000000"})])
+    ex.wallet.transfer(uid, "spot", "usdt_futures", "USDT", Decimal(1_000_000), None, None, START_MS)
+    ex.catch_up(START_MS)
+    fm, plans = ex.futures_market, ex.futures.plans
+    c = fm.contract("USDT-FUTURES", "BTCUSDT")
+    far = (fm.last_price(c, START_MS) * 3).quantize(c.tick)  # an activation price never met
+    placed = [plans.place_plan(uid, FuturesPlanSpec("BTCUSDT", "USDT-FUTURES", "USDT", "crossed", "sell", "market",
+                                                    TRAIL_SIZE, far, "fill_price", trade_side="open",
+                                                    plan_type=TRACK_PLAN, callback_ratio=Decimal(5)), START_MS)
+              for _ in range(n)]
+    clock.advance(STEP_MS)  # warm-up advance: the same code paths, before the counted one
+    ex.advance(clock.now_ms())
+    target = clock.now_ms() // STEP_MS + 1
+    price = fm.price_at(c, target)
+    for i, plan in enumerate(placed):  # activate: extreme set, its two conditions armed
+        plans._unwatch(plan)
+        plan.extreme = price - c.tick * (1 + i % 50) if moves else price + c.tick * (1 + i % 50)
+        plans._arm(plan)
+
+    def control(switch: str) -> None:
+        subprocess.run(["callgrind_control", "-i", switch, str(os.getpid())], capture_output=True, check=False)
+
+    clock.advance(STEP_MS)
+    control("on")
+    ex.advance(clock.now_ms())
+    control("off")
+    assert all(p.status == "live" for p in placed), "none fired"
+    assert all((p.extreme == price) == moves for p in placed), "the extremes moved exactly when meant to"
+
+
+def trailing_instructions(n: int, moves: bool) -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        log = Path(tmp) / "trail.log"
+        subprocess.run(["valgrind", "--tool=callgrind", "--instr-atstart=no",
+                        f"--callgrind-out-file={Path(tmp) / 'out.%p'}", f"--log-file={log}", sys.executable,
+                        __file__, "--trail-child", str(n), "moves" if moves else "quiet"], check=True,
+                       stdout=subprocess.DEVNULL)
+        match = re.search(r"Collected : (\d+)", log.read_text(encoding="utf-8"))
+        if match is None:
+            raise SystemExit(f"no count in {log}")
+        return int(match.group(1))
+
+
 def engine_instructions(n: int, k: int) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "engine.log"
@@ -192,6 +249,9 @@ def main() -> None:
     if len(sys.argv) == 4 and sys.argv[1] == "--engine-child":
         engine_child(int(sys.argv[2]), int(sys.argv[3]))
         return
+    if len(sys.argv) == 4 and sys.argv[1] == "--trail-child":
+        trailing_child(int(sys.argv[2]), sys.argv[3] == "moves")
+        return
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--plans", type=int, default=100_000)
     ap.add_argument("--steps", type=int, default=2000, help="advances per timing round")
@@ -199,7 +259,16 @@ def main() -> None:
                     help="instead: valgrind instruction counts per one-step advance with N pending (e.g. 0 1000 10000)")
     ap.add_argument("--engine-instructions", action="store_true",
                     help="instead: valgrind instructions per trigger fired by the engine alone, 1000 met of n")
+    ap.add_argument("--trailing-instructions", type=int, nargs="*", metavar="N",
+                    help="instead: valgrind instructions of one advance with N active trailing orders, the extremes "
+                         "moved (none fired) or not")
     args = ap.parse_args()
+    if args.trailing_instructions is not None:
+        for n in args.trailing_instructions or (0, 1000, 10_000):
+            quiet, moved = trailing_instructions(n, False), trailing_instructions(n, True)
+            print(f"one-step advance, {n:6d} active trailing orders: {quiet:11,d} instructions with no new extreme, "
+                  f"{moved:11,d} when all {n} extremes move ({(moved - quiet) / max(n, 1):,.0f} per order moved)")
+        return
     if args.engine_instructions:
         for n in (1_000, 10_000, 100_000):
             print(f"trigger engine alone, 1000 met of {n:6d}: {engine_instructions(n, 1000) / 1000:9,.0f} "
