@@ -67,6 +67,23 @@ class FuturesApi(Api):
         data: dict[str, Any] = self.ok("GET", f"{MIX}/account/account", query)
         return data
 
+    def liquidate_isolated_long(self, position: dict[str, Any]) -> None:
+        """Advance the clock until the isolated long `position` is liquidated; then check that it was, at
+        its liquidation price in its margin coin, and that exactly its margin (less funding) was lost."""
+        margin, liq = Decimal(position["marginSize"]), Decimal(position["liquidationPrice"])
+        before = Decimal(self.account()["accountEquity"]) - Decimal(position["unrealizedPL"])
+        for _ in range(2000):
+            self.advance(60_000)
+            if not self.positions():
+                break
+        assert self.positions() == []
+        history = self.ok("GET", f"{MIX}/order/orders-history", f"productType={self.pt}&orderSource=liquidation")
+        [order] = history["entrustedList"]
+        assert (order["tradeSide"], order["marginCoin"], Decimal(order["liqPrice"])) == (
+            "burst_close_long", self.coin, liq)
+        funding = sum((Decimal(b["amount"]) for b in self.bills("&businessType=contract_settle_fee")), Decimal(0))
+        assert Decimal(self.account()["accountEquity"]) == before - margin + funding  # isolated: its margin is lost
+
     def bills(self, extra: str = "") -> list[dict[str, Any]]:
         data = self.ok("GET", f"{MIX}/account/bill", f"productType={self.pt}&limit=100{extra}")
         bills: list[dict[str, Any]] = data["bills"]

@@ -84,17 +84,7 @@ def test_an_isolated_inverse_long_is_liquidated_at_its_price_losing_its_margin()
     keep = D(position["keepMarginRate"])
     left = margin + D("0.5") * (liq - entry) / liq - D("0.5") * D("0.0006")
     assert abs(left - keep * D("0.5") * entry / liq) < D("1e-6")
-    before = D(api.account()["accountEquity"]) - D(position["unrealizedPL"])
-    for _ in range(2000):
-        api.advance(60_000)
-        if not api.positions():
-            break
-    assert api.positions() == []
-    history = api.ok("GET", f"{MIX}/order/orders-history", f"productType={CPT}&orderSource=liquidation")
-    [order] = history["entrustedList"]
-    assert (order["tradeSide"], order["marginCoin"], D(order["liqPrice"])) == ("burst_close_long", "BTC", liq)
-    funding = sum((D(b["amount"]) for b in api.bills("&businessType=contract_settle_fee")), D(0))
-    assert D(api.account()["accountEquity"]) == before - margin + funding  # isolated: exactly its margin is lost
+    api.liquidate_isolated_long(position)
 
 
 @pytest.mark.parametrize(("body", "code"), [
