@@ -16,6 +16,7 @@ from .trading_support import Api
 PT = "USDT-FUTURES"
 SYMBOL = "BTCUSDT"
 MIX = "/api/v2/mix"
+FUNDING_MS = 8 * 3_600_000  # the contracts' funding interval (fundInterval 8)
 WALLETS = {"USDT-FUTURES": "usdt_futures", "COIN-FUTURES": "coin_futures", "USDC-FUTURES": "usdc_futures"}
 
 
@@ -66,6 +67,25 @@ class FuturesApi(Api):
         query = f"symbol={self.symbol}&productType={self.pt}&marginCoin={self.coin}"
         data: dict[str, Any] = self.ok("GET", f"{MIX}/account/account", query)
         return data
+
+    def open_isolated_long(self, size: str, leverage: str = "125") -> dict[str, Any]:
+        """Isolated margin at `leverage`, a market long of `size`: the position as all-position shows it."""
+        target = {"symbol": self.symbol, "productType": self.pt, "marginCoin": self.coin}
+        self.ok("POST", f"{MIX}/account/set-margin-mode", {**target, "marginMode": "isolated"})
+        self.ok("POST", f"{MIX}/account/set-leverage", {**target, "leverage": leverage})
+        self.place(side="buy", tradeSide="open", orderType="market", size=size, marginMode="isolated")
+        [position] = self.positions()
+        return position
+
+    def settle_funding(self) -> tuple[dict[str, Any], int, Decimal, Decimal]:
+        """Move the clock a second past the next 8-hour funding time: the funding bill it made, that
+        time, and the rate and mark price it settled at."""
+        boundary = (self.now // FUNDING_MS + 1) * FUNDING_MS
+        self.advance(boundary - self.now + 1000)
+        [bill] = self.bills("&businessType=contract_settle_fee")
+        fm = self.exchange.futures_market
+        c = fm.contract(self.pt, self.symbol)
+        return bill, boundary, fm.settled_rate(c, boundary), fm.mark_at(c, boundary // 1000)
 
     def liquidate_isolated_long(self, position: dict[str, Any]) -> None:
         """Advance the clock until the isolated long `position` is liquidated; then check that it was, at

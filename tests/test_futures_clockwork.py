@@ -6,28 +6,21 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from .futures_support import MIX, PT, SYMBOL, FuturesApi
+from .futures_support import FUNDING_MS, MIX, PT, SYMBOL, FuturesApi
 
 D = Decimal
-HOUR = 3_600_000
 
 
 def test_funding_settles_at_each_boundary_as_a_bill() -> None:
     api = FuturesApi()
     api.place(side="buy", tradeSide="open", orderType="market", size="0.1")
-    eight_h = 8 * HOUR
-    boundary = (api.now // eight_h + 1) * eight_h
-    fm = api.exchange.futures_market
-    c = fm.contract(PT, SYMBOL)
     before = D(api.account()["accountEquity"]) - D(api.account()["unrealizedPL"])
-    api.advance(boundary - api.now + 1000)
-    [bill] = api.bills("&businessType=contract_settle_fee")
-    rate, mark = fm.settled_rate(c, boundary), fm.mark_at(c, boundary // 1000)
+    bill, boundary, rate, mark = api.settle_funding()
     assert D(bill["amount"]) == -(D("0.1") * mark * rate).quantize(D("1e-8"))  # a long pays a positive rate
     assert bill["cTime"] == str(boundary)
     account = api.account()
     assert D(account["accountEquity"]) - D(account["unrealizedPL"]) == before + D(bill["amount"])
-    api.advance(2 * eight_h)  # two more boundaries passed in one jump: two more settlements
+    api.advance(2 * FUNDING_MS)  # two more boundaries passed in one jump: two more settlements
     assert len(api.bills("&businessType=contract_settle_fee")) == 3
 
 

@@ -12,7 +12,6 @@ from .futures_support import MIX, FuturesApi
 
 D = Decimal
 CPT, CSYMBOL = "COIN-FUTURES", "BTCUSD"
-HOUR = 3_600_000
 
 
 @pytest.fixture()
@@ -59,13 +58,7 @@ def test_funding_is_paid_in_btc_on_the_value_at_mark(api: FuturesApi) -> None:
     api.place(side="sell", tradeSide="open", orderType="market", size="0.3")
     [position] = api.positions()
     entry = D(position["openPriceAvg"])
-    eight_h = 8 * HOUR
-    boundary = (api.now // eight_h + 1) * eight_h
-    api.advance(boundary - api.now + 1000)
-    [bill] = api.bills("&businessType=contract_settle_fee")
-    fm = api.exchange.futures_market
-    c = fm.contract(CPT, CSYMBOL)
-    rate, mark = fm.settled_rate(c, boundary), fm.mark_at(c, boundary // 1000)
+    bill, _, rate, mark = api.settle_funding()
     # a short receives a positive rate: V / mark x rate of BTC
     assert D(bill["amount"]) == (D("0.3") * entry / mark * rate).quantize(D("1e-8"))
     assert bill["coin"] == "BTC"
@@ -73,11 +66,7 @@ def test_funding_is_paid_in_btc_on_the_value_at_mark(api: FuturesApi) -> None:
 
 def test_an_isolated_inverse_long_is_liquidated_at_its_price_losing_its_margin() -> None:
     api = FuturesApi(funded="1", product=CPT, symbol=CSYMBOL, coin="BTC")
-    target = {"symbol": CSYMBOL, "productType": CPT, "marginCoin": "BTC"}
-    api.ok("POST", f"{MIX}/account/set-margin-mode", {**target, "marginMode": "isolated"})
-    api.ok("POST", f"{MIX}/account/set-leverage", {**target, "leverage": "125"})
-    api.place(side="buy", tradeSide="open", orderType="market", size="0.5", marginMode="isolated")
-    [position] = api.positions()
+    position = api.open_isolated_long("0.5")
     margin, entry, liq = D(position["marginSize"]), D(position["openPriceAvg"]), D(position["liquidationPrice"])
     assert margin == D("0.5") / 125 and entry * D("0.99") < liq < entry
     # at the liquidation price the margin + PnL less the fee to close is the maintenance margin

@@ -13,7 +13,6 @@ from .futures_support import MIX, FuturesApi
 
 D = Decimal
 UPT, USYMBOL = "USDC-FUTURES", "BTCPERP"
-HOUR = 3_600_000
 TRANSFER = "/api/v2/spot/wallet/transfer"
 
 
@@ -92,23 +91,13 @@ def test_the_demo_type_trades_the_same_book(api: FuturesApi) -> None:
 
 def test_funding_is_paid_in_usdc_on_the_value_at_mark(api: FuturesApi) -> None:
     api.place(side="buy", tradeSide="open", orderType="market", size="0.2")
-    eight_h = 8 * HOUR
-    boundary = (api.now // eight_h + 1) * eight_h
-    api.advance(boundary - api.now + 1000)
-    [bill] = api.bills("&businessType=contract_settle_fee")
-    fm = api.exchange.futures_market
-    c = fm.contract(UPT, USYMBOL)
-    rate, mark = fm.settled_rate(c, boundary), fm.mark_at(c, boundary // 1000)
+    bill, _, rate, mark = api.settle_funding()
     assert D(bill["amount"]) == -(D("0.2") * mark * rate).quantize(D("1e-8"))  # a long pays a positive rate
     assert (bill["coin"], bill["symbol"]) == ("USDC", USYMBOL)
 
 
 def test_an_isolated_usdc_long_is_liquidated_at_its_price_losing_its_margin(api: FuturesApi) -> None:
-    target = {"symbol": USYMBOL, "productType": UPT, "marginCoin": "USDC"}
-    api.ok("POST", f"{MIX}/account/set-margin-mode", {**target, "marginMode": "isolated"})
-    api.ok("POST", f"{MIX}/account/set-leverage", {**target, "leverage": "125"})
-    api.place(side="buy", tradeSide="open", orderType="market", size="0.1", marginMode="isolated")
-    [position] = api.positions()
+    position = api.open_isolated_long("0.1")
     entry, liq = D(position["openPriceAvg"]), D(position["liquidationPrice"])
     assert entry * D("0.99") < liq < entry
     api.liquidate_isolated_long(position)
