@@ -45,17 +45,15 @@ class IdSequence:
 
 
 def new_client_oid(rng: random.Random) -> str:
-    """A UUID-like client id for requests that carry none (Bitget generates one too).
-
-    The text of `uuid.UUID(int=rng.getrandbits(128), version=4)`, built without the UUID object.
-    """
-    h = (rng.getrandbits(128) & _UUID_CLEAR | _UUID_V4).to_bytes(16, "big").hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    """A UUID-like client id for requests that carry none (Bitget generates one too)."""
+    return fresh_client_oid(rng, ())
 
 
 def fresh_client_oid(rng: random.Random, taken: Container[str]) -> str:
-    """A generated client id none of `taken` has (an account's clientOids are unique across its orders):
-    `new_client_oid` until one is free, its body inline (every order without a clientOid draws one)."""
+    """A generated client id none of `taken` has (an account's clientOids are unique across its orders).
+
+    The text of `uuid.UUID(int=rng.getrandbits(128), version=4)`, built without the UUID object (every
+    order without a clientOid draws one)."""
     while True:
         h = (rng.getrandbits(128) & _UUID_CLEAR | _UUID_V4).to_bytes(16, "big").hex()
         client = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
