@@ -178,8 +178,6 @@ class Contract:
     # entry price (docs/futures.md "Inverse contracts")
     inverse: bool = field(init=False, compare=False)
     max_lever: int = field(init=False, compare=False)  # the first tier's leverage: no position may use more
-    size_quantum: Decimal = field(init=False, compare=False)  # 10^-volumePlace
-    price_quantum: Decimal = field(init=False, compare=False)  # 10^-pricePlace
 
     def __post_init__(self) -> None:
         tick = D(self.price_end_step).scaleb(-self.price_place)
@@ -192,8 +190,6 @@ class Contract:
             "sell_band": 1 - self.sell_limit_ratio,
             "inverse": self.product_type == "COIN-FUTURES",
             "max_lever": self.tiers[0].leverage,
-            "size_quantum": D(1).scaleb(-self.volume_place),
-            "price_quantum": D(1).scaleb(-self.price_place),
         }
         for name, value in derived.items():
             object.__setattr__(self, name, value)

@@ -3,7 +3,7 @@ modify, flash close. Every check runs before anything changes, so a refused orde
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import Decimal
 
 from ...errors import (
     BELOW_MINIMUM_AMOUNT,
@@ -128,10 +128,9 @@ class FuturesTrading:
             if leverage > (tiers[0] if worth < tiers[0].end_unit else c.tier_for(worth)).leverage:
                 raise BitgetError(ORDER_EXCEEDS_BALANCE)  # "greater than the max open size" (DOC-ERR) at this tier
             if value is not None:  # a limit order
-                notional = spec.size if c.inverse else value  # _reservation, inline
-                reserve = (notional / leverage + notional * c.taker_fee).quantize(mg.AMOUNT, ROUND_HALF_EVEN)
+                reserve = _reservation(value, spec.size, leverage, c)
             else:
-                reserve = sum((_reservation(p, q, leverage, c) for p, q in got.fills), ZERO)
+                reserve = sum((_reservation(p * q, q, leverage, c) for p, q in got.fills), ZERO)
             if mine:  # positions may hold a crossed unrealised loss
                 free = self.max_available(uid, c.product_type, coin, now_ms, wallet)
             else:  # max_available without any position: the wallet's free part
@@ -186,11 +185,7 @@ class FuturesTrading:
         """Precision (40808), size bounds (45111), value (45110), price band (43008/43009). A limit
         order's value (price x size, which its caller needs too), else None."""
         size = spec.size
-        try:  # more_places, its common answer inline: a size equal to itself on the grid has no more places
-            on_grid = size.quantize(c.size_quantum) == size
-        except InvalidOperation:  # more digits than the context's precision
-            on_grid = False
-        if (not on_grid and more_places(size, c.volume_place)) or (not c.lot_is_place and size % c.lot):
+        if more_places(size, c.volume_place) or (not c.lot_is_place and size % c.lot):
             raise BitgetError(PARAM_SCALE, f"size checkBDScale error value={spec.size} checkScale={c.volume_place}")
         if spec.size < c.min_trade_num:
             raise BitgetError(BELOW_MINIMUM_SIZE)
@@ -266,7 +261,7 @@ class FuturesTrading:
             b = wallet if wallet is not None else eng.wallet(order.uid, order.product, order.margin_coin)
             eng.release(b, order.margin, now_ms)
             order.margin = ZERO
-        if (order.trade_side == CLOSE or order.reduce_only) and order.size > order.base_volume:  # closes, remains
+        if order.size > order.base_volume and order.closes:  # a close order's unfilled part locks the position
             p = eng.position(order.uid, order.contract.symbol, order.hold_side)
             if p is not None:
                 p.locked -= order.remaining
@@ -414,16 +409,13 @@ def traded_margin_coin(c: Contract, given: str) -> str:
 
 def on_tick(c: Contract, price: Decimal, name: str) -> None:
     """A price must sit on the contract's grid (40808, with Bitget's checkBDScale wording)."""
-    try:  # more_places, its common answer inline: a price equal to itself on the grid has no more places
-        on_grid = price.quantize(c.price_quantum) == price
-    except InvalidOperation:  # more digits than the context's precision
-        on_grid = False
-    if (not on_grid and more_places(price, c.price_place)) or (not c.tick_is_place and price % c.tick):
+    if more_places(price, c.price_place) or (not c.tick_is_place and price % c.tick):
         raise BitgetError(PARAM_SCALE, f"{name} checkBDScale error value={price} checkScale={c.price_place}")
 
 
-def _reservation(price: Decimal, size: Decimal, leverage: int, c: Contract) -> Decimal:
-    """What an opening order reserves: its margin plus the taker fee it may pay (margin.initial_margin +
-    margin.fee, on the amount grid in one step)."""
-    notional = size if c.inverse else price * size
+def _reservation(value: Decimal, size: Decimal, leverage: int, c: Contract) -> Decimal:
+    """What an opening order of `value` (price x size) reserves: its margin plus the taker fee it may pay
+    (margin.initial_margin + margin.fee, on the amount grid in one step). An inverse contract's size is
+    its value in USD, margined in the base coin."""
+    notional = size if c.inverse else value
     return mg.amount(notional / leverage + notional * c.taker_fee)
