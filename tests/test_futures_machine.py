@@ -129,7 +129,7 @@ class FuturesMachine(RuleBasedStateMachine):
         product, symbol, coin = market
         c = self._contract(symbol, product)
         mark = self.ex.futures_market.mark_price(c, self.now)
-        price = c.on_tick(mark * Decimal(factor))
+        price = c.to_tick(mark * Decimal(factor))
         size = (Decimal(notional) / price).quantize(c.lot, rounding=ROUND_DOWN) or c.lot
         spec = FuturesOrderSpec(symbol, product, coin, mode, side, kind, size, price if kind == "limit" else None,
                                 force, trade_side, reduce)
@@ -191,9 +191,9 @@ class FuturesMachine(RuleBasedStateMachine):
                    watch: str, move: str, notional: str, stop: bool) -> None:
         product, symbol, coin = market
         c = self._contract(symbol, product)
-        trigger = c.on_tick(self._price(c, watch) * (1 + Decimal(move)))
+        trigger = c.to_tick(self._price(c, watch) * (1 + Decimal(move)))
         size = (Decimal(notional) / trigger).quantize(c.lot, rounding=ROUND_DOWN) or c.lot
-        tpsl = {"stopLossTriggerPrice": str(c.on_tick(trigger * Decimal("0.9")))} if stop else {}
+        tpsl = {"stopLossTriggerPrice": str(c.to_tick(trigger * Decimal("0.9")))} if stop else {}
         spec = PlanSpec(symbol, product, coin, "crossed", side, kind, size, trigger, watch,
                         trigger if kind == "limit" else None, trade_side, False, None, tpsl)
         self._attempt(lambda: self.futures.plans.place_plan(uid, spec, self.now))
@@ -218,7 +218,7 @@ class FuturesMachine(RuleBasedStateMachine):
         up = (plan_type.endswith("profit") or plan_type == "profit_plan") == (hold == "long")
         if wrong:
             up = not up
-        trigger = c.on_tick(self._price(c, watch) * (1 + Decimal(move) * (1 if up else -1)))
+        trigger = c.to_tick(self._price(c, watch) * (1 + Decimal(move) * (1 if up else -1)))
         p = self.futures.engine.position(uid, symbol, hold)
         size = ((p.size if p else c.lot) * Decimal(share)).quantize(c.lot, rounding=ROUND_DOWN) or c.lot
         spec = TpslSpec(symbol, product, coin, plan_type, hold, trigger, watch, trigger if limit else None,
@@ -231,7 +231,7 @@ class FuturesMachine(RuleBasedStateMachine):
         if not live:
             return
         plan = live[pick % len(live)]
-        trigger = plan.contract.on_tick(self._price(plan.contract, plan.trigger_type) * (1 + Decimal(move)))
+        trigger = plan.contract.to_tick(self._price(plan.contract, plan.trigger_type) * (1 + Decimal(move)))
         plans, ref = self.futures.plans, (plan.uid, plan.product, plan.contract.symbol)
         if plan.is_tpsl:
             self._attempt(lambda: plans.modify_tpsl(*ref, plan.margin_coin, str(plan.oid), None, PlanChange(

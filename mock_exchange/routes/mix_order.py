@@ -113,8 +113,7 @@ def _ids(order: FuturesOrder) -> dict[str, str]:
 
 
 def place_order(svc: Services, req: ApiRequest) -> Any:
-    order = svc.exchange.futures.trading.place(req.uid, parse_order(req), req.now_ms)
-    return {"orderId": str(order.oid), "clientOid": order.client_oid}  # _ids, inline: every order
+    return _ids(svc.exchange.futures.trading.place(req.uid, parse_order(req), req.now_ms))
 
 
 def _order_list(req: ApiRequest, name: str = "orderList") -> list[Any]:

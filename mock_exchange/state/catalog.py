@@ -194,7 +194,7 @@ class Contract:
         for name, value in derived.items():
             object.__setattr__(self, name, value)
 
-    def on_tick(self, price: Decimal, rounding: str = ROUND_HALF_EVEN) -> Decimal:
+    def to_tick(self, price: Decimal, rounding: str = ROUND_HALF_EVEN) -> Decimal:
         """`price` rounded to a multiple of the price step (a step of 0.5 takes more than a quantize)."""
         if self.tick_is_place:
             return price.quantize(self.tick, rounding=rounding)

@@ -143,7 +143,7 @@ class FuturesMarket:
 
     def price_at(self, c: Contract, step: int) -> Decimal:
         """The last traded price at a walk step: the spot walk on the contract's tick grid."""
-        return c.on_tick(D(repr(self.mid(c, step))))
+        return c.to_tick(D(repr(self.mid(c, step))))
 
     def mark_basis(self, c: Contract, step: int) -> float:
         return BASIS_BOUND * _wave(self.seed, _MARK_SERIES + c.index, step)
@@ -153,7 +153,7 @@ class FuturesMarket:
 
     def mark_at(self, c: Contract, step: int) -> Decimal:
         """The mark price at a walk step, on the tick grid."""
-        return c.on_tick(D(repr(self.mid(c, step) * (1.0 + self.mark_basis(c, step)))))
+        return c.to_tick(D(repr(self.mid(c, step) * (1.0 + self.mark_basis(c, step)))))
 
     def index_at(self, c: Contract, step: int) -> Decimal:
         """The index price at a walk step, two decimals finer than the tick (Bitget's index has more places)."""
@@ -203,7 +203,7 @@ class FuturesMarket:
         mid = self.mid(c, step)
         last = self.price_at(c, step)
         tick = c.tick
-        best_bid = c.on_tick(D(repr(mid)), ROUND_DOWN)
+        best_bid = c.to_tick(D(repr(mid)), ROUND_DOWN)
         best_ask = best_bid + tick if best_bid == last else last
         gap = tick * max(1, round(mid * 0.00002 / float(tick)))
         asks, bids = [], []

@@ -102,7 +102,7 @@ class FuturesSeries:
             return []
         spot = self.market.market.symbol(c.spot_symbol)
         mids = prices_down(self.market.seed, spot.index, float(spot.base_price), top, bottom - 1)
-        prices = [c.on_tick(D(repr(mid))) for mid in mids]
+        prices = [c.to_tick(D(repr(mid))) for mid in mids]
         out = []
         for i, s in enumerate(range(top, bottom - 1, -1)):
             notional = 500.0 + 20000.0 * unit(self.market.seed, c.index, 700, s)
