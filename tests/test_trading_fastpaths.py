@@ -20,7 +20,7 @@ from mock_exchange.app import MockExchange
 from mock_exchange.clock import ManualClock
 from mock_exchange.errors import BitgetError, invalid
 from mock_exchange.request import ApiRequest
-from mock_exchange.routes import mix_order, spot_trade
+from mock_exchange.routes import mix_order, spot_plans, spot_trade
 from mock_exchange.routes.spot_trade import _parse_order, parse_order
 from mock_exchange.state.accounts import parse_amount
 from mock_exchange.state.exchange import Exchange
@@ -139,6 +139,51 @@ FUTURES_PARAMS = st.builds(
 def test_the_futures_order_parser_fast_path_answers_as_the_full_parser(params: dict[str, Any]) -> None:
     assert _order_outcome(lambda req, _: mix_order.parse_order(req), params, None) == \
         _order_outcome(lambda req, _: mix_order._parse_order(req), params, None)
+
+
+PLAN_VALUES = st.sampled_from([
+    "", " ", None, True, 7, 1.5, ["buy"], {"a": 1}, "x" * 300, "abc", "-1", "0", "1e3", "20", "0.001", "900000",
+    "buy", "sell", "SELL", "limit", "market", "Market", "amount", "total", "TOTAL", "fill_price", "mark_price",
+    "market_price", "Fill_Price", "gtc", "ioc", "post_only", "IOC", "none", "BTCUSDT", "oid-1", "bad oid",
+])
+PLAN_FIELDS = st.sampled_from(["symbol", "side", "triggerPrice", "orderType", "executePrice", "planType", "size",
+                               "triggerType", "force", "clientOid", "stpMode", "other"])
+VALID_PLANS = st.sampled_from([
+    {"symbol": "BTCUSDT", "side": "buy", "orderType": "market", "planType": "total", "size": "20",
+     "triggerPrice": "900000", "triggerType": "fill_price"},
+    {"symbol": "ETHUSDT", "side": "sell", "orderType": "limit", "executePrice": "2000", "force": "ioc",
+     "size": "1", "triggerPrice": "1900", "triggerType": "mark_price", "clientOid": "p-1"},
+    {"symbol": "BTCUSDT", "side": "sell", "orderType": "market", "planType": "amount", "size": "0.5",
+     "triggerPrice": "100", "triggerType": "market_price", "executePrice": ""},
+])
+PLAN_PARAMS = st.builds(
+    lambda base, changed, removed: {k: v for k, v in {**base, **changed}.items() if k not in removed},
+    VALID_PLANS, st.dictionaries(PLAN_FIELDS, PLAN_VALUES, max_size=3), st.sets(PLAN_FIELDS, max_size=2))
+
+
+@settings(max_examples=600)
+@given(PLAN_PARAMS)
+@example({"symbol": "BTCUSDT", "side": "buy", "orderType": "limit", "executePrice": "x", "size": "-1",
+          "triggerPrice": "0", "triggerType": "fill_price", "clientOid": "bad oid"})  # which error first
+@example({"symbol": "BTCUSDT", "side": "buy", "orderType": "market", "executePrice": "7", "size": "1",
+          "triggerPrice": "1", "triggerType": "fill_price"})  # a market plan's executePrice: read, not used
+def test_the_plan_parser_fast_path_answers_as_the_full_parser(params: dict[str, Any]) -> None:
+    assert _order_outcome(lambda req, _: spot_plans.parse_plan(req), params, None) == \
+        _order_outcome(lambda req, _: spot_plans._parse_plan(req), params, None)
+
+
+def test_the_common_plan_order_takes_the_fast_path(monkeypatch: Any) -> None:
+    """The bench's plan and ccxt's shapes (lower-case enums, string values) never reach the full parser."""
+    def full(*_: Any) -> Any:
+        raise AssertionError("the full parser was used")
+
+    monkeypatch.setattr(spot_plans, "_parse_plan", full)
+    for params in ({"symbol": "BTCUSDT", "side": "buy", "orderType": "market", "planType": "total", "size": "20",
+                    "triggerPrice": "900000", "triggerType": "fill_price"},
+                   {"symbol": "BTCUSDT", "side": "sell", "orderType": "limit", "executePrice": "101", "size": "0.01",
+                    "triggerPrice": "100", "triggerType": "mark_price", "force": "gtc", "clientOid": "x-1"}):
+        spec = _order_outcome(lambda req, _: spot_plans.parse_plan(req), params, None)
+        assert spec.symbol == "BTCUSDT" and spec.trigger_price == Decimal(params["triggerPrice"])
 
 
 @given(st.sampled_from(["buy", "sell"]), st.sampled_from(["gtc", "ioc", "fok", "post_only"]),
