@@ -64,7 +64,7 @@ def parse_plan(req: ApiRequest) -> PlanSpec:
             get("triggerPrice"), get("size")
         execute, force, plan_type = get("executePrice"), get("force"), get("planType")
         try:  # a list or an object where a string belongs is unhashable: the full parser answers it
-            trigger_type = _TRIGGER_TYPES.get(get("triggerType"))
+            trigger_type = _TRIGGER_TYPES.get(get("triggerType"))  # type: ignore[arg-type]
             common = (trigger_type is not None and side in _SIDE_SET and order_type in _TYPE_SET
                       and plan_type in _PLAN_TYPE_SET and force in _FORCE_SET)
         except TypeError:
@@ -77,8 +77,9 @@ def parse_plan(req: ApiRequest) -> PlanSpec:
             trigger_price = parse_amount(trigger, "triggerPrice", allow_zero=False)
             execute_price = parse_amount(execute, "executePrice", allow_zero=False) if limit else None
             amount = parse_amount(size, "size", allow_zero=False)
-            return PlanSpec(symbol, p["side"], trigger_price, trigger_type, p["orderType"], amount, plan_type or "amount",
-                            execute_price, (force or "gtc") if limit else "gtc", client_oid(req))
+            return PlanSpec(symbol, p["side"], trigger_price, trigger_type, p["orderType"], amount,
+                            plan_type or "amount", execute_price, (force or "gtc") if limit else "gtc",
+                            client_oid(req))
     return _parse_plan(req)
 
 
