@@ -116,8 +116,7 @@ class SpotPlans:
     def place(self, uid: str, spec: PlanSpec, now_ms: int) -> PlanOrder:
         self.trading.accounts.account(uid)
         sym = self.market.symbol(spec.symbol)
-        self._check(sym, spec.side, PlanEdit(spec.trigger_price, spec.order_type, spec.size, spec.execute_price),
-                    spec.plan_type)
+        self._check(sym, spec.side, spec, spec.plan_type)  # the spec has the fields of an edit
         plans = self.plans_of(uid)
         if spec.client_oid is not None and spec.client_oid in plans.by_client:
             raise BitgetError(CLIENT_OID_DUPLICATE)
@@ -228,7 +227,7 @@ class SpotPlans:
         return out
 
     # -- shared steps -----------------------------------------------------------------------
-    def _check(self, sym: SpotSymbol, side: str, edit: PlanEdit, plan_type: str) -> None:
+    def _check(self, sym: SpotSymbol, side: str, edit: PlanEdit | PlanSpec, plan_type: str) -> None:
         """Precision of the prices and size (40808), executePrice for limit (40019), minimum value (45110)."""
         if more_places(edit.trigger_price, sym.price_precision):
             raise BitgetError(PARAM_SCALE, "triggerPrice scale")
