@@ -14,6 +14,14 @@ every scenario, so the ratio to the bare baseline here is an upper bound of the 
 
 What `bench/instructions.py` counts is the app alone, in-process; this adds uvicorn and the
 connection guard (mock_exchange/network.py), which the wrk ratios see too.
+
+    python bench/instructions_http.py --cache                 # also simulated cache misses
+
+With `--cache`, callgrind also simulates this VM's caches (32 KiB L1 data and instruction caches, a
+512 KiB last level: one core's L2, since the L3 is shared with other guests) and each row shows the
+misses per request and a cycle estimate, instructions + 10 per L1 miss + 60 per last-level miss (a
+model, not a measurement: it says how much of the wrk ratio's gap to the instruction ratio is the
+memory the code touches).
 """
 
 from __future__ import annotations
@@ -77,13 +85,17 @@ def callgrind(pid: int, *args: str) -> None:
     subprocess.run(["callgrind_control", *args, str(pid)], capture_output=True, check=True)
 
 
-def count(sc: run.Scenario, server: h.Server, tmp: Path) -> float:
-    """Instructions per request of `sc` on `server` (a fresh process under callgrind)."""
+CACHE_SIM = ("--cache-sim=yes", "--I1=32768,8,64", "--D1=32768,8,64", "--LL=524288,8,64")
+
+
+def count(sc: run.Scenario, server: h.Server, tmp: Path, cache: bool = False) -> dict[str, float]:
+    """Callgrind's events per request of `sc` on `server` (a fresh process under callgrind): `Ir`
+    (instructions), and with `cache` the simulated misses (`I1mr`, `D1mr`, `D1mw`, `ILmr`, `DLmr`, `DLmw`)."""
     out = tmp / f"cg.{server.port}"
     if server.name != "bare baseline" and not server.name.startswith("hmac"):
         server.argv += ["--manual-clock", "--clock-start-ms", str(START_MS)]
-    server.argv[:0] = ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}",
-                       f"--log-file={tmp / 'valgrind.log'}"]
+    server.argv[:0] = ["valgrind", "--tool=callgrind", *(CACHE_SIM if cache else ()), "--instr-atstart=no",
+                       f"--callgrind-out-file={out}", f"--log-file={tmp / 'valgrind.log'}"]
     server.start([])
     try:
         server.wait_ready("/_mock/health" if sc.server == "mock" else "/api/v2/public/time", timeout_s=300)
@@ -111,23 +123,24 @@ def count(sc: run.Scenario, server: h.Server, tmp: Path) -> float:
         unexpected = {s: k for s, k in statuses.items() if s not in sc.expected}
         if unexpected:
             raise SystemExit(f"{sc.name}: unexpected answers {unexpected}")
-        return (totals[1] - totals[0]) / (COUNTS[1] - COUNTS[0])
+        return {event: (totals[1][event] - totals[0][event]) / (COUNTS[1] - COUNTS[0]) for event in totals[0]}
     finally:
         server.stop()
 
 
-def _newest_total(out: Path) -> int:
-    """The instruction total of callgrind's newest dump of `out` (`out.N`, N growing)."""
+def _newest_total(out: Path) -> dict[str, int]:
+    """The event totals of callgrind's newest dump of `out` (`out.N`, N growing), by event name."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         dumps = sorted(out.parent.glob(out.name + ".*"), key=lambda p: int(p.suffix[1:]))
         if dumps:
             text = dumps[-1].read_text(encoding="utf-8", errors="replace")
-            found = re.search(r"^totals: (\d+)", text, re.MULTILINE)
-            if found:
+            events = re.search(r"^events: (.+)$", text, re.MULTILINE)
+            found = re.search(r"^totals: (.+)$", text, re.MULTILINE)
+            if events and found:
                 for d in dumps:
                     d.unlink()
-                return int(found.group(1))
+                return dict(zip(events.group(1).split(), map(int, found.group(1).split()), strict=True))
         time.sleep(0.2)
     raise SystemExit(f"no callgrind dump for {out}")
 
@@ -135,20 +148,31 @@ def _newest_total(out: Path) -> int:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("only", nargs="*", help="substrings of scenario names (default: every scenario it can count)")
+    ap.add_argument("--cache", action="store_true", help="also simulate the caches (misses and a cycle estimate)")
     args = ap.parse_args()
     ensure_valgrind()
     chosen = [sc for sc in run.scenarios(1.0) if sc.server in SERVERS
               and (not args.only or sc.server == "bare" or any(s in sc.name for s in args.only))]
     figures: dict[str, float] = {}
+    cycles: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="instr-http-") as tmp:
         accounts = Path(tmp) / "accounts.toml"
         accounts.write_text(h.accounts_toml(), encoding="utf-8")
         for sc in chosen:
             server = run.servers(accounts, 10**12, Path(tmp) / "state.db")[sc.server]
-            figures[sc.name] = count(sc, server, Path(tmp))
+            events = count(sc, server, Path(tmp), args.cache)
+            figures[sc.name] = events["Ir"]
             bare = figures.get(chosen[0].name)
             ratio = f"{bare / figures[sc.name]:6.0%} of bare" if bare else ""
-            print(f"{sc.name:40s} {figures[sc.name]:>10,.0f} instructions/request  {ratio}", flush=True)
+            line = f"{sc.name:40s} {figures[sc.name]:>10,.0f} instructions/request  {ratio}"
+            if args.cache:
+                l1 = events["I1mr"] + events["D1mr"] + events["D1mw"]
+                ll = events["ILmr"] + events["DLmr"] + events["DLmw"]
+                cycles[sc.name] = events["Ir"] + 10 * l1 + 60 * ll
+                base = cycles.get(chosen[0].name)
+                line += (f"  L1 misses {l1:>7,.0f}  LL misses {ll:>6,.0f}  est. cycles {cycles[sc.name]:>10,.0f}"
+                         f"  {base / cycles[sc.name]:6.0%} of bare" if base else "")
+            print(line, flush=True)
     return 0
 
 
