@@ -6,6 +6,7 @@ listing) cost O(log n) whatever the number of resting orders or stored fills.
 
 from __future__ import annotations
 
+import operator
 import random
 from array import array
 from bisect import bisect_left
@@ -55,14 +56,16 @@ def fresh_client_oid(rng: random.Random, taken: Container[str]) -> str:
     The text of `uuid.UUID(int=rng.getrandbits(128), version=4)`, built without the UUID object (every
     order without a clientOid draws one)."""
     while True:
-        h = (rng.getrandbits(128) & _UUID_CLEAR | _UUID_V4).to_bytes(16, "big").hex()
-        client = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+        client = _dashed(_UUID_GROUPS((rng.getrandbits(128) & _UUID_CLEAR | _UUID_V4).to_bytes(16, "big").hex()))
         if client not in taken:
             return client
 
 
 _UUID_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))  # the variant and version bits
 _UUID_V4 = (0x8000 << 48) | (4 << 76)  # RFC 4122 variant, version 4
+# the 8-4-4-4-12 groups of the 32 hex digits, cut in one C call (five slices in Python cost ~1.2k more)
+_UUID_GROUPS = operator.itemgetter(slice(0, 8), slice(8, 12), slice(12, 16), slice(16, 20), slice(20, 32))
+_dashed = "-".join
 
 
 @dataclass(slots=True, eq=False)
