@@ -38,7 +38,8 @@ SKIP = (Market, FuturesMarket, FuturesSeries, Events)
 
 
 def canon(obj: Any, seen: dict[int, int] | None = None) -> Any:
-    """The state as nested plain values (order kept, shared objects named once), to compare two copies."""
+    """The state as nested plain values (order kept, shared objects named once, named tuples by value), to
+    compare two copies."""
     seen = {} if seen is None else seen
     if obj is None or isinstance(obj, (bool, int, float, str, bytes)):
         return obj
@@ -50,6 +51,8 @@ def canon(obj: Any, seen: dict[int, int] | None = None) -> Any:
         return ("rng", obj.getstate())
     if isinstance(obj, SKIP) or type(obj).__module__ == "mock_exchange.clock":
         return ("skip", type(obj).__name__)
+    if type(obj) is not tuple and isinstance(obj, tuple):  # a named tuple is a value: whether it is shared is not state
+        return ("tuple", type(obj).__qualname__, [canon(x, seen) for x in obj])
     if id(obj) in seen:
         return ("ref", type(obj).__qualname__)
     seen[id(obj)] = len(seen)

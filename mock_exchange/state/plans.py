@@ -23,7 +23,7 @@ from ..errors import (
 )
 from ..store.recorder import mutation
 from ..views import plain
-from .catalog import SpotSymbol
+from .catalog import SYMBOLS_BY_NAME, SpotSymbol
 from .events import PLAN_CLOSED, PLAN_MODIFIED, PLAN_PLACED, Events, PlanChanged
 from .orders import BySymbol, IdIndex, IdSequence, Order, fresh_client_oid
 from .trading import OrderSpec, Page, Trading, more_places
@@ -31,6 +31,7 @@ from .triggers import LAST, SPOT, Fired, Triggers, Watch
 
 LIVE, EXECUTED, FAILED, CANCELLED = "live", "executed", "fail_execute", "cancelled"
 AMOUNT, TOTAL = "amount", "total"
+_WATCHES = {name: Watch(SPOT, name, LAST) for name in SYMBOLS_BY_NAME}  # what a spot plan's trigger watches
 
 
 class PlanSpec(NamedTuple):
@@ -129,7 +130,8 @@ class SpotPlans:
                          spec.force, client, now_ms, now_ms)
         plans.live.add(oid, sym.symbol, plan)
         plans.by_client[client] = plan
-        self.triggers.add(Watch(SPOT, sym.symbol, LAST), oid, plan.trigger_price, self._rising(plan, now_ms), plan)
+        watch = _WATCHES.get(sym.symbol) or Watch(SPOT, sym.symbol, LAST)  # one per symbol, shared
+        self.triggers.add(watch, oid, plan.trigger_price, self._rising(plan, now_ms), plan)
         self._emit(plan, PLAN_PLACED)
         return plan
 
