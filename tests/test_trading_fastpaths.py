@@ -37,7 +37,7 @@ DECIMALS = st.one_of(
     st.builds(lambda digits, exp: Decimal(digits).scaleb(exp), st.integers(-10**40, 10**40), st.integers(-45, 45)),
 )
 AMOUNT_TEXT = st.one_of(
-    st.text(alphabet="0123456789.eE+-_ ", max_size=40),
+    st.text(alphabet="0123456789.eE+-_ \t\n\u3000\x1c", max_size=40),  # whitespace: Decimal's to strip
     DECIMALS.map(str),
     DECIMALS.map(lambda d: format(d, "f")),
     st.floats(),

@@ -84,18 +84,19 @@ class Account:
 def parse_amount(value: Any, name: str, allow_zero: bool = True) -> Decimal:
     """A non-negative finite decimal from a string or number, else 40020 for `name`."""
     if type(value) is str:  # the common case, first
-        text = value.strip()
+        text = value
     elif isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise invalid(name)
     else:
-        text = str(value).strip()
+        text = str(value)
     try:
-        amount = Decimal(text)
+        amount = Decimal(text)  # surrounding whitespace is Decimal's to ignore
     except (InvalidOperation, ValueError):
         raise invalid(name) from None
-    if not amount.is_finite() or amount < ZERO or (not allow_zero and amount == ZERO):
+    if not amount.is_finite() or (amount <= ZERO if not allow_zero else amount < ZERO):
         raise invalid(name)
-    # At most 31 characters and no exponent: at most 31 digits, 30 after a point, so within bounds.
+    # At most 31 characters and no exponent: at most 31 digits, 30 after a point, so within bounds
+    # (whitespace around counts here too: a longer text only asks for the exact check).
     if (len(text) > 31 or "e" in text or "E" in text) and (
             amount.adjusted() > 30 or -amount.as_tuple().exponent > 30):  # type: ignore[operator]
         raise invalid(name)
