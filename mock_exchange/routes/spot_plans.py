@@ -24,6 +24,7 @@ PLAN_TYPES = ("amount", "total")
 # Bitget's place-plan-order example sends "market_price", which its parameter table does not list:
 # taken as mark_price (the spot market has one price; both watch it)
 TRIGGER_TYPES = ("fill_price", "mark_price", "market_price")
+_TRIGGER_TYPES = {name: "mark_price" if name == "market_price" else name for name in TRIGGER_TYPES}  # as taken
 HISTORY_SPAN_MS = 90 * DAY_MS
 CURRENT_DEFAULT, HISTORY_DEFAULT, PAGE_MAX = 20, 100, 100
 
@@ -38,8 +39,7 @@ def _execute_price(req: ApiRequest, order_type: str) -> Any:
 
 
 def _trigger_type(req: ApiRequest) -> str:
-    found = req.choice("triggerType", TRIGGER_TYPES, required=True) or ""
-    return "mark_price" if found == "market_price" else found
+    return _TRIGGER_TYPES[req.choice("triggerType", TRIGGER_TYPES, required=True) or ""]
 
 
 # The fast path reads only these fields; a request with any other field (stpMode, a field added later)
@@ -49,7 +49,6 @@ _FAST_FIELDS = frozenset(("symbol", "side", "triggerPrice", "orderType", "execut
 _SIDE_SET, _TYPE_SET = frozenset(SIDES), frozenset(ORDER_TYPES)
 # an absent optional enum reads as its default; the fast path takes it, or one of the options as spelled
 _PLAN_TYPE_SET, _FORCE_SET = frozenset((None, *PLAN_TYPES)), frozenset((None, *FORCES))
-_TRIGGER_TYPES = {name: "mark_price" if name == "market_price" else name for name in TRIGGER_TYPES}
 
 
 def parse_plan(req: ApiRequest) -> PlanSpec:

@@ -31,7 +31,8 @@ from .triggers import LAST, SPOT, Fired, Triggers, Watch
 
 LIVE, EXECUTED, FAILED, CANCELLED = "live", "executed", "fail_execute", "cancelled"
 AMOUNT, TOTAL = "amount", "total"
-_WATCHES = {name: Watch(SPOT, name, LAST) for name in SYMBOLS_BY_NAME}  # what a spot plan's trigger watches
+# what a spot plan's trigger watches: one per catalogue symbol (every `sym` is one), shared by its plans
+_WATCHES = {name: Watch(SPOT, name, LAST) for name in SYMBOLS_BY_NAME}
 
 
 class PlanSpec(NamedTuple):
@@ -130,8 +131,7 @@ class SpotPlans:
                          spec.force, client, now_ms, now_ms)
         plans.live.add(oid, sym.symbol, plan)
         plans.by_client[client] = plan
-        watch = _WATCHES.get(sym.symbol) or Watch(SPOT, sym.symbol, LAST)  # one per symbol, shared
-        self.triggers.add(watch, oid, plan.trigger_price, self._rising(plan, now_ms), plan)
+        self.triggers.add(_WATCHES[sym.symbol], oid, plan.trigger_price, self._rising(plan, now_ms), plan)
         self._emit(plan, PLAN_PLACED)
         return plan
 
