@@ -73,6 +73,13 @@ def _outcome(parse: Any, value: Any) -> tuple[str, str]:
 
 
 # -- the cheap forms against their definitions --------------------------------------------------
+def mutated(valid: Any, fields: Any, values: Any) -> Any:
+    """Valid bodies with a few fields changed or removed: every branch of a fast path's conditions."""
+    return st.builds(
+        lambda base, changed, removed: {k: v for k, v in {**base, **changed}.items() if k not in removed},
+        valid, st.dictionaries(fields, values, max_size=3), st.sets(fields, max_size=2))
+
+
 ORDER_VALUES = st.sampled_from([
     "", " ", None, True, 7, 1.5, float("nan"), ["buy"], {"a": 1}, "x" * 300, "abc", "-1", "0", "1e3", "0.02", "100",
     "buy", "sell", "BUY", "limit", "market", "LIMIT", "gtc", "ioc", "post_only", "IOC", "normal", "tpsl", "none",
@@ -86,10 +93,7 @@ VALID_ORDERS = st.sampled_from([
     {"symbol": "BTCUSDT", "side": "buy", "orderType": "market", "size": "10"},
     {"symbol": "BTCUSDT", "side": "sell", "orderType": "market", "force": "fok", "size": "0.5", "clientOid": "a-1"},
 ])
-# a valid order with a few fields changed or removed: every branch of the fast path's conditions
-ORDER_PARAMS = st.builds(
-    lambda base, changed, removed: {k: v for k, v in {**base, **changed}.items() if k not in removed},
-    VALID_ORDERS, st.dictionaries(ORDER_FIELDS, ORDER_VALUES, max_size=3), st.sets(ORDER_FIELDS, max_size=2))
+ORDER_PARAMS = mutated(VALID_ORDERS, ORDER_FIELDS, ORDER_VALUES)
 
 
 def _order_outcome(parse: Any, params: dict[str, Any], symbol: str | None) -> Any:
@@ -124,10 +128,7 @@ VALID_FUTURES = st.sampled_from([
     {"symbol": "BTCUSD", "productType": "COIN-FUTURES", "marginCoin": "BTC", "marginMode": "crossed",
      "side": "buy", "tradeSide": "close", "orderType": "limit", "price": "20000", "size": "5"},
 ])
-FUTURES_PARAMS = st.builds(
-    lambda base, changed, removed: {k: v for k, v in {**base, **changed}.items() if k not in removed},
-    VALID_FUTURES, st.dictionaries(FUTURES_FIELDS, FUTURES_VALUES, max_size=3),
-    st.sets(FUTURES_FIELDS, max_size=2))
+FUTURES_PARAMS = mutated(VALID_FUTURES, FUTURES_FIELDS, FUTURES_VALUES)
 
 
 @settings(max_examples=600)
@@ -156,9 +157,7 @@ VALID_PLANS = st.sampled_from([
     {"symbol": "BTCUSDT", "side": "sell", "orderType": "market", "planType": "amount", "size": "0.5",
      "triggerPrice": "100", "triggerType": "market_price", "executePrice": ""},
 ])
-PLAN_PARAMS = st.builds(
-    lambda base, changed, removed: {k: v for k, v in {**base, **changed}.items() if k not in removed},
-    VALID_PLANS, st.dictionaries(PLAN_FIELDS, PLAN_VALUES, max_size=3), st.sets(PLAN_FIELDS, max_size=2))
+PLAN_PARAMS = mutated(VALID_PLANS, PLAN_FIELDS, PLAN_VALUES)
 
 
 @settings(max_examples=600)
