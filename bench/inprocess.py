@@ -66,10 +66,13 @@ def build_apps(window_ms: int) -> dict[str, Any]:
     accounts = tmp / "accounts.toml"
     accounts.write_text(h.accounts_toml(), encoding="utf-8")
     common: dict[str, Any] = {"accounts_file": accounts, "access_log": False}
+    mock = create_app(Config(rate_limits="off", timestamp_window_ms=window_ms, **common))
+    services = mock.services  # the futures wallet funded, for mix-*
+    services.exchange.accounts.set_balances(h.UID, {"USDT": "1000000"}, services.clock.now_ms(), "usdt_futures")
     return {
         "bare": baseline_app.app,
         "hmac": baseline_app.hmac_app,
-        "mock": create_app(Config(rate_limits="off", timestamp_window_ms=window_ms, **common)),
+        "mock": mock,
         "durable": create_app(Config(rate_limits="off", timestamp_window_ms=window_ms, state_file=tmp / "state.db",
                                      **common)),
         "limited": create_app(Config(global_limit=0, **common)),
@@ -114,8 +117,6 @@ def main() -> int:
     args = ap.parse_args()
     apps = build_apps(3_600_000)
     ts = int(time.time() * 1000)
-    mock = apps["mock"].services.exchange
-    mock.accounts.set_balances(h.UID, {"USDT": "1000000"}, ts, "usdt_futures")  # for mix-place-order
     names = [args.profile] if args.profile else list(SCENARIOS)
     for name in names:
         app_name, method, target, signed, body = SCENARIOS[name]

@@ -16,6 +16,7 @@ what to compare when changing the hot path (the wrk ratios of `bench/run.py` rem
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import re
 import shutil
@@ -23,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 COUNTS = (500, 2500)
@@ -35,51 +37,69 @@ def ensure_valgrind() -> None:
     subprocess.run(["apt-get", "install", "-y", "-q", "valgrind"], check=True, stdout=subprocess.DEVNULL)
 
 
-def child(scenario: str, n: int) -> None:
-    """Run inside valgrind: build the apps on a manual clock, warm up, then count `n` requests."""
-    import asyncio
+START_MS = 1_700_000_000_000
 
+
+def prepared(scenario: str) -> tuple[Any, dict[str, Any], bytes]:
+    """In the child: the scenario's app on a manual clock at START_MS, its request's scope and body."""
     sys.path.insert(0, str(BENCH))
     import harness as h
     import inprocess as ip
 
     from mock_exchange.config import Config
 
-    start_ms = 1_700_000_000_000
-
     def manual(**kw: object) -> Config:
-        return Config(manual_clock=True, clock_start_ms=start_ms, **kw)  # type: ignore[arg-type]
+        return Config(manual_clock=True, clock_start_ms=START_MS, **kw)  # type: ignore[arg-type]
 
     ip.Config = manual  # type: ignore[misc, assignment]
     apps = ip.build_apps(10**12)  # a window wide enough for any clock
     app_name, method, target, signed, body = ip.SCENARIOS[scenario]
     path, _, query = target.partition("?")
-    headers = h.signed_headers(method, path, query, body, start_ms) if signed else {}
-    scope = ip.make_scope(method, target, headers, body)
-    app = apps[app_name]
+    headers = h.signed_headers(method, path, query, body, START_MS) if signed else {}
+    return apps[app_name], ip.make_scope(method, target, headers, body), body.encode()
+
+
+def measured(scenario: str, app: Any, scope: dict[str, Any], body: bytes, n: int) -> None:
+    """In the child: warm up, then `n` requests with callgrind's counting on. They must all get the
+    scenario's answer (429 for the 429 scenarios, else 200): a count of refusals is no figure."""
+    import inprocess as ip
 
     def control(switch: str) -> None:
         subprocess.run(["callgrind_control", "-i", switch, str(os.getpid())], capture_output=True, check=False)
 
-    async def run() -> None:
-        await ip.drive(app, scope, body.encode(), 300)  # warm caches
+    async def run() -> dict[int, int]:
+        await ip.drive(app, scope, body, 300)  # warm caches
         control("on")
-        await ip.drive(app, scope, body.encode(), n)
+        _, statuses = await ip.drive(app, scope, body, n)
         control("off")
+        return statuses
 
-    asyncio.run(run())
+    statuses = asyncio.run(run())
+    expected = 429 if scenario.startswith("429") else 200
+    if set(statuses) != {expected}:
+        raise SystemExit(f"{scenario}: answers {statuses}, not all {expected}")
 
 
-def count(scenario: str, n: int, tmp: Path) -> int:
-    log = tmp / f"{scenario}.{n}.log"
+def child(scenario: str, n: int) -> None:
+    """Run inside valgrind: count `n` requests of the scenario."""
+    app, scope, body = prepared(scenario)
+    measured(scenario, app, scope, body, n)
+
+
+def collected(argv: list[str], log: Path) -> int:
+    """Instructions callgrind counted running `argv` (a child that switches counting on and off itself)."""
     subprocess.run(
-        ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={tmp / 'out.%p'}",
-         f"--log-file={log}", sys.executable, __file__, "--child", scenario, str(n)],
+        ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={log.parent / 'out.%p'}",
+         f"--log-file={log}", *argv],
         check=True, stdout=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(BENCH.parent)})
     found = re.search(r"Collected : (\d+)", log.read_text(encoding="utf-8"))
     if found is None:
         raise SystemExit(f"no count in {log}")
     return int(found.group(1))
+
+
+def count(scenario: str, n: int, tmp: Path) -> int:
+    return collected([sys.executable, __file__, "--child", scenario, str(n)], tmp / f"{scenario}.{n}.log")
 
 
 def main() -> int:

@@ -15,19 +15,14 @@ requests, the same answers' statuses.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import os
-import re
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-BENCH = Path(__file__).resolve().parent
-COUNTS = (500, 2500)
+from instructions import COUNTS, collected, ensure_valgrind, measured, prepared
+
 PARTS = ("auth", "journal", "faults", "parse", "place", "handler")
-START_MS = 1_700_000_000_000
 
 
 def _first_answer(fn: Any) -> Any:
@@ -69,64 +64,24 @@ def cut(app: Any, part: str, scenario: str) -> None:
 
 
 def child(scenario: str, part: str, n: int) -> None:
-    """Run inside valgrind: the app on a manual clock, `part` cut out, warmed up, then `n` requests counted."""
-    sys.path.insert(0, str(BENCH))
-    import harness as h
-    import inprocess as ip
-
-    from mock_exchange.config import Config
-
-    def manual(**kw: object) -> Config:
-        return Config(manual_clock=True, clock_start_ms=START_MS, **kw)  # type: ignore[arg-type]
-
-    ip.Config = manual  # type: ignore[misc, assignment]
-    apps = ip.build_apps(10**12)
-    apps["mock"].services.exchange.accounts.set_balances(h.UID, {"USDT": "1000000"}, START_MS, "usdt_futures")
-    app_name, method, target, signed, body = ip.SCENARIOS[scenario]
-    path, _, query = target.partition("?")
-    headers = h.signed_headers(method, path, query, body, START_MS) if signed else {}
-    scope = ip.make_scope(method, target, headers, body)
-    app = apps[app_name]
+    """Run inside valgrind: the scenario as `bench/instructions.py` counts it, with `part` cut out."""
+    app, scope, body = prepared(scenario)
     if part != "whole":
         cut(app, part, scenario)
-
-    def control(switch: str) -> None:
-        subprocess.run(["callgrind_control", "-i", switch, str(os.getpid())], capture_output=True, check=False)
-
-    async def run() -> None:
-        _, statuses = await ip.drive(app, scope, body.encode(), 300)  # warm caches
-        if set(statuses) != {200}:
-            raise SystemExit(f"{scenario} without {part}: answers {statuses}")
-        control("on")
-        await ip.drive(app, scope, body.encode(), n)
-        control("off")
-
-    asyncio.run(run())
+    measured(scenario, app, scope, body, n)
 
 
 def count(scenario: str, part: str, tmp: Path) -> float:
-    totals = []
-    for n in COUNTS:
-        log = tmp / f"{scenario}.{part}.{n}.log"
-        subprocess.run(
-            ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={tmp / 'out.%p'}",
-             f"--log-file={log}", sys.executable, __file__, "--child", scenario, part, str(n)],
-            check=True, stdout=subprocess.DEVNULL,
-            env={**os.environ, "PYTHONPATH": str(BENCH.parent), "PYTHONHASHSEED": "0"})
-        found = re.search(r"Collected : (\d+)", log.read_text(encoding="utf-8"))
-        if found is None:
-            raise SystemExit(f"no count in {log}")
-        totals.append(int(found.group(1)))
-    return (totals[1] - totals[0]) / (COUNTS[1] - COUNTS[0])
+    low, high = (collected([sys.executable, __file__, "--child", scenario, part, str(n)],
+                           tmp / f"{scenario}.{part}.{n}.log") for n in COUNTS)
+    return (high - low) / (COUNTS[1] - COUNTS[0])
 
 
 def main() -> int:
     if len(sys.argv) == 5 and sys.argv[1] == "--child":
         child(sys.argv[2], sys.argv[3], int(sys.argv[4]))
         return 0
-    sys.path.insert(0, str(BENCH))
     import inprocess as ip
-    from instructions import ensure_valgrind
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("scenario", choices=[s for s, v in ip.SCENARIOS.items() if v[0] == "mock"])

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -27,6 +26,8 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from instructions import collected
 
 from mock_exchange.clock import ManualClock
 from mock_exchange.state.exchange import Exchange
@@ -203,43 +204,21 @@ def trailing_child(n: int, moves: bool) -> None:
 
 def trailing_instructions(n: int, moves: bool) -> int:
     with tempfile.TemporaryDirectory() as tmp:
-        log = Path(tmp) / "trail.log"
-        subprocess.run(["valgrind", "--tool=callgrind", "--instr-atstart=no",
-                        f"--callgrind-out-file={Path(tmp) / 'out.%p'}", f"--log-file={log}", sys.executable,
-                        __file__, "--trail-child", str(n), "moves" if moves else "quiet"], check=True,
-                       stdout=subprocess.DEVNULL)
-        match = re.search(r"Collected : (\d+)", log.read_text(encoding="utf-8"))
-        if match is None:
-            raise SystemExit(f"no count in {log}")
-        return int(match.group(1))
+        return collected([sys.executable, __file__, "--trail-child", str(n), "moves" if moves else "quiet"],
+                         Path(tmp) / "trail.log")
 
 
 def engine_instructions(n: int, k: int) -> int:
     with tempfile.TemporaryDirectory() as tmp:
-        log = Path(tmp) / "engine.log"
-        subprocess.run(["valgrind", "--tool=callgrind", "--instr-atstart=no",
-                        f"--callgrind-out-file={Path(tmp) / 'out.%p'}", f"--log-file={log}", sys.executable,
-                        __file__, "--engine-child", str(n), str(k)], check=True, stdout=subprocess.DEVNULL)
-        match = re.search(r"Collected : (\d+)", log.read_text(encoding="utf-8"))
-        if match is None:
-            raise SystemExit(f"no count in {log}")
-        return int(match.group(1))
+        return collected([sys.executable, __file__, "--engine-child", str(n), str(k)], Path(tmp) / "engine.log")
 
 
 def instructions(plans: int) -> float:
     """Instructions per one-step advance with `plans` pending: (count of 1500 - count of 500) / 1000."""
-    found = []
     with tempfile.TemporaryDirectory() as tmp:
-        for steps in (500, 1500):
-            log = Path(tmp) / f"{plans}.{steps}.log"
-            subprocess.run(["valgrind", "--tool=callgrind", "--instr-atstart=no",
-                            f"--callgrind-out-file={Path(tmp) / 'out.%p'}", f"--log-file={log}", sys.executable,
-                            __file__, "--child", str(plans), str(steps)], check=True, stdout=subprocess.DEVNULL)
-            match = re.search(r"Collected : (\d+)", log.read_text(encoding="utf-8"))
-            if match is None:
-                raise SystemExit(f"no count in {log}")
-            found.append(int(match.group(1)))
-    return (found[1] - found[0]) / 1000
+        low, high = (collected([sys.executable, __file__, "--child", str(plans), str(steps)],
+                               Path(tmp) / f"{plans}.{steps}.log") for steps in (500, 1500))
+    return (high - low) / 1000
 
 
 def main() -> None:
