@@ -21,7 +21,8 @@ def dumps(value: Any) -> bytes:
 
 
 def ok(data: Any, now_ms: int) -> bytes:
-    return dumps({"code": "00000", "msg": "success", "requestTime": now_ms, "data": data})
+    # orjson at once, not through dumps(): every answer, one frame less
+    return orjson.dumps({"code": "00000", "msg": "success", "requestTime": now_ms, "data": data}, default=_default)
 
 
 def error(err: BitgetError, now_ms: int) -> bytes:

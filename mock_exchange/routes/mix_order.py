@@ -77,7 +77,7 @@ def parse_order(req: ApiRequest, outer: Mapping[str, str] | None = None) -> Futu
             oid = None if given is None or given == "" else client_oid(req)
             return FuturesOrderSpec(symbol, product, coin, p["marginMode"], p["side"], p["orderType"], amount, limit,
                                     (force or "gtc") if limit is not None else "gtc", trade_side,
-                                    get("reduceOnly") == "yes", oid)
+                                    get("reduceOnly") == "yes", oid, NO_PRESETS)
     return _parse_order(req, outer)
 
 

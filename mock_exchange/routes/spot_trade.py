@@ -48,10 +48,10 @@ def parse_order(req: ApiRequest, symbol: str | None = None) -> OrderSpec:
             price = p.get("price")
             if type(price) is str and price:
                 return OrderSpec(sym, side, order_type, parse_amount(size, "size", allow_zero=False), force,
-                                 parse_amount(price, "price", allow_zero=False), client_oid(req))
+                                 parse_amount(price, "price", allow_zero=False), client_oid(req), NO_PRESETS)
         elif order_type == "market" and (force is None or (type(force) is str and force in _FORCE_SET)):
             return OrderSpec(sym, side, order_type, parse_amount(size, "size", allow_zero=False), "gtc", None,
-                             client_oid(req))
+                             client_oid(req), NO_PRESETS)
     return _parse_order(req, symbol)
 
 

@@ -35,8 +35,10 @@ AMOUNT, TOTAL = "amount", "total"
 _WATCHES = {name: Watch(SPOT, name, LAST) for name in SYMBOLS_BY_NAME}
 
 
-class PlanSpec(NamedTuple):
-    """A parsed place-plan-order request (decimals parsed, enums lower-case)."""
+@dataclass(slots=True)
+class PlanSpec:
+    """A parsed place-plan-order request (decimals parsed, enums lower-case); not changed once built.
+    A slots class, not a NamedTuple, for the reason OrderSpec gives."""
 
     symbol: str
     side: str

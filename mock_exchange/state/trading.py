@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any, NamedTuple
+from typing import Any
 
 from ..errors import (
     BELOW_MINIMUM_AMOUNT,
@@ -54,10 +54,12 @@ POST_ONLY_CROSSES = ORDER_FAILED  # Bitget's "Pending order failed": a post_only
 NO_TAKE = Take((), False)
 
 
-class OrderSpec(NamedTuple):
+@dataclass(slots=True)
+class OrderSpec:
     """A parsed order request; prices and sizes already decimals, enums already lower-case.
 
-    Immutable, and a tuple rather than a frozen dataclass: one is built per order, ~4x cheaper."""
+    Not changed once built. A plain slots class: a frozen dataclass costs ~4x as much to build, and a
+    NamedTuple's fields are descriptors Python 3.11 does not specialise, ~3x dearer to read than a slot."""
 
     symbol: str
     side: str
@@ -66,7 +68,8 @@ class OrderSpec(NamedTuple):
     force: str = "gtc"
     price: Decimal | None = None
     client_oid: str | None = None
-    presets: Mapping[str, str | None] = NO_PRESETS  # the TP/SL prices given (absent ones read as None)
+    # the TP/SL prices given (absent ones read as None)
+    presets: Mapping[str, str | None] = field(default_factory=lambda: NO_PRESETS)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NamedTuple, Protocol
+from typing import Protocol
 
 from ..catalog import Contract
 from ..orders import NO_PRESETS
@@ -33,8 +33,13 @@ class SymbolSettings:
         return self.long_leverage if hold_side == LONG else self.short_leverage
 
 
-class FuturesOrderSpec(NamedTuple):
-    """A parsed futures order; decimals parsed, enums lower-case. `trade_side` None in one-way mode."""
+@dataclass(slots=True)
+class FuturesOrderSpec:
+    """A parsed futures order; decimals parsed, enums lower-case. `trade_side` None in one-way mode.
+
+    Not changed once built. A slots class rather than a NamedTuple: an order reads its spec's fields
+    ~40 times, and Python 3.11 reads a slot ~3x cheaper than a NamedTuple field (a descriptor it
+    does not specialise), for about the same cost to build."""
 
     symbol: str
     product: str
@@ -48,7 +53,7 @@ class FuturesOrderSpec(NamedTuple):
     trade_side: str | None = None
     reduce_only: bool = False
     client_oid: str | None = None
-    presets: Mapping[str, str | None] = NO_PRESETS
+    presets: Mapping[str, str | None] = field(default_factory=lambda: NO_PRESETS)
 
 
 @dataclass(slots=True, eq=False)
