@@ -29,7 +29,7 @@ from mock_exchange.state.market import Market
 from mock_exchange.state.plans import PlanEdit, PlanSpec
 from mock_exchange.state.trading import OrderSpec
 from mock_exchange.store import MemoryStore, SqliteStore, StateFileError, sqlite
-from mock_exchange.store.codec import Codec
+from mock_exchange.store.codec import Codec, shape_of
 
 from .helpers import NOW, UID, seed_accounts
 
@@ -281,6 +281,24 @@ def test_a_changed_state_shape_is_refused(tmp_path: Path) -> None:
         db.execute("UPDATE meta SET value = 'elsewhere' WHERE name = 'state shape'")
     with pytest.raises(StateFileError, match="another shape"):
         SqliteStore(path)
+
+
+def test_a_class_turned_from_tuple_to_dataclass_changes_the_shape() -> None:
+    # the same fields, pickled another way: a file with the old pickles must be refused, not misread
+    from dataclasses import dataclass
+    from typing import NamedTuple
+
+    class AsTuple(NamedTuple):
+        a: int
+        b: str
+
+    @dataclass(slots=True)
+    class AsSlots:
+        a: int
+        b: str
+
+    assert shape_of(AsTuple) != shape_of(AsSlots)
+    assert shape_of(AsTuple)[1:] == shape_of(AsSlots)[1:] == ["a", "b"]
 
 
 def test_loading_refuses_foreign_classes() -> None:

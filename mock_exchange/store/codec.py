@@ -207,20 +207,23 @@ class Codec:
 
 
 def fingerprint() -> str:
-    """A digest of the state's shape (each state class's fields, slots or the names its __init__
-    sets): a file written by a mock whose state had another shape cannot be read back faithfully."""
+    """A digest of the state's shape (`shape_of` each state class): a file written by a mock whose
+    state had another shape cannot be read back faithfully."""
     parts = []
     for module in _state_modules():
         for name, cls in sorted(vars(module).items()):
-            if not isinstance(cls, type) or cls.__module__ != module.__name__:
-                continue
-            if dataclasses.is_dataclass(cls):
-                shape = [f.name for f in dataclasses.fields(cls)]
-            elif hasattr(cls, "_fields"):
-                shape = list(cls._fields)
-            elif "__init__" in vars(cls):
-                shape = sorted(set(vars(cls)["__init__"].__code__.co_names))
-            else:
-                shape = []
-            parts.append(f"{module.__name__}.{name}:{','.join(shape)}")
+            if isinstance(cls, type) and cls.__module__ == module.__name__:
+                parts.append(f"{module.__name__}.{name}:{','.join(shape_of(cls))}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def shape_of(cls: type) -> list[str]:
+    """What a class's pickles depend on: its kind (the same fields pickle differently as a tuple and
+    as a dataclass) and its fields, or the names its __init__ sets."""
+    if dataclasses.is_dataclass(cls):
+        return ["dataclass", *(f.name for f in dataclasses.fields(cls))]
+    if hasattr(cls, "_fields"):
+        return ["tuple", *cls._fields]
+    if "__init__" in vars(cls):
+        return sorted(set(vars(cls)["__init__"].__code__.co_names))
+    return []
