@@ -408,11 +408,12 @@ _QUANTA = [Decimal(1).scaleb(-places) for places in range(19)]
 
 
 def more_places(value: Decimal, places: int) -> bool:
-    """`decimal_places(value) > places`, cheaply for the common answer: a value equal to itself
-    rounded to `places` decimals has no more than that. Any other answer is counted the slow way."""
+    """`decimal_places(value) > places`, cheaply for the common answer: a multiple of 10**-places
+    has no more than that (`%` costs half what quantize does: no argument parsing). Any other answer
+    is counted the slow way."""
     if 0 <= places < len(_QUANTA):
         try:
-            if value.quantize(_QUANTA[places]) == value:
+            if not value % _QUANTA[places]:
                 return False
         except InvalidOperation:  # more digits than the context's precision
             pass
