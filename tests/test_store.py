@@ -301,6 +301,22 @@ def test_a_class_turned_from_tuple_to_dataclass_changes_the_shape() -> None:
     assert shape_of(AsTuple)[1:] == shape_of(AsSlots)[1:] == ["a", "b"]
 
 
+def test_the_specs_pickle_as_their_arguments() -> None:
+    # a recorded call carries its spec: stored as constructor arguments, not as a dict of field names
+    from mock_exchange.state.futures.model import FuturesOrderSpec
+    from mock_exchange.state.plans import PlanSpec
+
+    codec = Codec({})
+    specs = [OrderSpec("BTCUSDT", "buy", "limit", Decimal("0.02"), "ioc", Decimal("100"), "c-1"),
+             FuturesOrderSpec("BTCUSDT", "USDT-FUTURES", "USDT", "crossed", "buy", "limit", Decimal("0.01"),
+                              Decimal("1000"), "ioc", "open", False, None, {"presetStopLossPrice": "900"}),
+             PlanSpec("BTCUSDT", "buy", Decimal("900000"), "fill_price", "market", Decimal("20"), "total")]
+    for spec in specs:
+        data = codec.encode(spec)
+        assert codec.decode(data) == spec
+        assert b"client_oid" not in data and b"symbol" not in data
+
+
 def test_loading_refuses_foreign_classes() -> None:
     codec = Codec({})
     with pytest.raises(pickle.UnpicklingError, match="not part of the mock's state"):

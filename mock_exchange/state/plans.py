@@ -21,6 +21,7 @@ from ..errors import (
     PLAN_NOT_FOUND,
     BitgetError,
 )
+from ..store.codec import by_arguments
 from ..store.recorder import mutation
 from ..views import plain
 from .catalog import SYMBOLS_BY_NAME, SpotSymbol
@@ -35,6 +36,7 @@ AMOUNT, TOTAL = "amount", "total"
 _WATCHES = {name: Watch(SPOT, name, LAST) for name in SYMBOLS_BY_NAME}
 
 
+@by_arguments
 @dataclass(slots=True)
 class PlanSpec:
     """A parsed place-plan-order request (decimals parsed, enums lower-case); not changed once built.

@@ -23,6 +23,7 @@ from ..errors import (
     PRICE_BELOW_LIMIT,
     BitgetError,
 )
+from ..store.codec import by_arguments
 from ..store.recorder import mutation
 from ..views import plain
 from .accounts import Account, AccountStore, Balance
@@ -54,6 +55,7 @@ POST_ONLY_CROSSES = ORDER_FAILED  # Bitget's "Pending order failed": a post_only
 NO_TAKE = Take((), False)
 
 
+@by_arguments
 @dataclass(slots=True)
 class OrderSpec:
     """A parsed order request; prices and sizes already decimals, enums already lower-case.

@@ -15,12 +15,13 @@ import dataclasses
 import hashlib
 import importlib
 import io
+import operator
 import pickle
 import pkgutil
 import sys
 from functools import lru_cache
 from types import MappingProxyType, ModuleType
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 PROTOCOL = pickle.HIGHEST_PROTOCOL
 STATE_PACKAGE = "mock_exchange.state"
@@ -36,6 +37,19 @@ _SAFE = {  # standard classes the state is made of (loading anything else is ref
     "sortedcontainers.sortedlist": {"SortedList", "SortedKeyList"},
     "sortedcontainers.sorteddict": {"SortedDict"},
 }
+
+
+T = TypeVar("T", bound=type)
+_BY_ARGUMENTS: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+
+
+def by_arguments(cls: T) -> T:
+    """Pickle a dataclass's instances as the arguments of its constructor (every field, in order), as
+    compact and as cheap as a NamedTuple's pickle, where copyreg's way stores a dict of slot names
+    (~2x the work for a recorded order). For records built whole by __init__ that hold no reference
+    back into the state: the request specs every recorded call carries."""
+    _BY_ARGUMENTS[cls] = operator.attrgetter(*(f.name for f in dataclasses.fields(cls)))
+    return cls
 
 
 def _state_modules() -> list[ModuleType]:
@@ -146,6 +160,9 @@ class _Pickler(pickle.Pickler):
         name = self.names.get(id(obj))
         if name is not None:
             return _by_name, (name,)
+        arguments = _BY_ARGUMENTS.get(type(obj))
+        if arguments is not None:
+            return type(obj), arguments(obj)
         if isinstance(obj, tuple):  # a NamedTuple (exact tuples never get here): its fields, not copyreg's way
             return type(obj), tuple(obj)
         if isinstance(obj, BaseException):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
+from ...store.codec import by_arguments
 from ..catalog import Contract
 from ..orders import NO_PRESETS
 from .margin import LONG, SHORT
@@ -33,6 +34,7 @@ class SymbolSettings:
         return self.long_leverage if hold_side == LONG else self.short_leverage
 
 
+@by_arguments
 @dataclass(slots=True)
 class FuturesOrderSpec:
     """A parsed futures order; decimals parsed, enums lower-case. `trade_side` None in one-way mode.
