@@ -7,8 +7,11 @@ import os
 import pickle
 import pickletools
 import random
+import shutil
 import sqlite3
+import tempfile
 from collections.abc import Mapping
+from contextlib import closing
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -92,6 +95,16 @@ def open_services(path: Path) -> Services:
     return Services(Config(manual_clock=True, clock_start_ms=NOW, state_file=path), ENDPOINTS, seed_accounts())
 
 
+def crash_copy(path: Path) -> Path:
+    """The state file (and its write-ahead log) copied as they are on disk now, as a crash would leave
+    them: a running mock holds its file exclusively, so a second mock reads a copy."""
+    where = Path(tempfile.mkdtemp(prefix="crash-", dir=path.parent))
+    for f in (path, Path(f"{path}-wal")):
+        if f.exists():
+            shutil.copyfile(f, where / f.name)
+    return where / path.name
+
+
 def db(svc: Services) -> sqlite3.Connection:
     store = svc.store
     assert isinstance(store, SqliteStore)
@@ -100,7 +113,7 @@ def db(svc: Services) -> sqlite3.Connection:
 
 class StoreMachine(RuleBasedStateMachine):
     """Random changes through the state's own entry points (what handlers call); at every step a
-    second mock opened on the same file must hold exactly the live state."""
+    second mock opened on the file as a crash would leave it must hold exactly the live state."""
 
     @initialize()
     def start(self) -> None:
@@ -227,11 +240,13 @@ class StoreMachine(RuleBasedStateMachine):
     def reopened_file_holds_the_live_state(self) -> None:
         if not hasattr(self, "svc"):
             return
-        other = open_services(self.path)
+        copy = crash_copy(self.path)
+        other = open_services(copy)
         try:
             assert state_of(other) == state_of(self.svc)
         finally:
-            db(other).close()  # not close(): that would fold the log the live store still appends to
+            other.store.close()
+            shutil.rmtree(copy.parent)
 
 
 TestStoreMachine = StoreMachine.TestCase
@@ -261,14 +276,24 @@ def test_compaction_folds_changes_into_the_snapshot(tmp_path: Path, monkeypatch:
     for n in range(7):
         svc.exchange.wallet.deposit(UID, "BTC", Decimal(n + 1), None, None, NOW)
     assert db(svc).execute("SELECT COUNT(*) FROM changes").fetchone() == (1,)
-    assert state_of(open_services(path)) == state_of(svc)
+    assert state_of(open_services(crash_copy(path))) == state_of(svc)
+
+
+def test_a_file_in_use_is_refused(tmp_path: Path) -> None:
+    # two mocks on one file would interleave their logs: the second is refused at once, in one line
+    path = tmp_path / "s.db"
+    svc = open_services(path)
+    with pytest.raises(StateFileError, match="in use by another process"):
+        SqliteStore(path)
+    svc.store.close()
+    SqliteStore(path).close()  # free again once the first has stopped
 
 
 @pytest.mark.parametrize("version", [0, 2, 99])
 def test_other_schema_versions_are_refused(tmp_path: Path, version: int) -> None:
     path = tmp_path / "s.db"
     open_services(path).store.close()
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db, db:
         db.execute(f"PRAGMA user_version={version}")
     with pytest.raises(StateFileError, match=f"schema version {version}, this mock reads version 1"):
         SqliteStore(path)
@@ -277,7 +302,7 @@ def test_other_schema_versions_are_refused(tmp_path: Path, version: int) -> None
 def test_a_changed_state_shape_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
     open_services(path).store.close()
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db, db:
         db.execute("UPDATE meta SET value = 'elsewhere' WHERE name = 'state shape'")
     with pytest.raises(StateFileError, match="another shape"):
         SqliteStore(path)
