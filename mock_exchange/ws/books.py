@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Sequence
+from decimal import Decimal
 
 from ..state.market import Book
 from ..views import plain
@@ -44,3 +45,15 @@ def delta(old: Sequence[Level], new: Sequence[Level]) -> list[Level]:
     out += [(p, "0") for p, _ in old if p not in after]
     return out
 
+
+
+def applied(levels: Sequence[Level], changes: Sequence[Level], ascending: bool) -> list[Level]:
+    """One side of a book with a delta's `changes` applied (size "0" removes a level, as `delta`
+    writes it), best first: asks ascending, bids descending."""
+    book = dict(levels)
+    for price, size in changes:
+        if size == "0":
+            book.pop(price, None)
+        else:
+            book[price] = size
+    return sorted(book.items(), key=lambda level: Decimal(level[0]), reverse=not ascending)

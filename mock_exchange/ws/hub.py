@@ -31,6 +31,7 @@ from ..state.events import (
 from ..state.orders import Fill, Order
 from ..state.wallet import FUTURES_WALLETS
 from . import private_futures as pf
+from .books import Level, applied, checksum
 from .connection import GOING_AWAY, Connection, moving_window_full
 from .faults import SocketFaults
 from .feeds import PublicFeeds
@@ -51,6 +52,8 @@ class Hub:
         self.svc = svc
         self.limits: WsLimits = ws_limits(svc.config.ws_limits)
         self.faults = SocketFaults()
+        # books topics whose subscribers missed deltas (skipBookUpdates): the (asks, bids) they hold
+        self._held: dict[Topic, tuple[list[Level], list[Level]]] = {}
         ex = svc.exchange
         self.feeds = PublicFeeds(ex.market, ex.futures_market, ex.futures_series)
         self.connections: dict[int, Connection] = {}
@@ -116,6 +119,7 @@ class Hub:
         """Admin reset: faults and per-IP counters cleared; open connections stay (their state is the
         sockets', not the exchange's)."""
         self.faults.clear()
+        self._held.clear()
         self.attempts.clear()
 
     # -- subscriptions ------------------------------------------------------------------
@@ -138,6 +142,7 @@ class Hub:
             if not subs:
                 del self.subscribers[topic]
                 self.feeds.forget(topic)
+                self._held.pop(topic, None)
 
     # -- delivery -----------------------------------------------------------------------
     def deliver(self, conn: Connection, message: bytes, now_ms: int) -> None:
@@ -206,16 +211,42 @@ class Hub:
         for topic, subs in list(self.subscribers.items()):
             if topic.private:
                 continue
+            before = None
+            if topic.channel == "books" and (self.faults.skip_books or topic in self._held):
+                state = self.feeds.topics.get(topic)
+                before = (state.asks, state.bids) if state is not None else None
             pushed = self.feeds.update(topic, now)
             if pushed is None:
                 continue
             action, data = pushed
-            if topic.channel == "books" and action == UPDATE and self.faults.skip_books:
-                self.faults.skip_books -= 1
+            if topic.channel == "books" and action == UPDATE and self._skipped(topic, before, data):
                 continue
             for conn, arg_json in list(subs.items()):
                 self.deliver(conn, push(action, arg_json, data, now), now)
         self._marks_moved(now)
+
+    def _skipped(self, topic: Topic, before: tuple[list[Level], list[Level]] | None, data: bytes) -> bool:
+        """Whether the `skipBookUpdates` fault drops this `books` delta. It drops deltas until one goes
+        out that shows the gap: the subscribers' book (as it was before the first dropped delta, with
+        this one applied) no longer hashes to the checksum this push carries. A dropped delta that the
+        next one overwrites, or that changed only levels below the checksum's top 25, leaves a correct
+        client nothing to detect, so the next delta is dropped too and the count waits."""
+        held = self._held.get(topic)
+        if held is None:
+            if not self.faults.skip_books or before is None:
+                return False
+            self._held[topic] = before
+            return True
+        if not self.faults.skip_books:  # the fault was cleared meanwhile
+            del self._held[topic]
+            return False
+        item = orjson.loads(data)[0]
+        asks, bids = applied(held[0], item["asks"], True), applied(held[1], item["bids"], False)
+        if checksum(bids, asks) == int(item["checksum"]):
+            return True  # nothing to see yet: dropped as well, the subscribers' book stays as it was
+        del self._held[topic]
+        self.faults.skip_books -= 1
+        return False
 
     def _marks_moved(self, now: int) -> None:
         """A clock step moves mark prices: each `account`/`positions` subscriber of an account holding
