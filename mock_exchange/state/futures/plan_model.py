@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
-from typing import NamedTuple
 
+from ...store.codec import by_arguments
 from ..catalog import Contract
 from ..orders import BySymbol, IdIndex
 from .margin import LONG
@@ -30,8 +30,11 @@ PLAN_TPSL = ("stopSurplusTriggerPrice", "stopSurplusExecutePrice", "stopSurplusT
              "stopLossTriggerPrice", "stopLossExecutePrice", "stopLossTriggerType")
 
 
-class PlanSpec(NamedTuple):
-    """A parsed place-plan-order (normal_plan): the order it places once the trigger price is met."""
+@by_arguments
+@dataclass(slots=True)
+class PlanSpec:
+    """A parsed place-plan-order (normal_plan): the order it places once the trigger price is met.
+    Like the other specs, a slots class never changed once built (state/trading.py's OrderSpec says why)."""
 
     symbol: str
     product: str
@@ -46,12 +49,14 @@ class PlanSpec(NamedTuple):
     trade_side: str | None = None
     reduce_only: bool = False
     client_oid: str | None = None
-    tpsl: Mapping[str, str] = NO_TPSL  # PLAN_TPSL names -> values given
+    tpsl: Mapping[str, str] = field(default_factory=lambda: NO_TPSL)  # PLAN_TPSL names -> values given
     plan_type: str = NORMAL_PLAN
     callback_ratio: Decimal | None = None  # track_plan: the retrace (percent) that fires it
 
 
-class TpslSpec(NamedTuple):
+@by_arguments
+@dataclass(slots=True)
+class TpslSpec:
     """A parsed place-tpsl-order: a take profit or stop loss on one position (`hold_side` long/short).
     `size` None for the whole-position types (pos_profit, pos_loss)."""
 
@@ -68,14 +73,16 @@ class TpslSpec(NamedTuple):
     range_rate: Decimal | None = None  # moving_plan: the retrace (percent) that fires it
 
 
-class PlanChange(NamedTuple):
+@by_arguments
+@dataclass(slots=True)
+class PlanChange:
     """A modify-plan-order or modify-tpsl-order: None leaves a field as it is."""
 
     size: Decimal | None = None
     price: Decimal | None = None
     trigger_price: Decimal | None = None
     trigger_type: str | None = None
-    tpsl: Mapping[str, str] = NO_TPSL  # modify-plan-order's new TP/SL (PLAN_TPSL names)
+    tpsl: Mapping[str, str] = field(default_factory=lambda: NO_TPSL)  # modify-plan-order's new TP/SL
     execute_price_given: bool = False  # modify-tpsl-order: executePrice sent ("" or 0 means market)
     callback_ratio: Decimal | None = None  # modify-plan-order's newCallbackRatio (track_plan), modify-tpsl-order's
     # rangeRate (moving_plan)
