@@ -62,12 +62,10 @@ class SqliteStore(Store):
                 self._create(db)
             else:
                 self._check(db)
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc):
-                raise StateFileError(f"--state {path}: in use by another process ({exc})") from None
-            raise StateFileError(f"--state {path}: not a bitget-mock state file ({exc})") from None
         except sqlite3.DatabaseError as exc:
-            raise StateFileError(f"--state {path}: not a bitget-mock state file ({exc})") from None
+            busy = getattr(exc, "sqlite_errorname", None) == "SQLITE_BUSY"  # another mock holds the file
+            why = "in use by another process" if busy else "not a bitget-mock state file"
+            raise StateFileError(f"--state {path}: {why} ({exc})") from None
         return db
 
     @staticmethod

@@ -211,8 +211,8 @@ class Hub:
         for topic, subs in list(self.subscribers.items()):
             if topic.private:
                 continue
-            before = None
-            if topic.channel == "books" and (self.faults.skip_books or topic in self._held):
+            before = None  # the book before this delta: only needed to start holding one
+            if topic.channel == "books" and self.faults.skip_books and topic not in self._held:
                 state = self.feeds.topics.get(topic)
                 before = (state.asks, state.bids) if state is not None else None
             pushed = self.feeds.update(topic, now)
@@ -233,7 +233,7 @@ class Hub:
         client nothing to detect, so the next delta is dropped too and the count waits."""
         held = self._held.get(topic)
         if held is None:
-            if not self.faults.skip_books or before is None:
+            if before is None:  # no fault in force
                 return False
             self._held[topic] = before
             return True
